@@ -1,0 +1,1 @@
+"""AVRR Assistant: a multilingual Telegram bot for Assisted Voluntary Return and Reintegration."""

@@ -1,0 +1,50 @@
+"""The application's long-lived objects, wired once. No aiogram here: the command-line tools
+(migrate, reports) use this too, and importing aiogram costs seconds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.i18n import Catalogs
+from bot.services.clock import SystemClock
+from bot.services.ports import Clock
+from bot.services.users import UserService
+from storage.db import create_engine, create_session_factory
+from storage.migrate import migrate
+from storage.uow import SqlUnitOfWorkFactory
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    catalogs: Catalogs
+    clock: Clock = field(default_factory=SystemClock)
+
+    def __post_init__(self) -> None:
+        self.session_factory: async_sessionmaker[AsyncSession] = create_session_factory(self.engine)
+        self.uow = SqlUnitOfWorkFactory(self.session_factory)
+        self.users = UserService(self.uow, self.clock)
+
+    def dependencies(self) -> dict[str, Any]:
+        """What handlers and dialogs receive by name (aiogram `Dispatcher(**deps)`)."""
+        return {
+            "settings": self.settings,
+            "catalogs": self.catalogs,
+            "clock": self.clock,
+            "user_service": self.users,
+        }
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def create_app(settings: Settings, clock: Clock | None = None, *, run_migrations: bool = True) -> App:
+    engine = create_engine(settings.DATABASE_URL)
+    if run_migrations:
+        await migrate(engine)
+    return App(settings=settings, engine=engine, catalogs=Catalogs(), clock=clock or SystemClock())

@@ -1,0 +1,144 @@
+"""Settings from the environment and `.env`. A bad value stops start-up with one clear line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.locales import SUPPORTED_LOCALES
+
+TOKEN_SHAPE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message is one line naming it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=True
+    )
+
+    BOT_TOKEN: SecretStr | None = None
+    TELEGRAM_API_URL: str = "https://api.telegram.org"
+    DATABASE_URL: str = "sqlite+aiosqlite:///data/avrr.db"
+    STAFF_CHAT_ID: int | None = None
+    STAFF_USER_IDS: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
+    DEFAULT_LOCALE: str = "en"
+    LOG_LEVEL: str = "INFO"
+
+    @field_validator("BOT_TOKEN", mode="before")
+    @classmethod
+    def _token_shape(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not TOKEN_SHAPE.match(value.strip()):
+            raise ValueError("must look like 123456789:AAE... (digits, a colon, then the secret)")
+        return value.strip()
+
+    @field_validator("TELEGRAM_API_URL")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http(s) URL such as https://api.telegram.org")
+        return value.rstrip("/")
+
+    @field_validator("STAFF_CHAT_ID", mode="before")
+    @classmethod
+    def _chat_id(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not re.fullmatch(r"-?\d{1,20}", str(value).strip()):
+            raise ValueError("must be a numeric chat id such as -1001234567890")
+        return int(str(value).strip())
+
+    @field_validator("STAFF_USER_IDS", mode="before")
+    @classmethod
+    def _user_ids(cls, value: object) -> frozenset[int]:
+        if value in (None, ""):
+            return frozenset()
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+        else:
+            parts = [str(part) for part in value]  # type: ignore[union-attr]
+        bad = [part for part in parts if not part.isdigit()]
+        if bad:
+            raise ValueError("must be comma-separated numeric Telegram user ids")
+        return frozenset(int(part) for part in parts)
+
+    @field_validator("DEFAULT_LOCALE")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError("must be one of " + ", ".join(SUPPORTED_LOCALES))
+        return value
+
+    @field_validator("LOG_LEVEL")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError("must be one of " + ", ".join(LOG_LEVELS))
+        return value.upper()
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @property
+    def token(self) -> str | None:
+        return self.BOT_TOKEN.get_secret_value() if self.BOT_TOKEN else None
+
+    def is_staff(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.STAFF_USER_IDS
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise ConfigError with one line naming the first bad setting."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = ".".join(str(part) for part in first["loc"]) or "settings"
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{name}: {message}") from None
+    ensure_database_folder(settings.DATABASE_URL)
+    return settings
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for another database or an in-memory one."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    path = path.split("?", 1)[0]
+    if path in ("", ":memory:"):
+        return None
+    return Path(path)
+
+
+def ensure_database_folder(url: str) -> None:
+    path = sqlite_path(url)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(
+            f"DATABASE_URL: cannot create the folder {path.parent} ({error.strerror})"
+        ) from None
+    if not path.parent.is_dir() or not _writable(path.parent):
+        raise ConfigError(f"DATABASE_URL: the folder {path.parent} is not writable")
+
+
+def _writable(folder: Path) -> bool:
+    import os
+
+    return os.access(folder, os.W_OK)

@@ -1,0 +1,1 @@
+"""Pure rules and data: no aiogram, no SQLAlchemy, no I/O."""

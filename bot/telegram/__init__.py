@@ -1,0 +1,1 @@
+"""The Telegram adapter: everything that knows about aiogram lives under here and in dialogs/."""

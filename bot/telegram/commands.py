@@ -1,0 +1,52 @@
+"""Commands every person can use: /start, /help, /language, /cancel."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import Message
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+
+from bot.domain.users import User, parse_source
+from bot.i18n import Translator
+from bot.services.users import UserService
+from bot.telegram.filters import PrivateChat
+from dialogs.states import LanguageSG, MenuSG
+
+
+def create_commands_router() -> Router:
+    router = Router(name="commands")
+    router.message.filter(PrivateChat())
+
+    @router.message(CommandStart())
+    async def start(
+        message: Message,
+        command: CommandObject,
+        dialog_manager: DialogManager,
+        person: User,
+        user_service: UserService,
+    ) -> None:
+        source = parse_source(command.args)
+        if source:
+            await user_service.record_source(person.id, source)
+        first_time = person.locale is None
+        state = LanguageSG.pick if first_time else MenuSG.main
+        await dialog_manager.start(state, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+    @router.message(Command("help"))
+    async def help_(message: Message, dialog_manager: DialogManager) -> None:
+        await dialog_manager.start(MenuSG.help, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+    @router.message(Command("language"))
+    async def language(message: Message, dialog_manager: DialogManager) -> None:
+        await dialog_manager.start(
+            LanguageSG.pick, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+        )
+
+    @router.message(Command("cancel"))
+    async def cancel(message: Message, dialog_manager: DialogManager, t: Translator) -> None:
+        # Forms keep their answers in the dialog context only, so resetting it saves nothing.
+        await message.answer(t.gettext("Stopped. Nothing was saved."))
+        await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+    return router

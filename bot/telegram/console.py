@@ -1,0 +1,133 @@
+"""The terminal chat: the real dispatcher, dialogs and database, with the network replaced by
+`LocalBotAPI`. Type a button's number to press it, or any text to send it.
+
+Works with piped input too: one line per action, and the next line is read only after the bot
+has answered the previous one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+from typing import Any, TextIO
+
+from bot.app import App
+from bot.telegram.factory import LOCAL_TOKEN, build_dispatcher, create_bot
+from bot.telegram.local_api import ApiEvent, LocalBotAPI
+from bot.telegram.local_client import LocalPerson
+
+HELP = (
+    "Terminal chat. Type a number to press that button, any other text to send it.\n"
+    "  'text   sends text that is only digits (e.g. '3)\n"
+    "  :sticker :photo :voice :document   send that kind of message\n"
+    "  :contact +212600000000             share a phone number\n"
+    "  :quit                              leave (Ctrl-D works too)"
+)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as a terminal shows it."""
+    return html.unescape(_TAGS.sub("", text))
+
+
+def _keyboard_only_edit(event: ApiEvent) -> bool:
+    """aiogram-dialog removes the buttons of a screen it replaces: not worth printing."""
+    if event.kind != "edit" or event.previous is None or event.message is None:
+        return False
+    return event.previous.get("text") == event.message.get("text")
+
+
+class ConsolePrinter:
+    def __init__(self, out: TextIO, person_chat_id: int) -> None:
+        self.out = out
+        self.person_chat_id = person_chat_id
+
+    def __call__(self, event: ApiEvent) -> None:
+        if event.kind == "answer":
+            self.out.write(f"  (notice) {plain(event.text or '')}\n")
+        elif event.kind == "delete" or _keyboard_only_edit(event):
+            return
+        else:
+            self._message(event)
+        self.out.flush()
+
+    def _message(self, event: ApiEvent) -> None:
+        message: dict[str, Any] = event.message or {}
+        where = "" if event.chat_id == self.person_chat_id else f" → chat {event.chat_id}"
+        label = "bot (edited)" if event.kind == "edit" else "bot"
+        lines = [f"┌─ {label}{where} " + "─" * max(4, 40 - len(label) - len(where))]
+        body = message.get("text") or message.get("caption") or ""
+        if "document" in message:
+            lines.append(f"📎 {message['document'].get('file_name', 'file')}")
+        lines.extend(plain(body).splitlines() or [""])
+        if where == "":
+            lines.extend(self._buttons(message))
+        lines.append("└" + "─" * 44)
+        prefix = "" if where == "" else "[other chat] "
+        self.out.write("\n".join(prefix + line for line in lines) + "\n")
+
+    @staticmethod
+    def _buttons(message: dict[str, Any]) -> list[str]:
+        markup = message.get("reply_markup") or {}
+        rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+        lines, number = [], 0
+        for row in rows:
+            cells = []
+            for button in row:
+                number += 1
+                cells.append(f"[{number}] {button['text']}")
+            lines.append("  " + "   ".join(cells))
+        return lines
+
+
+async def run_console(
+    app: App,
+    user_id: int,
+    language_code: str | None,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+) -> None:
+    api = LocalBotAPI(on_event=ConsolePrinter(out, user_id))
+    bot = create_bot(LOCAL_TOKEN, api)
+    dp = build_dispatcher(app)
+    person = LocalPerson(dp, bot, api, user_id=user_id, language_code=language_code)
+    out.write(HELP + "\n\n")
+    await person.send("/start")
+    while True:
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            break
+        line = line.rstrip("\n")
+        if not stdin.isatty():
+            out.write(f"> {line}\n")
+        if line.strip() == ":quit":
+            break
+        await act(person, line, out)
+    await bot.session.close()
+
+
+async def act(person: LocalPerson, line: str, out: TextIO) -> None:
+    stripped = line.strip()
+    if stripped.isdigit() and person.last_with_keyboard() is not None:
+        try:
+            await person.press(int(stripped))
+        except LookupError as error:
+            out.write(f"  ({error})\n")
+        return
+    media = {
+        ":sticker": person.send_sticker,
+        ":photo": person.send_photo,
+        ":voice": person.send_voice,
+        ":document": person.send_document,
+    }
+    if stripped in media:
+        await media[stripped]()
+    elif stripped.startswith(":contact"):
+        await person.send_contact(stripped.removeprefix(":contact").strip() or "+212600000000")
+    elif stripped == ":help":
+        out.write(HELP + "\n")
+    else:
+        await person.send(line[1:] if line.startswith("'") else line)

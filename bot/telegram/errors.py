@@ -1,0 +1,79 @@
+"""Global error handlers: a polite restart for old buttons, an apology for anything else."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
+
+from bot.i18n import Translator
+from dialogs.states import MenuSG
+
+log = logging.getLogger(__name__)
+
+
+async def on_outdated_dialog(
+    event: ErrorEvent, dialog_manager: DialogManager, t: Translator | None = None
+) -> None:
+    """A button of a dialog that no longer exists (old message, reset stack, new version)."""
+    log.info("restarting the menu after %s", type(event.exception).__name__)
+    notice = t.gettext("This button no longer works. Here is the menu.") if t else None
+    if event.update.callback_query:
+        await _answer_quietly(event, notice)
+    await _restart(dialog_manager)
+
+
+async def on_unexpected_error(
+    event: ErrorEvent, dialog_manager: DialogManager, bot: Bot, t: Translator | None = None
+) -> None:
+    # The exception type and the update id only: never the update, which holds what people wrote.
+    log.error(
+        "unexpected %s while handling update %s",
+        type(event.exception).__name__,
+        event.update.update_id,
+        exc_info=(type(event.exception), event.exception, event.exception.__traceback__),
+    )
+    if t is None:
+        return
+    apology = t.gettext("Sorry, something went wrong on our side. Here is the menu.")
+    if event.update.callback_query:
+        await _answer_quietly(event, None)
+    chat_id = _private_chat_id(event)
+    if chat_id is None:
+        return
+    try:
+        await bot.send_message(chat_id, apology)
+        await _restart(dialog_manager)
+    except Exception:  # the apology must never raise in turn
+        log.exception("could not send the apology for update %s", event.update.update_id)
+
+
+def _private_chat_id(event: ErrorEvent) -> int | None:
+    update = event.update
+    message = update.message or (update.callback_query.message if update.callback_query else None)
+    if message is None or message.chat.type != "private":
+        return None
+    return message.chat.id
+
+
+async def _answer_quietly(event: ErrorEvent, text: str | None) -> None:
+    try:
+        await event.update.callback_query.answer(text)  # type: ignore[union-attr]
+    except TelegramBadRequest:
+        pass  # too old to answer: nothing to do
+
+
+async def _restart(dialog_manager: DialogManager) -> None:
+    await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+
+def register_error_handlers(dp: Dispatcher) -> None:
+    dp.errors.register(
+        on_outdated_dialog, ExceptionTypeFilter(UnknownIntent, UnknownState, OutdatedIntent)
+    )
+    dp.errors.register(on_unexpected_error)

@@ -1,0 +1,48 @@
+"""Build the dispatcher and the bot. Tests build a fresh pair per test from the same code."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram_dialog import setup_dialogs
+
+from bot.app import App
+from bot.telegram.commands import create_commands_router
+from bot.telegram.errors import register_error_handlers
+from bot.telegram.fallback import create_fallback_router
+from bot.telegram.middlewares import PersonContextMiddleware
+from dialogs import create_dialogs
+from storage.fsm import SqlStorage
+
+# A syntactically valid token for the in-process Bot API (it never leaves the process).
+LOCAL_TOKEN = "4242424242:LOCAL-terminal-chat-token-not-secret"
+
+
+def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = None) -> Dispatcher:
+    dp = Dispatcher(
+        storage=SqlStorage(app.session_factory),
+        # One update at a time per person: dialog state is read, changed and written back.
+        events_isolation=events_isolation or SimpleEventIsolation(),
+        **app.dependencies(),
+    )
+    dp.update.outer_middleware(PersonContextMiddleware(app.settings, app.catalogs, app.users))
+    dp.include_router(create_commands_router())
+    dp.include_routers(*create_dialogs())
+    dp.include_router(create_fallback_router())
+    register_error_handlers(dp)
+    setup_dialogs(dp)
+    return dp
+
+
+def create_bot(token: str, session: BaseSession) -> Bot:
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def create_telegram_session(api_url: str) -> AiohttpSession:
+    return AiohttpSession(api=TelegramAPIServer.from_base(api_url))

@@ -1,0 +1,45 @@
+"""Per-update context: who is talking, in which language, and whether we answer at all."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import Chat, TelegramObject, User
+
+from bot.config import Settings
+from bot.domain.users import resolve_locale
+from bot.i18n import Catalogs
+from bot.services.users import UserService
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class PersonContextMiddleware(BaseMiddleware):
+    """Outer middleware on every update.
+
+    Drops what the bot must not answer (other groups, channels, other bots); records that the
+    person was seen; puts their translator `t`, their `person` record and `is_staff` into the
+    handler data. The locale comes from our database first, because background events (a
+    reminder, a staff action) carry no Telegram language.
+    """
+
+    def __init__(self, settings: Settings, catalogs: Catalogs, users: UserService) -> None:
+        self._settings = settings
+        self._catalogs = catalogs
+        self._users = users
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
+        if user is None or user.is_bot:
+            return None
+        if chat is not None and chat.type != "private" and chat.id != self._settings.STAFF_CHAT_ID:
+            return None  # the bot only talks in private chats and in the staff group
+        seen = await self._users.seen(user.id)
+        locale = resolve_locale(seen.user.locale, user.language_code, self._settings.DEFAULT_LOCALE)
+        data["person"] = seen.user
+        data["t"] = self._catalogs[locale]
+        data["is_staff"] = self._settings.is_staff(user.id)
+        return await handler(event, data)

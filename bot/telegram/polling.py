@@ -1,0 +1,53 @@
+"""Serve Telegram by long polling until SIGINT/SIGTERM; in-flight updates finish first."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.types import BotCommand
+
+from bot.app import App
+from bot.i18n import Catalogs, N_
+from bot.locales import SUPPORTED_LOCALES
+from bot.telegram.factory import build_dispatcher, create_bot, create_telegram_session
+from bot.telegram.inflight import InFlight
+
+log = logging.getLogger(__name__)
+SHUTDOWN_GRACE_SECONDS = 30
+
+PUBLIC_COMMANDS = (
+    ("start", N_("Main menu")),
+    ("help", N_("How this bot works")),
+    ("language", N_("Change the language")),
+    ("cancel", N_("Stop and go back to the menu")),
+)
+
+
+def command_list(catalogs: Catalogs, locale: str) -> list[BotCommand]:
+    t = catalogs[locale]
+    return [BotCommand(command=name, description=t.gettext(text)) for name, text in PUBLIC_COMMANDS]
+
+
+async def register_commands(bot: Bot, catalogs: Catalogs, default_locale: str) -> None:
+    """setMyCommands once per language, and the default list for everyone else."""
+    await bot.set_my_commands(command_list(catalogs, default_locale))
+    for locale in SUPPORTED_LOCALES:
+        await bot.set_my_commands(command_list(catalogs, locale), language_code=locale)
+
+
+async def serve_polling(app: App, token: str) -> None:
+    bot = create_bot(token, create_telegram_session(app.settings.TELEGRAM_API_URL))
+    in_flight = InFlight()
+    dp = build_dispatcher(app)
+    dp.update.outer_middleware(in_flight)
+
+    async def on_shutdown() -> None:
+        if not await in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS):
+            log.warning("stopping with updates still in flight after %ss", SHUTDOWN_GRACE_SECONDS)
+
+    dp.shutdown.register(on_shutdown)
+    me = await bot.get_me()
+    log.info("serving Telegram as @%s by long polling", me.username)
+    await register_commands(bot, app.catalogs, app.settings.DEFAULT_LOCALE)
+    await dp.start_polling(bot, handle_signals=True, close_bot_session=True)

@@ -1,0 +1,86 @@
+"""Shared widgets: translated texts, right-to-left aware rows, and the bad-input guard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.enums import ContentType
+from aiogram.types import Message
+from aiogram_dialog import DialogManager, ShowMode, Window
+from aiogram_dialog.api.internal import RawKeyboard
+from aiogram_dialog.widgets.common import WhenCondition
+from aiogram_dialog.widgets.input import MessageInput
+from aiogram_dialog.widgets.kbd import Keyboard, Row
+from aiogram_dialog.widgets.text import Text
+
+from bot.i18n import Translator
+
+# Longest text we accept from a person in any free-text field (a name, a city).
+MAX_TEXT_INPUT = 200
+
+
+def translator(manager: DialogManager) -> Translator:
+    return manager.middleware_data["t"]
+
+
+class T(Text):
+    """A gettext msgid, translated at render time and formatted with the getter's data."""
+
+    def __init__(self, msgid: str, when: WhenCondition = None) -> None:
+        super().__init__(when=when)
+        self.msgid = msgid
+
+    async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
+        text = translator(manager).gettext(self.msgid)
+        return text.format_map(data) if "{" in text else text
+
+
+class TP(Text):
+    """A plural msgid: `TP("{n} slot", "{n} slots", count="slots")`."""
+
+    def __init__(self, singular: str, plural: str, count: str, when: WhenCondition = None) -> None:
+        super().__init__(when=when)
+        self.singular, self.plural, self.count = singular, plural, count
+
+    async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
+        return translator(manager).ngettext(
+            self.singular, self.plural, int(data[self.count]), **data
+        )
+
+
+class NavRow(Row):
+    """A row whose order carries meaning (Back / Next): mirrored for right-to-left readers.
+
+    Telegram lays out keyboards left to right for everyone, so an Arabic reader would
+    otherwise find "Next" on the side where they expect "Back".
+    """
+
+    async def _render_keyboard(self, data: dict[str, Any], manager: DialogManager) -> RawKeyboard:
+        keyboard = await super()._render_keyboard(data, manager)
+        if translator(manager).rtl:
+            return [list(reversed(row)) for row in keyboard]
+        return keyboard
+
+
+async def on_unexpected_input(message: Message, _widget: Any, manager: DialogManager) -> None:
+    """A sticker, photo, voice note or stray text where the screen expects a button."""
+    t = translator(manager)
+    await message.answer(unexpected_input_hint(t, message))
+    manager.show_mode = ShowMode.SEND
+
+
+def unexpected_input_hint(t: Translator, message: Message) -> str:
+    if message.content_type == ContentType.TEXT:
+        return t.gettext("Please use the buttons below.")
+    return t.gettext("I can only read buttons and text here. Please use the buttons below.")
+
+
+UNEXPECTED_INPUT = MessageInput(on_unexpected_input, content_types=ContentType.ANY)
+
+
+def screen(*widgets: Any, **kwargs: Any) -> Window:
+    """A Window that answers any unexpected message with a hint and shows itself again."""
+    return Window(*widgets, UNEXPECTED_INPUT, **kwargs)
+
+
+__all__ = ["MAX_TEXT_INPUT", "NavRow", "T", "TP", "Keyboard", "screen", "translator"]

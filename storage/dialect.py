@@ -1,0 +1,24 @@
+"""The one place for SQL that differs between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import Insert
+from sqlalchemy.sql.schema import Table
+
+
+def upsert(
+    dialect_name: str,
+    table: Table,
+    values: dict[str, Any],
+    key: list[str],
+    update: list[str] | None = None,
+) -> Insert:
+    """INSERT ... ON CONFLICT (key) DO UPDATE SET the `update` columns (default: all others)."""
+    module = postgresql if dialect_name == "postgresql" else sqlite
+    statement = module.insert(table).values(**values)
+    columns = update if update is not None else [name for name in values if name not in key]
+    changes = {name: statement.excluded[name] for name in columns}
+    return statement.on_conflict_do_update(index_elements=key, set_=changes)

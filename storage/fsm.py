@@ -1,0 +1,96 @@
+"""aiogram FSM storage in our own database, so that dialogs survive a restart of the bot.
+
+aiogram-dialog keeps its stacks and contexts here as well (one row per key, with destiny).
+Each call is its own short transaction; rows carry user and chat ids so that `/delete`
+can erase a person's dialog state.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.dialect import upsert
+from storage.models import FsmRecordRow
+
+_TABLE = FsmRecordRow.__table__
+
+
+class SqlStorage(BaseStorage):
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        key_builder: KeyBuilder | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sessions = session_factory
+        self._keys = key_builder or DefaultKeyBuilder(with_destiny=True)
+        self._now = now
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        value = state.state if isinstance(state, State) else state
+        await self._write(key, state=value)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        row = await self._read(key)
+        return row[0] if row else None
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        if not isinstance(data, Mapping):
+            raise TypeError(f"data must be a mapping, not {type(data).__name__}")
+        await self._write(key, data=json.dumps(dict(data), ensure_ascii=False) if data else None)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        row = await self._read(key)
+        return json.loads(row[1]) if row and row[1] else {}
+
+    async def close(self) -> None:
+        """The engine belongs to the application, which disposes of it."""
+
+    async def delete_user(self, user_id: int) -> int:
+        """Erase every dialog state of one person (used by /delete)."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(delete(FsmRecordRow).where(FsmRecordRow.user_id == user_id))
+            return result.rowcount or 0
+
+    async def _read(self, key: StorageKey) -> tuple[str | None, str | None] | None:
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(FsmRecordRow.state, FsmRecordRow.data).where(
+                    FsmRecordRow.key == self._keys.build(key)
+                )
+            )
+            row = result.first()
+            return (row[0], row[1]) if row else None
+
+    async def _write(self, key: StorageKey, **values: str | None) -> None:
+        record_key = self._keys.build(key)
+        now = self._now()
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(FsmRecordRow)
+                .where(FsmRecordRow.key == record_key)
+                .values(updated_at=now, **values)
+            )
+            if result.rowcount:
+                return
+            row = {
+                "key": record_key,
+                "user_id": key.user_id,
+                "chat_id": key.chat_id,
+                "state": None,
+                "data": None,
+                "updated_at": now,
+                **values,
+            }
+            dialect = session.bind.dialect.name if session.bind else "sqlite"
+            # Another update of the same key may have inserted meanwhile: upsert, never fail.
+            changed = [*values, "updated_at"]
+            await session.execute(upsert(dialect, _TABLE, row, ["key"], update=changed))

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.users import User
+from storage.models import UserRow
+
+
+def _to_domain(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        locale=row.locale,
+        source=row.source,
+        first_seen=row.first_seen,
+        last_seen=row.last_seen,
+        blocked=row.blocked,
+    )
+
+
+class SqlUserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: int) -> User | None:
+        row = await self._session.get(UserRow, user_id)
+        return _to_domain(row) if row else None
+
+    async def add(self, user: User) -> None:
+        self._session.add(
+            UserRow(
+                id=user.id,
+                locale=user.locale,
+                source=user.source,
+                first_seen=user.first_seen,
+                last_seen=user.last_seen,
+                blocked=user.blocked,
+            )
+        )
+
+    async def touch(self, user_id: int, now: datetime) -> None:
+        await self._set(user_id, last_seen=now)
+
+    async def set_locale(self, user_id: int, locale: str) -> None:
+        await self._set(user_id, locale=locale)
+
+    async def set_source(self, user_id: int, source: str) -> None:
+        await self._set(user_id, source=source)
+
+    async def _set(self, user_id: int, **values: object) -> None:
+        await self._session.execute(
+            update(UserRow).where(UserRow.id == user_id).values(**values),
+            execution_options={"synchronize_session": False},
+        )
