@@ -71,6 +71,8 @@ async def on_unexpected_input(message: Message, _widget: Any, manager: DialogMan
 
 def unexpected_input_hint(t: Translator, message: Message) -> str:
     if message.content_type == ContentType.TEXT:
+        if (message.text or "").startswith("/"):
+            return t.gettext("I do not know this command. Please use the buttons below.")
         return t.gettext("Please use the buttons below.")
     return t.gettext("I can only read buttons and text here. Please use the buttons below.")
 

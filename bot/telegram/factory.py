@@ -15,7 +15,7 @@ from aiogram_dialog import setup_dialogs
 from bot.app import App
 from bot.telegram.commands import create_commands_router
 from bot.telegram.errors import register_error_handlers
-from bot.telegram.fallback import create_fallback_router
+from bot.telegram.fallback import ForeignCallbackGuard, create_fallback_router
 from bot.telegram.middlewares import PersonContextMiddleware
 from dialogs import create_dialogs
 from storage.fsm import SqlStorage
@@ -32,6 +32,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
         **app.dependencies(),
     )
     dp.update.outer_middleware(PersonContextMiddleware(app.settings, app.catalogs, app.users))
+    dp.callback_query.outer_middleware(ForeignCallbackGuard())
     dp.include_router(create_commands_router())
     dp.include_routers(*create_dialogs())
     dp.include_router(create_fallback_router())

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from aiogram import Router
-from aiogram.types import CallbackQuery, Message
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Router
+from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram_dialog.utils import CB_SEP
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.i18n import Translator
 from bot.telegram.filters import PrivateChat
 from dialogs.states import MenuSG
 from dialogs.widgets import unexpected_input_hint
+
+STALE_INTENT = "stale"
 
 
 def create_fallback_router() -> Router:
@@ -27,9 +33,48 @@ def create_fallback_router() -> Router:
 
     @router.callback_query()
     async def stale_button(
-        callback: CallbackQuery, dialog_manager: DialogManager, t: Translator
+        callback: CallbackQuery, t: Translator, dialog_manager: DialogManager | None = None
     ) -> None:
         await callback.answer(t.gettext("This button no longer works. Here is the menu."))
-        await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+        if dialog_manager is not None:  # absent when the button is on someone else's message
+            await dialog_manager.start(
+                MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+            )
 
     return router
+
+
+class ForeignCallbackGuard(BaseMiddleware):
+    """Callback data no button of ours could have produced (a tampered client, a bot of another
+    version) is treated as an old button: it goes through the dialogs as an unknown intent,
+    so the person gets the polite restart instead of a silent no-op."""
+
+    def __init__(self, own_prefixes: tuple[str, ...] = ()) -> None:
+        self._own_prefixes = own_prefixes
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if isinstance(event, CallbackQuery) and _someone_elses_private_chat(event):
+            # Telegram never sends this; a forged update must not move another person's chat.
+            t: Translator = data["t"]
+            await event.answer(t.gettext("This button no longer works. Here is the menu."))
+            return None
+        if isinstance(event, CallbackQuery) and not self._is_ours(event.data or ""):
+            event = event.model_copy(update={"data": f"{STALE_INTENT}{CB_SEP}{event.data or ''}"})
+        return await handler(event, data)
+
+    def _is_ours(self, data: str) -> bool:
+        return CB_SEP in data or data.startswith(self._own_prefixes)
+
+
+def _someone_elses_private_chat(callback: CallbackQuery) -> bool:
+    message = callback.message
+    return (
+        message is not None
+        and message.chat.type == "private"
+        and message.chat.id != callback.from_user.id
+    )

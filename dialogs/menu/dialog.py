@@ -1,5 +1,6 @@
 from aiogram_dialog import Dialog
 from aiogram_dialog.widgets.kbd import Back, Column, Start, SwitchTo
+from aiogram_dialog.widgets.text import Multi
 
 from dialogs.states import LanguageSG, MenuSG
 from dialogs.widgets import T, screen
@@ -8,14 +9,19 @@ from dialogs.widgets import T, screen
 def create_menu_dialog() -> Dialog:
     return Dialog(
         screen(
-            T(
-                "<b>AVRR Assistant</b>\n\n"
-                "I give information about assisted voluntary return and reintegration: "
-                "help for migrants who want to go back to their country but cannot do it alone, "
-                "and support after they return.\n\n"
-                "• You do not pay for this help.\n"
-                "• Going home is always your own choice. You can stop at any time.\n\n"
-                "Choose what you need:"
+            Multi(
+                T("<b>AVRR Assistant</b>"),
+                T(
+                    "I give information about assisted voluntary return and reintegration: "
+                    "help for migrants who want to go back to their country but cannot do it "
+                    "alone, and support after they return."
+                ),
+                Multi(
+                    T("• You do not pay for this help."),
+                    T("• Going home is always your own choice. You can stop at any time."),
+                ),
+                T("Choose what you need:"),
+                sep="\n\n",
             ),
             Column(
                 SwitchTo(T("❓ How this bot works"), id="help", state=MenuSG.help),
@@ -24,13 +30,16 @@ def create_menu_dialog() -> Dialog:
             state=MenuSG.main,
         ),
         screen(
-            T(
-                "<b>How this bot works</b>\n\n"
-                "Press the buttons to move around. You can also type these commands:\n"
-                "/start – the main menu\n"
-                "/language – change the language\n"
-                "/cancel – stop what you are doing and go back to the menu\n"
-                "/help – this page"
+            Multi(
+                T("<b>How this bot works</b>"),
+                Multi(
+                    T("Press the buttons to move around. You can also type these commands:"),
+                    T("/start – the main menu"),
+                    T("/language – change the language"),
+                    T("/cancel – stop what you are doing and go back to the menu"),
+                    T("/help – this page"),
+                ),
+                sep="\n\n",
             ),
             Back(T("⬅️ Back to the menu"), id="back"),
             state=MenuSG.help,

@@ -1,0 +1,95 @@
+"""Contract of the SQL FSM storage: what aiogram and aiogram-dialog rely on."""
+
+import asyncio
+
+import pytest
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.base import StorageKey
+
+from storage.db import create_engine, create_session_factory
+from storage.fsm import SqlStorage
+from storage.migrate import migrate
+
+
+class Form(StatesGroup):
+    name = State()
+
+
+@pytest.fixture
+async def sessions(db_path):
+    engine = create_engine(f"sqlite+aiosqlite:///{db_path}")
+    await migrate(engine)
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+def key(user_id=1, chat_id=1, destiny="default"):
+    return StorageKey(bot_id=42, chat_id=chat_id, user_id=user_id, destiny=destiny)
+
+
+async def test_empty_key_has_no_state_and_no_data(sessions):
+    storage = SqlStorage(sessions)
+    assert await storage.get_state(key()) is None
+    assert await storage.get_data(key()) == {}
+
+
+async def test_state_and_data_round_trip(sessions):
+    storage = SqlStorage(sessions)
+    await storage.set_state(key(), Form.name)
+    await storage.set_data(key(), {"name": "Aminata", "n": 3, "nested": {"ar": "مرحبا"}})
+    assert await storage.get_state(key()) == "Form:name"
+    assert await storage.get_data(key()) == {"name": "Aminata", "n": 3, "nested": {"ar": "مرحبا"}}
+    assert await storage.update_data(key(), {"n": 4}) == {
+        "name": "Aminata", "n": 4, "nested": {"ar": "مرحبا"},
+    }
+
+
+async def test_state_and_data_are_independent(sessions):
+    storage = SqlStorage(sessions)
+    await storage.set_data(key(), {"a": 1})
+    await storage.set_state(key(), "X:y")
+    await storage.set_state(key(), None)
+    assert await storage.get_data(key()) == {"a": 1}
+    await storage.set_data(key(), {})
+    assert await storage.get_data(key()) == {}
+
+
+async def test_keys_are_isolated_by_user_chat_and_destiny(sessions):
+    storage = SqlStorage(sessions)
+    await storage.set_state(key(user_id=1), "A:a")
+    await storage.set_state(key(user_id=2), "B:b")
+    await storage.set_state(key(chat_id=-100), "C:c")
+    await storage.set_state(key(destiny="aiogram_dialog_stack"), "D:d")
+    assert await storage.get_state(key(user_id=1)) == "A:a"
+    assert await storage.get_state(key(user_id=2)) == "B:b"
+    assert await storage.get_state(key(chat_id=-100)) == "C:c"
+    assert await storage.get_state(key(destiny="aiogram_dialog_stack")) == "D:d"
+
+
+async def test_survives_a_new_storage_instance(sessions, db_path):
+    await SqlStorage(sessions).set_data(key(), {"kept": True})
+    engine = create_engine(f"sqlite+aiosqlite:///{db_path}")
+    again = SqlStorage(create_session_factory(engine))
+    assert await again.get_data(key()) == {"kept": True}
+    await engine.dispose()
+
+
+async def test_concurrent_first_writes_do_not_fail(sessions):
+    storage = SqlStorage(sessions)
+    await asyncio.gather(*(storage.set_data(key(), {"i": i}) for i in range(20)))
+    assert (await storage.get_data(key()))["i"] in range(20)
+
+
+async def test_delete_user_erases_every_key_of_that_person(sessions):
+    storage = SqlStorage(sessions)
+    await storage.set_data(key(user_id=1), {"a": 1})
+    await storage.set_state(key(user_id=1, destiny="aiogram_dialog_stack"), "S:s")
+    await storage.set_data(key(user_id=2), {"b": 2})
+    assert await storage.delete_user(1) == 2
+    assert await storage.get_data(key(user_id=1)) == {}
+    assert await storage.get_data(key(user_id=2)) == {"b": 2}
+
+
+async def test_rejects_non_mapping_data(sessions):
+    with pytest.raises(TypeError):
+        await SqlStorage(sessions).set_data(key(), ["not", "a", "dict"])  # type: ignore[arg-type]

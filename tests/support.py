@@ -1,0 +1,61 @@
+"""Test helpers shared by the layers: a fake clock, settings on a temporary database, and a
+harness that drives the real dispatcher through the in-process Bot API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+
+STAFF_ID = 900001
+STAFF_CHAT = -1009000001
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+def make_settings(db_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{db_path}",
+        "STAFF_USER_IDS": str(STAFF_ID),
+        "STAFF_CHAT_ID": str(STAFF_CHAT),
+        "DEFAULT_LOCALE": "en",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@dataclass
+class Harness:
+    """One bot process: an App, a dispatcher and the in-process Bot API."""
+
+    app: Any
+    dp: Any
+    bot: Any
+    api: Any
+    people: dict[int, Any] = field(default_factory=dict)
+
+    def person(self, user_id: int = 1001, language_code: str | None = None, **kwargs: Any) -> Any:
+        from bot.telegram.local_client import LocalPerson
+
+        return LocalPerson(self.dp, self.bot, self.api, user_id, language_code, **kwargs)
+
+
+async def start_harness(app: Any) -> Harness:
+    from bot.telegram.factory import LOCAL_TOKEN, build_dispatcher, create_bot
+    from bot.telegram.local_api import LocalBotAPI
+
+    api = LocalBotAPI()
+    bot = create_bot(LOCAL_TOKEN, api)
+    return Harness(app=app, dp=build_dispatcher(app), bot=bot, api=api)
