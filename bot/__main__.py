@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 
 from bot.config import ConfigError, Settings, load_settings
@@ -25,6 +26,9 @@ NO_TOKEN_HINT = (
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # SIGTERM before polling starts (during imports or migrations) stops as cleanly as Ctrl-C;
+    # aiogram installs its own handlers once polling runs.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         settings = load_settings()
     except ConfigError as error:
@@ -33,10 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.LOG_LEVEL, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its plugin chatter on each start
     if args.command in ("console", "migrate") or settings.token is None:
-        # The terminal is the chat: keep routine log lines (each update, each migration) out.
-        for name in ("aiogram.event", "alembic"):
-            logging.getLogger(name).setLevel(logging.WARNING)
+        # The terminal is the chat: keep the line logged for each update out of it.
+        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     try:
         return asyncio.run(dispatch(args, settings))
     except KeyboardInterrupt:

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.content import ContentLibrary
+from bot.domain.offices import Office, load_offices
 from bot.i18n import Catalogs
 from bot.services.clock import SystemClock
 from bot.services.ports import Clock
@@ -23,6 +25,8 @@ class App:
     settings: Settings
     engine: AsyncEngine
     catalogs: Catalogs
+    content: ContentLibrary
+    offices: tuple[Office, ...]
     clock: Clock = field(default_factory=SystemClock)
 
     def __post_init__(self) -> None:
@@ -35,6 +39,8 @@ class App:
         return {
             "settings": self.settings,
             "catalogs": self.catalogs,
+            "content": self.content,
+            "offices": self.offices,
             "clock": self.clock,
             "user_service": self.users,
         }
@@ -43,8 +49,17 @@ class App:
         await self.engine.dispose()
 
 
-async def create_app(settings: Settings, clock: Clock | None = None, *, run_migrations: bool = True) -> App:
+async def create_app(
+    settings: Settings, clock: Clock | None = None, *, run_migrations: bool = True
+) -> App:
     engine = create_engine(settings.DATABASE_URL)
     if run_migrations:
         await migrate(engine)
-    return App(settings=settings, engine=engine, catalogs=Catalogs(), clock=clock or SystemClock())
+    return App(
+        settings=settings,
+        engine=engine,
+        catalogs=Catalogs(),
+        content=ContentLibrary.load(),
+        offices=load_offices(),
+        clock=clock or SystemClock(),
+    )

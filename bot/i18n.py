@@ -28,7 +28,7 @@ class CatalogMissingError(RuntimeError):
     pass
 
 
-def N_(msgid: str) -> str:  # noqa: N802 - the conventional gettext name
+def N_(msgid: str) -> str:
     """Mark a string for extraction; it is translated later, at render time."""
     return msgid
 

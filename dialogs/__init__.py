@@ -6,7 +6,14 @@ from aiogram_dialog import Dialog
 
 
 def create_dialogs() -> list[Dialog]:
+    from dialogs.eligibility.dialog import create_eligibility_dialog
+    from dialogs.info.dialog import create_info_dialog
     from dialogs.language.dialog import create_language_dialog
     from dialogs.menu.dialog import create_menu_dialog
 
-    return [create_menu_dialog(), create_language_dialog()]
+    return [
+        create_menu_dialog(),
+        create_language_dialog(),
+        create_info_dialog(),
+        create_eligibility_dialog(),
+    ]

@@ -10,3 +10,22 @@ class MenuSG(StatesGroup):
 
 class LanguageSG(StatesGroup):
     pick = State()
+
+
+class InfoSG(StatesGroup):
+    topics = State()
+    page = State()
+    faq = State()
+    contact = State()
+
+
+class EligibilitySG(StatesGroup):
+    where_now = State()
+    destination = State()
+    own_choice = State()
+    can_pay = State()
+    passport = State()
+    asylum = State()
+    minor_alone = State()
+    urgent_health = State()
+    result = State()

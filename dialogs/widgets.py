@@ -10,7 +10,7 @@ from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.api.internal import RawKeyboard
 from aiogram_dialog.widgets.common import WhenCondition
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Keyboard, Row
+from aiogram_dialog.widgets.kbd import Row
 from aiogram_dialog.widgets.text import Text
 
 from bot.i18n import Translator
@@ -83,6 +83,3 @@ UNEXPECTED_INPUT = MessageInput(on_unexpected_input, content_types=ContentType.A
 def screen(*widgets: Any, **kwargs: Any) -> Window:
     """A Window that answers any unexpected message with a hint and shows itself again."""
     return Window(*widgets, UNEXPECTED_INPUT, **kwargs)
-
-
-__all__ = ["MAX_TEXT_INPUT", "NavRow", "T", "TP", "Keyboard", "screen", "translator"]

@@ -13,7 +13,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.fsm.state import State
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
+from aiogram.fsm.storage.base import (
+    BaseStorage,
+    DefaultKeyBuilder,
+    KeyBuilder,
+    StateType,
+    StorageKey,
+)
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -57,7 +63,9 @@ class SqlStorage(BaseStorage):
     async def delete_user(self, user_id: int) -> int:
         """Erase every dialog state of one person (used by /delete)."""
         async with self._sessions() as session, session.begin():
-            result = await session.execute(delete(FsmRecordRow).where(FsmRecordRow.user_id == user_id))
+            result = await session.execute(
+                delete(FsmRecordRow).where(FsmRecordRow.user_id == user_id)
+            )
             return result.rowcount or 0
 
     async def _read(self, key: StorageKey) -> tuple[str | None, str | None] | None:
@@ -74,13 +82,23 @@ class SqlStorage(BaseStorage):
         record_key = self._keys.build(key)
         now = self._now()
         async with self._sessions() as session, session.begin():
+            if not any(values.values()):
+                # Cleared: drop the row when the other half is empty too (finished dialogs).
+                other = "data" if "state" in values else "state"
+                deleted = await session.execute(
+                    delete(FsmRecordRow).where(
+                        FsmRecordRow.key == record_key, getattr(FsmRecordRow, other).is_(None)
+                    )
+                )
+                if deleted.rowcount:
+                    return
             result = await session.execute(
                 update(FsmRecordRow)
                 .where(FsmRecordRow.key == record_key)
                 .values(updated_at=now, **values)
             )
-            if result.rowcount:
-                return
+            if result.rowcount or not any(values.values()):
+                return  # updated, or nothing to store for a key that has no row
             row = {
                 "key": record_key,
                 "user_id": key.user_id,

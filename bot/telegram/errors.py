@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from aiogram import Bot, Dispatcher
@@ -62,10 +63,8 @@ def _private_chat_id(event: ErrorEvent) -> int | None:
 
 
 async def _answer_quietly(event: ErrorEvent, text: str | None) -> None:
-    try:
+    with contextlib.suppress(TelegramBadRequest):  # too old to answer: nothing to do
         await event.update.callback_query.answer(text)  # type: ignore[union-attr]
-    except TelegramBadRequest:
-        pass  # too old to answer: nothing to do
 
 
 async def _restart(dialog_manager: DialogManager) -> None:

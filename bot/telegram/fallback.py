@@ -7,8 +7,8 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Router
 from aiogram.types import CallbackQuery, Message, TelegramObject
-from aiogram_dialog.utils import CB_SEP
 from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog.utils import CB_SEP
 
 from bot.i18n import Translator
 from bot.telegram.filters import PrivateChat

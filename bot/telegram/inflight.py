@@ -31,9 +31,9 @@ class InFlight(BaseMiddleware):
             if self._count == 0:
                 self._idle.set()
 
-    async def wait_idle(self, timeout: float) -> bool:
+    async def wait_idle(self, seconds: float) -> bool:
         try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
+            await asyncio.wait_for(self._idle.wait(), seconds)
         except TimeoutError:
             return False
         return True

@@ -24,7 +24,12 @@ from aiogram.client.session.base import BaseSession
 from aiogram.methods import Response, TelegramMethod
 from aiogram.types import InputFile
 
-BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "AVRR Assistant", "username": "avrr_local_bot"}
+BOT_USER = {
+    "id": 7000000001,
+    "is_bot": True,
+    "first_name": "AVRR Assistant",
+    "username": "avrr_local_bot",
+}
 
 
 @dataclass
@@ -69,7 +74,10 @@ class LocalBotAPI(BaseSession):
         raise NotImplementedError("the local Bot API has no files to download")
 
     async def make_request(
-        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+        self,
+        bot: Bot,
+        method: TelegramMethod[Any],
+        timeout: int | None = None,  # noqa: ASYNC109 - aiogram's session interface
     ) -> Any:
         self.calls.append(method)
         name = type(method).__name__

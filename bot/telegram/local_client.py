@@ -31,6 +31,7 @@ class LocalPerson:
         api: LocalBotAPI,
         user_id: int,
         language_code: str | None = None,
+        *,
         chat_id: int | None = None,
         chat_type: str = "private",
         first_name: str = "Test",
@@ -89,20 +90,31 @@ class LocalPerson:
 
     async def send_sticker(self) -> Any:
         sticker = {
-            "file_id": "sticker", "file_unique_id": "sticker", "type": "regular",
-            "width": 512, "height": 512, "is_animated": False, "is_video": False,
+            "file_id": "sticker",
+            "file_unique_id": "sticker",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
         }
         return await self.send(sticker=sticker)
 
     async def send_photo(self, caption: str | None = None) -> Any:
         photo = [{"file_id": "photo", "file_unique_id": "photo", "width": 90, "height": 90}]
-        return await self.send(photo=photo, caption=caption) if caption else await self.send(photo=photo)
+        return (
+            await self.send(photo=photo, caption=caption)
+            if caption
+            else await self.send(photo=photo)
+        )
 
     async def send_voice(self) -> Any:
         return await self.send(voice={"file_id": "voice", "file_unique_id": "voice", "duration": 3})
 
     async def send_document(self) -> Any:
-        return await self.send(document={"file_id": "doc", "file_unique_id": "doc", "file_name": "a.pdf"})
+        return await self.send(
+            document={"file_id": "doc", "file_unique_id": "doc", "file_name": "a.pdf"}
+        )
 
     async def send_contact(self, phone: str, user_id: int | None = None) -> Any:
         contact = {"phone_number": phone, "first_name": "Me", "user_id": user_id or self.user["id"]}

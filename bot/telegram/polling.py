@@ -8,7 +8,7 @@ from aiogram import Bot
 from aiogram.types import BotCommand
 
 from bot.app import App
-from bot.i18n import Catalogs, N_
+from bot.i18n import N_, Catalogs
 from bot.locales import SUPPORTED_LOCALES
 from bot.telegram.factory import build_dispatcher, create_bot, create_telegram_session
 from bot.telegram.inflight import InFlight

@@ -2,7 +2,7 @@ from aiogram_dialog import Dialog
 from aiogram_dialog.widgets.kbd import Back, Column, Start, SwitchTo
 from aiogram_dialog.widgets.text import Multi
 
-from dialogs.states import LanguageSG, MenuSG
+from dialogs.states import EligibilitySG, InfoSG, LanguageSG, MenuSG
 from dialogs.widgets import T, screen
 
 
@@ -24,6 +24,9 @@ def create_menu_dialog() -> Dialog:
                 sep="\n\n",
             ),
             Column(
+                Start(T("ℹ️ About the programme"), id="info", state=InfoSG.topics),
+                Start(T("✅ Can I get help?"), id="check", state=EligibilitySG.where_now),
+                Start(T("📞 Contact the office"), id="contact", state=InfoSG.contact),
                 SwitchTo(T("❓ How this bot works"), id="help", state=MenuSG.help),
                 Start(T("🌐 Language"), id="language", state=LanguageSG.pick),
             ),

@@ -38,7 +38,10 @@ async def test_telegram_language_is_used_until_the_person_chooses(harness):
     await person.send("/start")
     await person.send("/help")
     fr = harness.app.catalogs["fr"]
-    assert fr.gettext("/cancel – stop what you are doing and go back to the menu") in person.last_text()
+    assert (
+        fr.gettext("/cancel – stop what you are doing and go back to the menu")
+        in person.last_text()
+    )
 
 
 async def test_stored_choice_wins_over_telegram_language(harness):
@@ -88,5 +91,3 @@ async def test_help_screen_has_a_way_back(harness):
     assert "/language" in person.last_text()
     await person.press("Back to the menu")
     assert MENU_LINE in person.last_text()
-
-

@@ -143,8 +143,11 @@ class FakeBotApiServer:
             return await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
 
     async def wait_for_bot_message(
-        self, chat_id: int, predicate: Callable[[dict[str, Any]], bool], timeout: float = 20
-    ) -> dict[str, Any]:  # noqa: ASYNC109
+        self,
+        chat_id: int,
+        predicate: Callable[[dict[str, Any]], bool],
+        timeout: float = 20,  # noqa: ASYNC109
+    ) -> dict[str, Any]:
         def find() -> dict[str, Any] | None:
             return next((m for m in reversed(self.bot_messages(chat_id)) if predicate(m)), None)
 

@@ -40,7 +40,9 @@ async def test_state_and_data_round_trip(sessions):
     assert await storage.get_state(key()) == "Form:name"
     assert await storage.get_data(key()) == {"name": "Aminata", "n": 3, "nested": {"ar": "مرحبا"}}
     assert await storage.update_data(key(), {"n": 4}) == {
-        "name": "Aminata", "n": 4, "nested": {"ar": "مرحبا"},
+        "name": "Aminata",
+        "n": 4,
+        "nested": {"ar": "مرحبا"},
     }
 
 
@@ -93,3 +95,19 @@ async def test_delete_user_erases_every_key_of_that_person(sessions):
 async def test_rejects_non_mapping_data(sessions):
     with pytest.raises(TypeError):
         await SqlStorage(sessions).set_data(key(), ["not", "a", "dict"])  # type: ignore[arg-type]
+
+
+async def test_cleared_records_are_deleted_not_kept_empty(sessions):
+    from sqlalchemy import func, select
+
+    from storage.models import FsmRecordRow
+
+    storage = SqlStorage(sessions)
+    await storage.set_state(key(), "A:a")
+    await storage.set_data(key(), {"x": 1})
+    await storage.set_state(key(), None)
+    await storage.set_data(key(), {})
+    async with sessions() as session:
+        count = await session.scalar(select(func.count()).select_from(FsmRecordRow))
+    assert count == 0
+    assert await storage.get_state(key()) is None

@@ -29,7 +29,9 @@ async def test_migrating_twice_is_harmless(db_path):
     await migrate(engine)
     async with engine.connect() as connection:
         tables = await connection.run_sync(lambda c: inspect(c).get_table_names())
-        version = (await connection.execute(text("select version_num from alembic_version"))).scalar()
+        version = (
+            await connection.execute(text("select version_num from alembic_version"))
+        ).scalar()
     await engine.dispose()
     assert {"users", "fsm_records"} <= set(tables)
     assert version is not None
