@@ -42,13 +42,16 @@ class Topic:
 
 
 def parse_topic(topic_id: str, text: str) -> Topic:
+    chunks: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if line.strip() == PAGE_SEPARATOR:
+            chunks.append([])
+        else:
+            chunks[-1].append(line.rstrip())
     pages = []
-    chunks = "\n".join(line.rstrip() for line in text.strip().splitlines()).split(
-        f"\n{PAGE_SEPARATOR}\n"
-    )
     for number, chunk in enumerate(chunks, start=1):
-        lines = chunk.strip().splitlines()
-        if not lines or not lines[0].strip():
+        lines = "\n".join(chunk).strip().splitlines()
+        if not lines:
             raise ContentError(f"{topic_id}: page {number} has no title")
         pages.append(Page(title=lines[0].strip(), body="\n".join(lines[1:]).strip()))
     return Topic(topic_id, tuple(pages))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from aiogram.enums import ContentType
@@ -17,6 +18,11 @@ from bot.i18n import Translator
 
 # Longest text we accept from a person in any free-text field (a name, a city).
 MAX_TEXT_INPUT = 200
+
+
+def esc(text: str) -> str:
+    """Escape text we did not write (content files, a person's answers) for Telegram HTML."""
+    return html.escape(text, quote=False)
 
 
 def translator(manager: DialogManager) -> Translator:

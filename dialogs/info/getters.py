@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from aiogram_dialog import DialogManager
@@ -10,6 +9,7 @@ from aiogram_dialog import DialogManager
 from bot.content import ContentLibrary
 from bot.domain.offices import Office
 from bot.i18n import N_, Translator
+from dialogs.widgets import esc
 
 TOPIC_LABELS: tuple[tuple[str, str], ...] = (
     ("about", N_("ℹ️ What is the programme?")),
@@ -40,8 +40,8 @@ async def page_getter(
     index = max(0, min(index, len(pages) - 1))
     page = pages[index]
     return {
-        "title": html.escape(page.title),
-        "body": html.escape(page.body),
+        "title": esc(page.title),
+        "body": esc(page.body),
         "current": t.number(index + 1),
         "total": t.number(len(pages)),
         "has_prev": index > 0,
@@ -62,15 +62,16 @@ async def contact_getter(offices: tuple[Office, ...], t: Translator, **_: Any) -
 
 def office_card(office: Office, t: Translator) -> str:
     """Only the details that are configured; Latin fragments isolated for right-to-left text."""
-    lines = [f"<b>{html.escape(t.country(office.country))} – {html.escape(office.city)}</b>"]
+    title = f"{t.country(office.country)} – {office.city}"
+    lines = [f"<b>{esc(title)}</b>"]
     if office.address:
-        lines.append(t.gettext("Address: {address}", address=html.escape(office.address)))
+        lines.append(t.gettext("Address: {address}", address=esc(office.address)))
     if office.phone:
-        lines.append(t.gettext("Phone: {phone}", phone=t.isolate(html.escape(office.phone))))
+        lines.append(t.gettext("Phone: {phone}", phone=t.isolate(esc(office.phone))))
     if office.email:
-        lines.append(t.gettext("E-mail: {email}", email=t.isolate(html.escape(office.email))))
+        lines.append(t.gettext("E-mail: {email}", email=t.isolate(esc(office.email))))
     if office.hours:
-        lines.append(t.gettext("Opening hours: {hours}", hours=html.escape(office.hours)))
+        lines.append(t.gettext("Opening hours: {hours}", hours=esc(office.hours)))
     if len(lines) == 1:
         lines.append(
             t.gettext("Contact details will be added soon. Please ask at the nearest IOM office.")

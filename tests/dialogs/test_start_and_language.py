@@ -23,7 +23,16 @@ async def test_choosing_a_language_shows_the_menu_in_it(harness, locale):
     await person.send("/start")
     await person.press(native_language_name(locale))
     assert t.gettext(MENU_LINE) in person.last_text()
-    assert person.button_texts() == [t.gettext("❓ How this bot works"), t.gettext("🌐 Language")]
+    assert person.button_texts() == [
+        t.gettext(label)
+        for label in (
+            "ℹ️ About the programme",
+            "✅ Can I get help?",
+            "📞 Contact the office",
+            "❓ How this bot works",
+            "🌐 Language",
+        )
+    ]
     async with harness.app.uow() as uow:
         assert (await uow.users.get(1001)).locale == locale
 
