@@ -101,7 +101,7 @@ GUINEA_NO_PASSPORT = (
 )
 
 
-async def test_french_person_without_passport_is_told_the_programme_looks_able_to_help(harness):
+async def test_french_person_without_passport_is_told_the_programme_can_likely_help(harness):
     person, t = await person_on_menu(harness, "fr")
     await person.press(t.gettext("✅ Can I get help?"))
     await answer(person, t, *GUINEA_NO_PASSPORT)
@@ -109,8 +109,8 @@ async def test_french_person_without_passport_is_told_the_programme_looks_able_t
     assert t.gettext("<b>It looks like the programme can help you.</b>") in text
     assert (
         t.gettext(
-            "No valid passport? The programme can help you get a laissez-passer (a travel document) "
-            "through your embassy."
+            "No valid passport? The programme can help you get a laissez-passer "
+            "(a travel document) through your embassy."
         )
         in text
     )
@@ -154,7 +154,7 @@ async def test_sixteen_year_old_alone_is_told_staff_must_talk_first(harness):
 
 
 async def test_not_sure_is_always_an_answer_and_back_goes_to_the_previous_question(harness):
-    person, t = await person_on_menu(harness, "en")
+    person, _ = await person_on_menu(harness, "en")
     await person.press("Can I get help?")
     assert "1/8" in person.last_text()
     await person.press("Not sure yet")
@@ -169,7 +169,7 @@ async def test_not_sure_is_always_an_answer_and_back_goes_to_the_previous_questi
 
 
 async def test_tampered_answer_keeps_the_question(harness):
-    person, t = await person_on_menu(harness, "en")
+    person, _ = await person_on_menu(harness, "en")
     await person.press("Can I get help?")
     message = person.last()
     data = person.buttons(message)[0]["callback_data"].rsplit(":", 1)[0] + ":bogus"

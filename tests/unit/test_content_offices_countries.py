@@ -32,7 +32,7 @@ def test_a_language_with_missing_pages_is_refused(tmp_path: Path):
         for topic in TOPIC_IDS:
             pages = "T\nb\n---\nT2\nb" if code != "pt" or topic != "faq" else "T\nb"
             (tmp_path / code / f"{topic}.txt").write_text(pages, "utf-8")
-    with pytest.raises(ContentError, match="pt/faq.txt has 1 pages, en has 2"):
+    with pytest.raises(ContentError, match=r"pt/faq\.txt has 1 pages, en has 2"):
         ContentLibrary.load(tmp_path)
 
 
