@@ -31,7 +31,8 @@ class App:
 
     def __post_init__(self) -> None:
         self.session_factory: async_sessionmaker[AsyncSession] = create_session_factory(self.engine)
-        self.uow = SqlUnitOfWorkFactory(self.session_factory)
+        self.read_session_factory = create_session_factory(self.engine, read_only=True)
+        self.uow = SqlUnitOfWorkFactory(self.session_factory, self.read_session_factory)
         self.users = UserService(self.uow, self.clock)
 
     def dependencies(self) -> dict[str, Any]:

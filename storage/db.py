@@ -8,6 +8,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Execution option for sessions that only read: on SQLite they start with a plain BEGIN
+# instead of taking the write lock.
+READ_ONLY = "avrr_read_only"
 
 
 def is_sqlite(url: str) -> bool:
@@ -20,7 +23,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if ":memory:" in url or url.rstrip("/").endswith("sqlite+aiosqlite:"):
         raise ValueError("use a SQLite file: each connection to :memory: is a new database")
     engine = create_async_engine(
-        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        # Every session ends its own transaction (commit or rollback), so the pool need not
+        # roll back again: one thread round trip less per session.
+        pool_reset_on_return=None,
+        **kwargs,
     )
     _configure_sqlite(engine)
     return engine
@@ -46,8 +54,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def create_session_factory(engine: AsyncEngine, *, read_only: bool = False) -> async_sessionmaker:
+    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    return async_sessionmaker(bind, expire_on_commit=False)

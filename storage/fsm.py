@@ -3,12 +3,18 @@
 aiogram-dialog keeps its stacks and contexts here as well (one row per key, with destiny).
 Each call is its own short transaction; rows carry user and chat ids so that `/delete`
 can erase a person's dialog state.
+
+With `cache=True` (one bot process on SQLite, the only writer) reads are served from a bounded
+write-through cache and writes that change nothing are skipped: about half of the database
+round trips of an update. Several processes (PostgreSQL) must run without it.
 """
 
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,16 +35,30 @@ from storage.models import FsmRecordRow
 _TABLE = FsmRecordRow.__table__
 
 
+@dataclass(frozen=True, slots=True)
+class _Record:
+    user_id: int
+    state: str | None
+    data: str | None
+
+
 class SqlStorage(BaseStorage):
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
+        read_session_factory: async_sessionmaker[AsyncSession] | None = None,
         key_builder: KeyBuilder | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        cache: bool = False,
+        cache_size: int = 20_000,
     ) -> None:
         self._sessions = session_factory
+        self._read_sessions = read_session_factory or session_factory
         self._keys = key_builder or DefaultKeyBuilder(with_destiny=True)
         self._now = now
+        self._cache: OrderedDict[str, _Record] | None = OrderedDict() if cache else None
+        self._cache_size = cache_size
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
@@ -62,6 +82,9 @@ class SqlStorage(BaseStorage):
 
     async def delete_user(self, user_id: int) -> int:
         """Erase every dialog state of one person (used by /delete)."""
+        if self._cache is not None:
+            for record_key in [k for k, r in self._cache.items() if r.user_id == user_id]:
+                del self._cache[record_key]
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 delete(FsmRecordRow).where(FsmRecordRow.user_id == user_id)
@@ -69,17 +92,43 @@ class SqlStorage(BaseStorage):
             return result.rowcount or 0
 
     async def _read(self, key: StorageKey) -> tuple[str | None, str | None] | None:
-        async with self._sessions() as session:
+        record_key = self._keys.build(key)
+        if self._cache is not None and record_key in self._cache:
+            self._cache.move_to_end(record_key)
+            record = self._cache[record_key]
+            return (record.state, record.data)
+        async with self._read_sessions() as session:
             result = await session.execute(
-                select(FsmRecordRow.state, FsmRecordRow.data).where(
-                    FsmRecordRow.key == self._keys.build(key)
-                )
+                select(FsmRecordRow.state, FsmRecordRow.data).where(FsmRecordRow.key == record_key)
             )
             row = result.first()
-            return (row[0], row[1]) if row else None
+        found = (row[0], row[1]) if row else (None, None)
+        self._remember(record_key, _Record(key.user_id, *found))
+        return found if row else None
+
+    def _remember(self, record_key: str, record: _Record) -> None:
+        if self._cache is None:
+            return
+        self._cache[record_key] = record
+        self._cache.move_to_end(record_key)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
 
     async def _write(self, key: StorageKey, **values: str | None) -> None:
         record_key = self._keys.build(key)
+        cached = self._cache.get(record_key) if self._cache is not None else None
+        if cached is not None:
+            updated = replace(cached, **values)
+            if updated == cached:
+                return  # nothing changes: no database write
+            await self._write_row(key, record_key, values)
+            self._remember(record_key, updated)
+            return
+        await self._write_row(key, record_key, values)
+
+    async def _write_row(
+        self, key: StorageKey, record_key: str, values: dict[str, str | None]
+    ) -> None:
         now = self._now()
         async with self._sessions() as session, session.begin():
             if not any(values.values()):

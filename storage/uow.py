@@ -36,10 +36,19 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    """Callable that the services use: `async with uow() as u: ...; await u.commit()`."""
+    """Callable that the services use: `async with uow() as u: ...; await u.commit()`.
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    `uow(read_only=True)` is for use-cases that only read (no write lock on SQLite).
+    """
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        read_session_factory: async_sessionmaker[AsyncSession],
+    ) -> None:
         self._session_factory = session_factory
+        self._read_session_factory = read_session_factory
 
-    def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._session_factory)
+    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        factory = self._read_session_factory if read_only else self._session_factory
+        return SqlUnitOfWork(factory)

@@ -23,16 +23,19 @@ class UserService:
     async def seen(self, user_id: int) -> Seen:
         """Called once per update: create the person on first contact, refresh last_seen."""
         now = self._clock.now()
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             user = await uow.users.get(user_id)
+        if user is not None and not needs_last_seen_refresh(user.last_seen, now):
+            return Seen(user, is_new=False)  # the common case: no write at all
+        async with self._uow() as uow:
+            user = await uow.users.get(user_id)  # again, under the write lock
             if user is None:
                 user = User(id=user_id, locale=None, source=None, first_seen=now, last_seen=now)
                 await uow.users.add(user)
                 await uow.commit()
                 return Seen(user, is_new=True)
-            if needs_last_seen_refresh(user.last_seen, now):
-                await uow.users.touch(user_id, now)
-                await uow.commit()
+            await uow.users.touch(user_id, now)
+            await uow.commit()
             return Seen(user, is_new=False)
 
     async def choose_locale(self, user_id: int, locale: str) -> None:

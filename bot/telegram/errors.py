@@ -6,7 +6,7 @@ import contextlib
 import logging
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 from aiogram_dialog import DialogManager, ShowMode, StartMode
@@ -63,7 +63,7 @@ def _private_chat_id(event: ErrorEvent) -> int | None:
 
 
 async def _answer_quietly(event: ErrorEvent, text: str | None) -> None:
-    with contextlib.suppress(TelegramBadRequest):  # too old to answer: nothing to do
+    with contextlib.suppress(TelegramAPIError):  # too old, or Telegram failing: nothing to do
         await event.update.callback_query.answer(text)  # type: ignore[union-attr]
 
 

@@ -10,6 +10,18 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteMessage,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    GetUpdates,
+    Response,
+    SendDocument,
+    SendMessage,
+    SetMyCommands,
+)
 from aiogram_dialog import setup_dialogs
 
 from bot.app import App
@@ -18,7 +30,18 @@ from bot.telegram.errors import register_error_handlers
 from bot.telegram.fallback import ForeignCallbackGuard, create_fallback_router
 from bot.telegram.middlewares import PersonContextMiddleware
 from dialogs import create_dialogs
+from storage.db import is_sqlite
 from storage.fsm import SqlStorage
+
+# pydantic caches `Response[T]` weakly: without a strong reference, aiogram's session rebuilds
+# the type on every call (about 2 ms). Keep the ones every update uses alive.
+_PINNED_RESPONSE_TYPES = tuple(
+    Response[method.__returning__]  # type: ignore[name-defined]
+    for method in (
+        SendMessage, EditMessageText, EditMessageReplyMarkup, AnswerCallbackQuery,
+        DeleteMessage, SendDocument, GetUpdates, GetMe, SetMyCommands,
+    )
+)  # fmt: skip
 
 # A syntactically valid token for the in-process Bot API (it never leaves the process).
 LOCAL_TOKEN = "4242424242:LOCAL-terminal-chat-token-not-secret"
@@ -26,7 +49,11 @@ LOCAL_TOKEN = "4242424242:LOCAL-terminal-chat-token-not-secret"
 
 def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = None) -> Dispatcher:
     dp = Dispatcher(
-        storage=SqlStorage(app.session_factory),
+        storage=SqlStorage(
+            app.session_factory,
+            app.read_session_factory,
+            cache=is_sqlite(app.settings.DATABASE_URL),  # one process is the only writer
+        ),
         # One update at a time per person: dialog state is read, changed and written back.
         events_isolation=events_isolation or SimpleEventIsolation(),
         **app.dependencies(),

@@ -32,6 +32,17 @@ BOT_USER = {
 }
 
 
+_RESPONSE_TYPES: dict[type, Any] = {}
+
+
+def response_type(method: TelegramMethod[Any]) -> Any:
+    """`Response[T]` built once per method: pydantic rebuilds an unreferenced generic each time."""
+    kind = type(method)
+    if kind not in _RESPONSE_TYPES:
+        _RESPONSE_TYPES[kind] = Response[method.__returning__]  # type: ignore[name-defined]
+    return _RESPONSE_TYPES[kind]
+
+
 @dataclass
 class Fault:
     """Answer the next matching call with an error, like Telegram would."""
@@ -98,7 +109,7 @@ class LocalBotAPI(BaseSession):
         if isinstance(result, Fault):
             body = {"ok": False, "error_code": result.status, "description": result.description}
             return self.check_response(bot, method, result.status, self.json_dumps(body)).result
-        response = Response[method.__returning__].model_validate(  # type: ignore[name-defined]
+        response = response_type(method).model_validate(
             {"ok": True, "result": result}, context={"bot": bot}
         )
         return response.result

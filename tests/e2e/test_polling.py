@@ -28,25 +28,10 @@ USER = 555
 START_TIMEOUT = 30  # importing aiogram alone takes seconds on a slow machine
 STOP_TIMEOUT = 15
 
-# Copied from dialogs/menu/dialog.py: the msgids are the English texts.
-MENU_MSGID = (
-    "<b>AVRR Assistant</b>\n\n"
-    "I give information about assisted voluntary return and reintegration: "
-    "help for migrants who want to go back to their country but cannot do it alone, "
-    "and support after they return.\n\n"
-    "• You do not pay for this help.\n"
-    "• Going home is always your own choice. You can stop at any time.\n\n"
-    "Choose what you need:"
-)
+# Msgids copied from dialogs/menu/dialog.py (the msgids are the English texts).
+MENU_MSGID = "Choose what you need:"
 HELP_BUTTON_MSGID = "❓ How this bot works"
-HELP_MSGID = (
-    "<b>How this bot works</b>\n\n"
-    "Press the buttons to move around. You can also type these commands:\n"
-    "/start – the main menu\n"
-    "/language – change the language\n"
-    "/cancel – stop what you are doing and go back to the menu\n"
-    "/help – this page"
-)
+HELP_MSGID = "/cancel – stop what you are doing and go back to the menu"
 LOCALES = ("en", "fr", "ar", "es", "pt")
 
 
@@ -152,7 +137,7 @@ async def test_polling_process_serves_stops_cleanly_and_resumes_dialogs(
 
         query = server.push_callback(USER, picker, button(picker, "Français")["callback_data"])
         menu = await server.wait_for_bot_message(
-            USER, lambda m: m["text"] == fr.gettext(MENU_MSGID)
+            USER, lambda m: fr.gettext(MENU_MSGID) in m["text"]
         )
         assert menu["message_id"] == picker["message_id"], "the picker is edited into the menu"
         await server.wait_until(lambda: query in server.callback_answers, timeout=10)
@@ -174,7 +159,7 @@ async def test_polling_process_serves_stops_cleanly_and_resumes_dialogs(
         help_button = button(old_menu, fr.gettext(HELP_BUTTON_MSGID))
         query = server.push_callback(USER, old_menu, help_button["callback_data"])
         help_screen = await server.wait_for_bot_message(
-            USER, lambda m: m["text"] == fr.gettext(HELP_MSGID), timeout=START_TIMEOUT
+            USER, lambda m: fr.gettext(HELP_MSGID) in m["text"], timeout=START_TIMEOUT
         )
         assert help_screen["message_id"] == menu["message_id"], "the old menu is edited in place"
         await server.wait_until(lambda: query in server.callback_answers, timeout=10)

@@ -15,6 +15,11 @@ class Form(StatesGroup):
     name = State()
 
 
+@pytest.fixture(params=[False, True], ids=["uncached", "cached"])
+def cached(request):
+    return request.param
+
+
 @pytest.fixture
 async def sessions(db_path):
     engine = create_engine(f"sqlite+aiosqlite:///{db_path}")
@@ -27,14 +32,14 @@ def key(user_id=1, chat_id=1, destiny="default"):
     return StorageKey(bot_id=42, chat_id=chat_id, user_id=user_id, destiny=destiny)
 
 
-async def test_empty_key_has_no_state_and_no_data(sessions):
-    storage = SqlStorage(sessions)
+async def test_empty_key_has_no_state_and_no_data(sessions, cached):
+    storage = SqlStorage(sessions, cache=cached)
     assert await storage.get_state(key()) is None
     assert await storage.get_data(key()) == {}
 
 
-async def test_state_and_data_round_trip(sessions):
-    storage = SqlStorage(sessions)
+async def test_state_and_data_round_trip(sessions, cached):
+    storage = SqlStorage(sessions, cache=cached)
     await storage.set_state(key(), Form.name)
     await storage.set_data(key(), {"name": "Aminata", "n": 3, "nested": {"ar": "مرحبا"}})
     assert await storage.get_state(key()) == "Form:name"
@@ -46,8 +51,8 @@ async def test_state_and_data_round_trip(sessions):
     }
 
 
-async def test_state_and_data_are_independent(sessions):
-    storage = SqlStorage(sessions)
+async def test_state_and_data_are_independent(sessions, cached):
+    storage = SqlStorage(sessions, cache=cached)
     await storage.set_data(key(), {"a": 1})
     await storage.set_state(key(), "X:y")
     await storage.set_state(key(), None)
@@ -56,8 +61,8 @@ async def test_state_and_data_are_independent(sessions):
     assert await storage.get_data(key()) == {}
 
 
-async def test_keys_are_isolated_by_user_chat_and_destiny(sessions):
-    storage = SqlStorage(sessions)
+async def test_keys_are_isolated_by_user_chat_and_destiny(sessions, cached):
+    storage = SqlStorage(sessions, cache=cached)
     await storage.set_state(key(user_id=1), "A:a")
     await storage.set_state(key(user_id=2), "B:b")
     await storage.set_state(key(chat_id=-100), "C:c")
@@ -68,22 +73,22 @@ async def test_keys_are_isolated_by_user_chat_and_destiny(sessions):
     assert await storage.get_state(key(destiny="aiogram_dialog_stack")) == "D:d"
 
 
-async def test_survives_a_new_storage_instance(sessions, db_path):
-    await SqlStorage(sessions).set_data(key(), {"kept": True})
+async def test_survives_a_new_storage_instance(sessions, cached, db_path):
+    await SqlStorage(sessions, cache=cached).set_data(key(), {"kept": True})
     engine = create_engine(f"sqlite+aiosqlite:///{db_path}")
     again = SqlStorage(create_session_factory(engine))
     assert await again.get_data(key()) == {"kept": True}
     await engine.dispose()
 
 
-async def test_concurrent_first_writes_do_not_fail(sessions):
-    storage = SqlStorage(sessions)
+async def test_concurrent_first_writes_do_not_fail(sessions, cached):
+    storage = SqlStorage(sessions, cache=cached)
     await asyncio.gather(*(storage.set_data(key(), {"i": i}) for i in range(20)))
     assert (await storage.get_data(key()))["i"] in range(20)
 
 
-async def test_delete_user_erases_every_key_of_that_person(sessions):
-    storage = SqlStorage(sessions)
+async def test_delete_user_erases_every_key_of_that_person(sessions, cached):
+    storage = SqlStorage(sessions, cache=cached)
     await storage.set_data(key(user_id=1), {"a": 1})
     await storage.set_state(key(user_id=1, destiny="aiogram_dialog_stack"), "S:s")
     await storage.set_data(key(user_id=2), {"b": 2})
@@ -92,17 +97,17 @@ async def test_delete_user_erases_every_key_of_that_person(sessions):
     assert await storage.get_data(key(user_id=2)) == {"b": 2}
 
 
-async def test_rejects_non_mapping_data(sessions):
+async def test_rejects_non_mapping_data(sessions, cached):
     with pytest.raises(TypeError):
-        await SqlStorage(sessions).set_data(key(), ["not", "a", "dict"])  # type: ignore[arg-type]
+        await SqlStorage(sessions, cache=cached).set_data(key(), ["not", "a", "dict"])  # type: ignore[arg-type]
 
 
-async def test_cleared_records_are_deleted_not_kept_empty(sessions):
+async def test_cleared_records_are_deleted_not_kept_empty(sessions, cached):
     from sqlalchemy import func, select
 
     from storage.models import FsmRecordRow
 
-    storage = SqlStorage(sessions)
+    storage = SqlStorage(sessions, cache=cached)
     await storage.set_state(key(), "A:a")
     await storage.set_data(key(), {"x": 1})
     await storage.set_state(key(), None)

@@ -51,7 +51,7 @@ def parts():
     users = FakeUsers()
     uow = FakeUow(users)
     clock = FakeClock()
-    return users, uow, clock, UserService(lambda: uow, clock)
+    return users, uow, clock, UserService(lambda read_only=False: uow, clock)
 
 
 async def test_first_contact_creates_the_person(parts):
