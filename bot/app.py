@@ -8,13 +8,17 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import Settings
+from bot.config import Settings, data_key
 from bot.content import ContentLibrary
 from bot.domain.offices import Office, load_offices
 from bot.i18n import Catalogs
+from bot.services.cases import CaseService
 from bot.services.clock import SystemClock
+from bot.services.outbox import OutboxService
 from bot.services.ports import Clock
+from bot.services.registration import RegistrationService
 from bot.services.users import UserService
+from storage.crypto import DataCipher
 from storage.db import create_engine, create_session_factory
 from storage.migrate import migrate
 from storage.uow import SqlUnitOfWorkFactory
@@ -32,8 +36,13 @@ class App:
     def __post_init__(self) -> None:
         self.session_factory: async_sessionmaker[AsyncSession] = create_session_factory(self.engine)
         self.read_session_factory = create_session_factory(self.engine, read_only=True)
-        self.uow = SqlUnitOfWorkFactory(self.session_factory, self.read_session_factory)
+        self.uow = SqlUnitOfWorkFactory(
+            self.session_factory, self.read_session_factory, DataCipher(data_key(self.settings))
+        )
         self.users = UserService(self.uow, self.clock)
+        self.registrations = RegistrationService(self.uow, self.clock, self.offices)
+        self.cases = CaseService(self.uow, self.clock, self.settings.STAFF_USER_IDS)
+        self.outbox = OutboxService(self.uow, self.clock)
 
     def dependencies(self) -> dict[str, Any]:
         """What handlers and dialogs receive by name (aiogram `Dispatcher(**deps)`)."""
@@ -44,6 +53,8 @@ class App:
             "offices": self.offices,
             "clock": self.clock,
             "user_service": self.users,
+            "registrations": self.registrations,
+            "cases": self.cases,
         }
 
     async def close(self) -> None:
@@ -53,6 +64,7 @@ class App:
 async def create_app(
     settings: Settings, clock: Clock | None = None, *, run_migrations: bool = True
 ) -> App:
+    data_key(settings)  # a missing DATA_KEY stops start-up before anything else happens
     engine = create_engine(settings.DATABASE_URL)
     if run_migrations:
         await migrate(engine)

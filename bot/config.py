@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     STAFF_USER_IDS: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     DEFAULT_LOCALE: str = "en"
     LOG_LEVEL: str = "INFO"
+    DATA_KEY: SecretStr | None = None
 
     @field_validator("BOT_TOKEN", mode="before")
     @classmethod
@@ -92,6 +93,15 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
+    @field_validator("DATA_KEY", mode="before")
+    @classmethod
+    def _data_key(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not _is_fernet_key(value.strip()):
+            raise ValueError("must be a key made by `python -m bot genkey` (44 characters)")
+        return value.strip()
+
     @property
     def token(self) -> str | None:
         return self.BOT_TOKEN.get_secret_value() if self.BOT_TOKEN else None
@@ -111,6 +121,39 @@ def load_settings(**overrides: object) -> Settings:
         raise ConfigError(f"{name}: {message}") from None
     ensure_database_folder(settings.DATABASE_URL)
     return settings
+
+
+def _is_fernet_key(value: str) -> bool:
+    import base64
+    import binascii
+
+    try:
+        return len(base64.urlsafe_b64decode(value.encode("ascii"))) == 32
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return False
+
+
+def data_key(settings: Settings) -> str:
+    """DATA_KEY; without one, the terminal chat keeps a local key beside its SQLite file.
+
+    Serving Telegram without DATA_KEY is refused: people's data would be encrypted with a key
+    nobody backed up.
+    """
+    if settings.DATA_KEY is not None:
+        return settings.DATA_KEY.get_secret_value()
+    path = sqlite_path(settings.DATABASE_URL)
+    if settings.token is not None or path is None:
+        raise ConfigError(
+            "DATA_KEY: required to serve Telegram; make one with `python -m bot genkey`, "
+            "put it in .env and keep a copy with the database backups"
+        )
+    from cryptography.fernet import Fernet
+
+    key_file = path.parent / "local-data-key"
+    if not key_file.exists():
+        key_file.write_bytes(Fernet.generate_key())
+        key_file.chmod(0o600)
+    return key_file.read_text("ascii").strip()
 
 
 def sqlite_path(url: str) -> Path | None:

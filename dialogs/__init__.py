@@ -10,10 +10,15 @@ def create_dialogs() -> list[Dialog]:
     from dialogs.info.dialog import create_info_dialog
     from dialogs.language.dialog import create_language_dialog
     from dialogs.menu.dialog import create_menu_dialog
+    from dialogs.mydata.dialog import create_delete_dialog, create_my_registration_dialog
+    from dialogs.registration.dialog import create_registration_dialog
 
     return [
         create_menu_dialog(),
         create_language_dialog(),
         create_info_dialog(),
         create_eligibility_dialog(),
+        create_registration_dialog(),
+        create_my_registration_dialog(),
+        create_delete_dialog(),
     ]

@@ -29,3 +29,33 @@ class EligibilitySG(StatesGroup):
     minor_alone = State()
     urgent_health = State()
     result = State()
+
+
+class RegistrationSG(StatesGroup):
+    consent = State()
+    consent_more = State()
+    prefill = State()
+    name = State()
+    country = State()
+    city = State()
+    city_other = State()
+    phone = State()
+    gender = State()
+    age = State()
+    passport = State()
+    companions = State()
+    needs = State()
+    language = State()
+    summary = State()
+    done = State()
+
+
+class MyRegistrationSG(StatesGroup):
+    main = State()
+    edit_name = State()
+    edit_phone = State()
+    withdraw = State()
+
+
+class DeleteSG(StatesGroup):
+    confirm = State()

@@ -9,6 +9,15 @@ from sqlalchemy.sql import Insert
 from sqlalchemy.sql.schema import Table
 
 
+def upsert_increment(dialect_name: str, table: Table, key: str, value: str) -> Insert:
+    """Add one to a counter row (creating it at 1) and return the new value, atomically."""
+    module = postgresql if dialect_name == "postgresql" else sqlite
+    statement = module.insert(table).values({key: value, "value": 1})
+    return statement.on_conflict_do_update(
+        index_elements=[key], set_={"value": table.c.value + 1}
+    ).returning(table.c.value)
+
+
 def upsert(
     dialect_name: str,
     table: Table,

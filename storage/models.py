@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Index, MetaData, String, Text, false
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.types import UTCDateTime
@@ -48,3 +58,88 @@ class FsmRecordRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_fsm_records_user_id", "user_id"),)
+
+
+class RegistrationRow(Base):
+    """A registration of interest. Columns ending in _enc are encrypted with DATA_KEY.
+
+    `open_user_id` equals `user_id` while the case is open and is NULL otherwise: its unique
+    constraint allows one open registration per person on every database.
+    """
+
+    __tablename__ = "registrations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    open_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    office_id: Mapped[str] = mapped_column(String(32))
+    country: Mapped[str] = mapped_column(String(2))
+    gender: Mapped[str] = mapped_column(String(10))
+    age_group: Mapped[str] = mapped_column(String(10))
+    passport: Mapped[str] = mapped_column(String(10))
+    companions: Mapped[int] = mapped_column(Integer)
+    contact_locale: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    name_enc: Mapped[str | None] = mapped_column(Text)
+    phone_enc: Mapped[str | None] = mapped_column(Text)
+    city_enc: Mapped[str | None] = mapped_column(Text)
+    needs_enc: Mapped[str | None] = mapped_column(Text)
+    self_check_enc: Mapped[str | None] = mapped_column(Text)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ReferenceCounterRow(Base):
+    """The last sequence number given per office country and year (MA-2026-000042)."""
+
+    __tablename__ = "reference_counters"
+
+    prefix: Mapped[str] = mapped_column(String(12), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class CaseEventRow(Base):
+    """The audit trail: who did what to a case, when."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(10))  # person, staff, system
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)  # a staff member's id only
+    kind: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+
+
+class OutboxRow(Base):
+    """A message to deliver, written in the same transaction as the change it reports.
+
+    It holds what to say (kind and ids), not the text: the worker renders it at send time in
+    the reader's language, from the data as it is then (erased data is never sent).
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    audience: Mapped[str] = mapped_column(String(10))  # staff or person
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)  # whom it is about
+    payload: Mapped[str] = mapped_column(Text)
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    status: Mapped[str] = mapped_column(String(12))  # pending, sending, sent, failed, cancelled
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(80))
+
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)

@@ -7,16 +7,24 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.crypto import DataCipher
+from storage.repositories.outbox import SqlOutboxRepository
+from storage.repositories.registrations import SqlRegistrationRepository
 from storage.repositories.users import SqlUserRepository
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], cipher: DataCipher
+    ) -> None:
         self._session_factory = session_factory
+        self._cipher = cipher
 
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
         self.users = SqlUserRepository(self.session)
+        self.registrations = SqlRegistrationRepository(self.session, self._cipher)
+        self.outbox = SqlOutboxRepository(self.session)
         return self
 
     async def __aexit__(
@@ -45,10 +53,12 @@ class SqlUnitOfWorkFactory:
         self,
         session_factory: async_sessionmaker[AsyncSession],
         read_session_factory: async_sessionmaker[AsyncSession],
+        cipher: DataCipher,
     ) -> None:
         self._session_factory = session_factory
         self._read_session_factory = read_session_factory
+        self._cipher = cipher
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         factory = self._read_session_factory if read_only else self._session_factory
-        return SqlUnitOfWork(factory)
+        return SqlUnitOfWork(factory, self._cipher)

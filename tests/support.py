@@ -12,6 +12,7 @@ from bot.config import Settings
 
 STAFF_ID = 900001
 STAFF_CHAT = -1009000001
+TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="  # 32 bytes, tests only
 
 
 class FakeClock:
@@ -31,6 +32,7 @@ def make_settings(db_path: Path, **overrides: Any) -> Settings:
         "STAFF_USER_IDS": str(STAFF_ID),
         "STAFF_CHAT_ID": str(STAFF_CHAT),
         "DEFAULT_LOCALE": "en",
+        "DATA_KEY": TEST_DATA_KEY,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -25,7 +25,11 @@ class UserService:
         now = self._clock.now()
         async with self._uow(read_only=True) as uow:
             user = await uow.users.get(user_id)
-        if user is not None and not needs_last_seen_refresh(user.last_seen, now):
+        if (
+            user is not None
+            and not user.blocked
+            and not needs_last_seen_refresh(user.last_seen, now)
+        ):
             return Seen(user, is_new=False)  # the common case: no write at all
         async with self._uow() as uow:
             user = await uow.users.get(user_id)  # again, under the write lock
@@ -35,6 +39,8 @@ class UserService:
                 await uow.commit()
                 return Seen(user, is_new=True)
             await uow.users.touch(user_id, now)
+            if user.blocked:  # they write again: they can be written to again
+                await uow.users.set_blocked(user_id, False)
             await uow.commit()
             return Seen(user, is_new=False)
 

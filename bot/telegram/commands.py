@@ -7,11 +7,14 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
+from bot.domain.offices import Office
 from bot.domain.users import User, parse_source
 from bot.i18n import Translator
+from bot.services.registration import RegistrationService
 from bot.services.users import UserService
 from bot.telegram.filters import PrivateChat
-from dialogs.states import LanguageSG, MenuSG
+from dialogs.mydata.personal_data import render_personal_data
+from dialogs.states import DeleteSG, LanguageSG, MenuSG
 
 
 def create_commands_router() -> Router:
@@ -48,5 +51,22 @@ def create_commands_router() -> Router:
         # Forms keep their answers in the dialog context only, so resetting it saves nothing.
         await message.answer(t.gettext("Stopped. Nothing was saved."))
         await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+    @router.message(Command("mydata"))
+    async def mydata(
+        message: Message,
+        dialog_manager: DialogManager,
+        registrations: RegistrationService,
+        t: Translator,
+        offices: tuple[Office, ...],
+    ) -> None:
+        data = await registrations.personal_data(message.from_user.id)  # type: ignore[union-attr]
+        await message.answer(render_personal_data(data, t, offices))
+
+    @router.message(Command("delete"))
+    async def delete(message: Message, dialog_manager: DialogManager) -> None:
+        await dialog_manager.start(
+            DeleteSG.confirm, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+        )
 
     return router

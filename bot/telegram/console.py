@@ -14,7 +14,7 @@ import sys
 from typing import Any, TextIO
 
 from bot.app import App
-from bot.telegram.factory import LOCAL_TOKEN, build_dispatcher, create_bot
+from bot.telegram.factory import LOCAL_TOKEN, build_dispatcher, create_bot, create_worker
 from bot.telegram.local_api import ApiEvent, LocalBotAPI
 from bot.telegram.local_client import LocalPerson
 
@@ -94,6 +94,8 @@ async def run_console(
     bot = create_bot(LOCAL_TOKEN, api)
     dp = build_dispatcher(app)
     person = LocalPerson(dp, bot, api, user_id=user_id, language_code=language_code)
+    worker = create_worker(app, bot)
+    await worker.start()
     out.write(HELP + "\n\n")
     await person.send("/start")
     while True:
@@ -106,6 +108,7 @@ async def run_console(
         if line.strip() == ":quit":
             break
         await act(person, line, out)
+        await worker.run_once()  # staff notifications show up right after the action
     await bot.session.close()
 
 

@@ -29,6 +29,10 @@ from bot.telegram.commands import create_commands_router
 from bot.telegram.errors import register_error_handlers
 from bot.telegram.fallback import ForeignCallbackGuard, create_fallback_router
 from bot.telegram.middlewares import PersonContextMiddleware
+from bot.telegram.notifier import Renderer
+from bot.telegram.staff import create_staff_router
+from bot.telegram.staff_view import CaseAction
+from bot.telegram.worker import OutboxWorker
 from dialogs import create_dialogs
 from storage.db import is_sqlite
 from storage.fsm import SqlStorage
@@ -48,24 +52,31 @@ LOCAL_TOKEN = "4242424242:LOCAL-terminal-chat-token-not-secret"
 
 
 def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = None) -> Dispatcher:
+    storage = SqlStorage(
+        app.session_factory,
+        app.read_session_factory,
+        cache=is_sqlite(app.settings.DATABASE_URL),  # one process is the only writer
+    )
     dp = Dispatcher(
-        storage=SqlStorage(
-            app.session_factory,
-            app.read_session_factory,
-            cache=is_sqlite(app.settings.DATABASE_URL),  # one process is the only writer
-        ),
+        storage=storage,
         # One update at a time per person: dialog state is read, changed and written back.
         events_isolation=events_isolation or SimpleEventIsolation(),
+        erase_dialog_state=storage.delete_user,
         **app.dependencies(),
     )
     dp.update.outer_middleware(PersonContextMiddleware(app.settings, app.catalogs, app.users))
-    dp.callback_query.outer_middleware(ForeignCallbackGuard())
+    dp.callback_query.outer_middleware(ForeignCallbackGuard(own_prefixes=(CaseAction.__prefix__,)))
     dp.include_router(create_commands_router())
+    dp.include_router(create_staff_router())
     dp.include_routers(*create_dialogs())
     dp.include_router(create_fallback_router())
     register_error_handlers(dp)
     setup_dialogs(dp)
     return dp
+
+
+def create_worker(app: App, bot: Bot) -> OutboxWorker:
+    return OutboxWorker(app.outbox, Renderer(app), bot)
 
 
 def create_bot(token: str, session: BaseSession) -> Bot:

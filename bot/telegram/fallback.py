@@ -68,7 +68,7 @@ class ForeignCallbackGuard(BaseMiddleware):
         return await handler(event, data)
 
     def _is_ours(self, data: str) -> bool:
-        return CB_SEP in data or data.startswith(self._own_prefixes)
+        return CB_SEP in data or data.startswith(tuple(p + ":" for p in self._own_prefixes))
 
 
 def _someone_elses_private_chat(callback: CallbackQuery) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiogram import Bot
@@ -10,7 +11,12 @@ from aiogram.types import BotCommand
 from bot.app import App
 from bot.i18n import N_, Catalogs
 from bot.locales import SUPPORTED_LOCALES
-from bot.telegram.factory import build_dispatcher, create_bot, create_telegram_session
+from bot.telegram.factory import (
+    build_dispatcher,
+    create_bot,
+    create_telegram_session,
+    create_worker,
+)
 from bot.telegram.inflight import InFlight
 
 log = logging.getLogger(__name__)
@@ -46,7 +52,16 @@ async def serve_polling(app: App, token: str) -> None:
         if not await in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS):
             log.warning("stopping with updates still in flight after %ss", SHUTDOWN_GRACE_SECONDS)
 
+    worker = create_worker(app, bot)
+    stop = asyncio.Event()
+    worker_task = asyncio.create_task(worker.run_forever(stop))
+
+    async def stop_worker() -> None:
+        stop.set()
+        await worker_task
+
     dp.shutdown.register(on_shutdown)
+    dp.shutdown.register(stop_worker)
     me = await bot.get_me()
     log.info("serving Telegram as @%s by long polling", me.username)
     await register_commands(bot, app.catalogs, app.settings.DEFAULT_LOCALE)

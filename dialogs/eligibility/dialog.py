@@ -5,15 +5,17 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any
 
+from aiogram import F
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Back, Cancel, Column, Select, Start
+from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Select, Start
 from aiogram_dialog.widgets.text import Format
 
 from bot.domain.eligibility import Answers, Outcome, assess
 from bot.i18n import N_, Translator
+from bot.services.registration import RegistrationService
 from dialogs.eligibility.questions import QUESTIONS, REASON_TEXTS, Question
-from dialogs.states import EligibilitySG, InfoSG
+from dialogs.states import EligibilitySG, InfoSG, MyRegistrationSG, RegistrationSG
 from dialogs.widgets import NavRow, T, screen
 
 OUTCOME_TITLES = {
@@ -85,6 +87,18 @@ def _outcome_is(outcome: Outcome):
     return predicate
 
 
+async def on_register(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    """Register, offering the self-check's answers to pre-fill the form (if the person agrees)."""
+    registrations: RegistrationService = manager.middleware_data["registrations"]
+    if await registrations.open_for(callback.from_user.id) is not None:
+        await manager.start(MyRegistrationSG.main)
+        return
+    answers = {
+        q.field: manager.dialog_data[q.field] for q in QUESTIONS if q.field in manager.dialog_data
+    }
+    await manager.start(RegistrationSG.consent, data={"self_check": answers})
+
+
 def _incomplete(data: dict[str, Any], _widget: Any, _manager: DialogManager) -> bool:
     return not data.get("complete")
 
@@ -102,6 +116,12 @@ def create_eligibility_dialog() -> Dialog:
                 when="complete",
             ),
             T("Some answers are missing. Please start the questions again.", when=_incomplete),
+            Button(
+                T("📝 Register my interest"),
+                id="register",
+                on_click=on_register,
+                when=F["outcome"].in_({Outcome.LIKELY.value, Outcome.TALK_FIRST.value}),
+            ),
             Start(T("📞 How to reach the office"), id="contact", state=InfoSG.contact),
             Start(
                 T("✈️ Steps of the return"),

@@ -1,9 +1,28 @@
-from aiogram_dialog import Dialog
+from typing import Any
+
+from aiogram import F
+from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Back, Column, Start, SwitchTo
 from aiogram_dialog.widgets.text import Multi
 
-from dialogs.states import EligibilitySG, InfoSG, LanguageSG, MenuSG
+from bot.services.registration import RegistrationService
+from dialogs.states import (
+    EligibilitySG,
+    InfoSG,
+    LanguageSG,
+    MenuSG,
+    MyRegistrationSG,
+    RegistrationSG,
+)
 from dialogs.widgets import T, screen
+
+
+async def menu_getter(
+    dialog_manager: DialogManager, registrations: RegistrationService, **_: Any
+) -> dict[str, Any]:
+    user = dialog_manager.middleware_data.get("event_from_user")
+    registered = user is not None and await registrations.open_for(user.id) is not None
+    return {"registered": registered}
 
 
 def create_menu_dialog() -> Dialog:
@@ -26,10 +45,23 @@ def create_menu_dialog() -> Dialog:
             Column(
                 Start(T("ℹ️ About the programme"), id="info", state=InfoSG.topics),
                 Start(T("✅ Can I get help?"), id="check", state=EligibilitySG.where_now),
+                Start(
+                    T("📝 Register my interest"),
+                    id="register",
+                    state=RegistrationSG.consent,
+                    when=~F["registered"],
+                ),
+                Start(
+                    T("📄 My registration"),
+                    id="mine",
+                    state=MyRegistrationSG.main,
+                    when="registered",
+                ),
                 Start(T("📞 Contact the office"), id="contact", state=InfoSG.contact),
                 SwitchTo(T("❓ How this bot works"), id="help", state=MenuSG.help),
                 Start(T("🌐 Language"), id="language", state=LanguageSG.pick),
             ),
+            getter=menu_getter,
             state=MenuSG.main,
         ),
         screen(

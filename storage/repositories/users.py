@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.users import User
@@ -48,6 +48,12 @@ class SqlUserRepository:
 
     async def set_source(self, user_id: int, source: str) -> None:
         await self._set(user_id, source=source)
+
+    async def set_blocked(self, user_id: int, blocked: bool) -> None:
+        await self._set(user_id, blocked=blocked)
+
+    async def delete(self, user_id: int) -> None:
+        await self._session.execute(delete(UserRow).where(UserRow.id == user_id))
 
     async def _set(self, user_id: int, **values: object) -> None:
         await self._session.execute(

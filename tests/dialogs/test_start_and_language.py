@@ -28,6 +28,7 @@ async def test_choosing_a_language_shows_the_menu_in_it(harness, locale):
         for label in (
             "ℹ️ About the programme",
             "✅ Can I get help?",
+            "📝 Register my interest",
             "📞 Contact the office",
             "❓ How this bot works",
             "🌐 Language",

@@ -21,6 +21,7 @@ import pytest
 from bot.i18n import Catalogs
 from bot.telegram.polling import PUBLIC_COMMANDS
 from tests.e2e.bot_api_server import FakeBotApiServer
+from tests.support import TEST_DATA_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456789:" + "A" * 35
@@ -45,6 +46,7 @@ class BotProcess:
             "TELEGRAM_API_URL": api_url,
             "DATABASE_URL": f"sqlite+aiosqlite:///{db_path}",
             "DEFAULT_LOCALE": "en",
+            "DATA_KEY": TEST_DATA_KEY,
             "LOG_LEVEL": "INFO",
             # Empty values beat a developer's .env: the test depends on no local setting.
             "STAFF_CHAT_ID": "",

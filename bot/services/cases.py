@@ -1,0 +1,110 @@
+"""Staff work on cases: find, view with history, change status. Staff only, checked here too."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.registration import Registration, Status, allowed_transitions
+from bot.services.ports import CaseEvent, Clock, UnitOfWorkFactory
+
+# Changes the person is told about, in their language.
+PERSON_NOTICES = frozenset(
+    {
+        Status.CONTACTED,
+        Status.INTERVIEW,
+        Status.MEDICAL_CHECK,
+        Status.TRAVEL_DOCUMENTS,
+        Status.DEPARTURE_PLANNED,
+        Status.CLOSED,
+    }
+)
+
+
+class NotStaffError(PermissionError):
+    pass
+
+
+class Change(StrEnum):
+    DONE = "done"
+    STALE = "stale"  # the case moved meanwhile (an old button)
+    NOT_ALLOWED = "not_allowed"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    registration: Registration
+    events: list[CaseEvent]
+
+
+class CaseService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, staff_ids: Collection[int]) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._staff = frozenset(staff_ids)
+
+    def is_staff(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self._staff
+
+    def _require(self, staff_id: int) -> None:
+        if not self.is_staff(staff_id):
+            raise NotStaffError(staff_id)
+
+    async def view(
+        self, staff_id: int, *, registration_id: int | None = None, reference: str | None = None
+    ) -> CaseView | None:
+        """A case with its history. Every view is recorded: people's data is read on purpose."""
+        self._require(staff_id)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            if registration_id is not None:
+                registration = await uow.registrations.get(registration_id)
+            else:
+                registration = await uow.registrations.by_reference(reference or "")
+            if registration is None:
+                return None
+            await uow.registrations.add_event(
+                CaseEvent(registration.id, now, "staff", staff_id, "viewed")
+            )
+            events = await uow.registrations.events(registration.id)
+            await uow.commit()
+            return CaseView(registration, events)
+
+    async def recent(
+        self, staff_id: int, *, status: Status | None = None, office_id: str | None = None
+    ) -> list[Registration]:
+        self._require(staff_id)
+        async with self._uow(read_only=True) as uow:
+            return await uow.registrations.recent(status=status, office_id=office_id, limit=20)
+
+    async def change_status(
+        self, staff_id: int, registration_id: int, expected: Status, to: Status
+    ) -> Change:
+        self._require(staff_id)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            registration = await uow.registrations.get(registration_id)
+            if registration is None or (registration.user_id is None and to is not Status.CLOSED):
+                return Change.NOT_FOUND if registration is None else Change.NOT_ALLOWED
+            if registration.status is not expected:
+                return Change.STALE
+            if to not in allowed_transitions(expected):
+                return Change.NOT_ALLOWED
+            if not await uow.registrations.set_status(registration_id, expected, to, now):
+                return Change.STALE
+            await uow.registrations.add_event(
+                CaseEvent(registration_id, now, "staff", staff_id, "status", expected, to)
+            )
+            if to in PERSON_NOTICES and registration.user_id is not None:
+                await uow.outbox.add(
+                    kind="status_changed",
+                    audience="person",
+                    user_id=registration.user_id,
+                    payload={"registration_id": registration_id, "status": to.value},
+                    dedupe_key=f"status_changed:{registration_id}:{to.value}:{now.isoformat()}",
+                    due=now,
+                )
+            await uow.commit()
+            return Change.DONE

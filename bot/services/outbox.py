@@ -1,0 +1,73 @@
+"""Delivery bookkeeping for the outbox worker: claim, sent, retry, give up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.services.ports import Clock, OutboxMessage, UnitOfWorkFactory
+
+# A message whose send was interrupted (crash) is tried again once at most: its first try may
+# have reached Telegram, so a blind loop of resends is worse than one possible duplicate.
+MAX_ATTEMPTS_AFTER_INTERRUPTION = 2
+MAX_BACKOFF = timedelta(minutes=15)
+PERSON_MAX_ATTEMPTS = 12  # about two hours of backoff, then the message is dropped
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=5 * 2 ** max(0, attempts - 1)), MAX_BACKOFF)
+
+
+class OutboxService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def recover(self) -> int:
+        async with self._uow() as uow:
+            count = await uow.outbox.recover_interrupted(
+                self._clock.now(), MAX_ATTEMPTS_AFTER_INTERRUPTION
+            )
+            await uow.commit()
+            return count
+
+    async def claim(self, limit: int) -> list[OutboxMessage]:
+        async with self._uow() as uow:
+            messages = await uow.outbox.claim_due(self._clock.now(), limit)
+            await uow.commit()
+            return messages
+
+    async def sent(self, message: OutboxMessage) -> None:
+        async with self._uow() as uow:
+            await uow.outbox.mark_sent(message.id, self._clock.now())
+            await uow.commit()
+
+    async def retry(self, message: OutboxMessage, error: str, not_before: float = 0) -> None:
+        """Try again later; person messages are given up after PERSON_MAX_ATTEMPTS."""
+        if message.audience == "person" and message.attempts >= PERSON_MAX_ATTEMPTS:
+            await self.give_up(message, error)
+            return
+        delay = max(backoff(message.attempts), timedelta(seconds=not_before))
+        async with self._uow() as uow:
+            await uow.outbox.retry_at(message.id, self._clock.now() + delay, error)
+            await uow.commit()
+
+    async def postpone(self, message: OutboxMessage, seconds: float, error: str) -> None:
+        """Not an attempt that failed (a 429 pause, a rate limit): keep the attempt count."""
+        async with self._uow() as uow:
+            await uow.outbox.retry_at(
+                message.id, self._clock.now() + timedelta(seconds=seconds), error, attempts=-1
+            )
+            await uow.commit()
+
+    async def give_up(self, message: OutboxMessage, error: str) -> None:
+        async with self._uow() as uow:
+            await uow.outbox.fail(message.id, error)
+            await uow.commit()
+
+    async def person_unreachable(self, message: OutboxMessage, error: str) -> None:
+        """403: the person blocked the bot. Stop writing to them until they write again."""
+        async with self._uow() as uow:
+            await uow.outbox.fail(message.id, error)
+            if message.user_id is not None:
+                await uow.users.set_blocked(message.user_id, True)
+            await uow.commit()

@@ -1,0 +1,195 @@
+"""Registering interest, and the person's control over it: see, edit, withdraw, erase."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.offices import Office
+from bot.domain.registration import (
+    CONSENT_VERSION,
+    Draft,
+    Registration,
+    Status,
+    is_open,
+    reference,
+)
+from bot.domain.users import User
+from bot.services.ports import (
+    AlreadyRegisteredError,
+    CaseEvent,
+    Clock,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+
+STAFF, PERSON = "staff", "person"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """Everything stored about one person, for /mydata."""
+
+    user: User | None
+    registrations: list[Registration]
+    pending_messages: int
+
+
+async def notify_staff(
+    uow: UnitOfWork,
+    kind: str,
+    key: str,
+    payload: dict[str, object],
+    now: datetime,
+    user_id: int | None = None,
+) -> None:
+    """Queue a staff-chat message in the current transaction. `user_id` marks messages that
+    render the person's data: they are cancelled if the person erases their data first."""
+    await uow.outbox.add(
+        kind=kind,
+        audience=STAFF,
+        user_id=user_id,
+        payload=payload,
+        dedupe_key=f"{kind}:{key}",
+        due=now,
+    )
+
+
+class RegistrationService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, offices: tuple[Office, ...]) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._offices = {office.id: office for office in offices}
+
+    async def open_for(self, user_id: int) -> Registration | None:
+        async with self._uow(read_only=True) as uow:
+            return await uow.registrations.open_for(user_id)
+
+    async def register(
+        self,
+        user_id: int,
+        draft: Draft,
+        self_check: dict[str, str] | None = None,
+        consent_at: datetime | None = None,
+    ) -> tuple[Registration, bool]:
+        """Create the registration, once: a second confirmation returns the first one."""
+        office = self._offices[draft.office_id]
+        now = self._clock.now()
+        async with self._uow() as uow:
+            existing = await uow.registrations.open_for(user_id)
+            if existing is not None:
+                return existing, False
+            sequence = await uow.registrations.next_sequence(f"{office.country}-{now.year}")
+            user = await uow.users.get(user_id)
+            try:
+                registration = await uow.registrations.add(
+                    reference(office.country, now.year, sequence),
+                    user_id,
+                    draft,
+                    now=now,
+                    consent_at=min(consent_at or now, now),
+                    consent_version=CONSENT_VERSION,
+                    source=user.source if user else None,
+                    self_check=self_check,
+                )
+            except AlreadyRegisteredError:
+                pass
+            else:
+                await uow.registrations.add_event(
+                    CaseEvent(registration.id, now, PERSON, None, "created", None, Status.NEW)
+                )
+                await notify_staff(
+                    uow, "registration_new", str(registration.id),
+                    {"registration_id": registration.id}, now, user_id,
+                )  # fmt: skip
+                await uow.commit()
+                return registration, True
+        existing = await self.open_for(user_id)
+        if existing is None:  # pragma: no cover - the constraint said otherwise a moment ago
+            raise RuntimeError("registration vanished")
+        return existing, False
+
+    async def update_contact(
+        self,
+        user_id: int,
+        *,
+        name: str | None = None,
+        phone: str | None = None,
+        clear_phone: bool = False,
+    ) -> Registration | None:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            registration = await uow.registrations.open_for(user_id)
+            if registration is None:
+                return None
+            await uow.registrations.set_contact(
+                registration.id, name=name, phone=phone, clear_phone=clear_phone, now=now
+            )
+            await uow.registrations.add_event(
+                CaseEvent(registration.id, now, PERSON, None, "edited")
+            )
+            await notify_staff(
+                uow, "registration_edited", f"{registration.id}:{now.isoformat()}",
+                {"registration_id": registration.id}, now, user_id,
+            )  # fmt: skip
+            await uow.commit()
+            return await self.open_for(user_id)
+
+    async def withdraw(self, user_id: int) -> Registration | None:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            registration = await uow.registrations.open_for(user_id)
+            if registration is None:
+                return None
+            changed = await uow.registrations.set_status(
+                registration.id, registration.status, Status.WITHDRAWN, now
+            )
+            if not changed:
+                return None
+            await uow.registrations.add_event(
+                CaseEvent(
+                    registration.id,
+                    now,
+                    PERSON,
+                    None,
+                    "withdrawn",
+                    registration.status,
+                    Status.WITHDRAWN,
+                )
+            )
+            await notify_staff(
+                uow, "registration_withdrawn", str(registration.id),
+                {"reference": registration.reference}, now,
+            )  # fmt: skip
+            await uow.commit()
+            return registration
+
+    async def erase(self, user_id: int) -> list[str]:
+        """Erase the person's data; keep an anonymous statistical record; tell staff."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            erased = await uow.registrations.erase_personal_data(user_id, now)
+            await uow.outbox.cancel_for_user(user_id)
+            for registration in erased:
+                was_open = is_open(registration.status)
+                await uow.registrations.add_event(
+                    CaseEvent(
+                        registration.id, now, PERSON, None, "erased",
+                        registration.status, Status.WITHDRAWN if was_open else registration.status,
+                    )
+                )  # fmt: skip
+                await notify_staff(
+                    uow, "registration_erased", str(registration.id),
+                    {"reference": registration.reference}, now,
+                )  # fmt: skip
+            await uow.users.delete(user_id)
+            await uow.commit()
+        return [registration.reference for registration in erased]
+
+    async def personal_data(self, user_id: int) -> PersonalData:
+        async with self._uow(read_only=True) as uow:
+            return PersonalData(
+                user=await uow.users.get(user_id),
+                registrations=await uow.registrations.all_for(user_id),
+                pending_messages=await uow.outbox.count("pending", user_id),
+            )

@@ -1,0 +1,93 @@
+"""Turns an outbox message into what Telegram should send, at send time, in the reader's language.
+
+Staff messages go to STAFF_CHAT_ID in DEFAULT_LOCALE; person messages go to the person in the
+language they chose. Data erased since the message was queued is never sent (None).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.app import App
+from bot.domain.registration import Status
+from bot.services.ports import OutboxMessage
+from bot.telegram.staff_view import group_keyboard, group_notice
+from dialogs.labels import STATUS_NOTICES
+
+
+class StaffChatNotConfiguredError(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    chat_id: int
+    text: str
+    reply_markup: InlineKeyboardMarkup | None = None
+
+
+class Renderer:
+    def __init__(self, app: App) -> None:
+        self._app = app
+
+    async def render(self, message: OutboxMessage) -> Outgoing | None:
+        app = self._app
+        if message.audience == "staff":
+            chat_id = app.settings.STAFF_CHAT_ID
+            if chat_id is None:
+                raise StaffChatNotConfiguredError
+            return await self._staff(message, chat_id)
+        return await self._person(message)
+
+    async def _registration(self, message: OutboxMessage):
+        async with self._app.uow(read_only=True) as uow:
+            return await uow.registrations.get(int(message.payload["registration_id"]))
+
+    async def _staff(self, message: OutboxMessage, chat_id: int) -> Outgoing | None:
+        t = self._app.catalogs[self._app.settings.DEFAULT_LOCALE]
+        kind, payload = message.kind, message.payload
+        if kind in ("registration_withdrawn", "registration_erased"):
+            text = (
+                t.gettext(
+                    "↩️ Registration {reference} was withdrawn.", reference=payload["reference"]
+                )
+                if kind == "registration_withdrawn"
+                else t.gettext(
+                    "↩️ Registration {reference} was withdrawn: the person deleted their data.",
+                    reference=payload["reference"],
+                )
+            )
+            return Outgoing(chat_id, text)
+        registration = await self._registration(message)
+        if registration is None or registration.user_id is None:
+            return None  # erased meanwhile: nothing of it may be sent
+        if kind == "registration_new":
+            return Outgoing(
+                chat_id,
+                group_notice(registration, t, self._app.offices),
+                group_keyboard(registration, t),
+            )
+        if kind == "registration_edited":
+            return Outgoing(
+                chat_id,
+                t.gettext(
+                    "✏️ Registration {reference}: the person changed their contact details.",
+                    reference=registration.reference,
+                ),
+            )
+        raise ValueError(f"unknown staff message kind {kind!r}")
+
+    async def _person(self, message: OutboxMessage) -> Outgoing | None:
+        if message.user_id is None:
+            return None
+        if message.kind == "status_changed":
+            registration = await self._registration(message)
+            if registration is None or registration.user_id != message.user_id:
+                return None
+            t = self._app.catalogs[registration.draft.contact_locale]
+            status = Status(message.payload["status"])
+            text = t.gettext(STATUS_NOTICES[status], reference=t.isolate(registration.reference))
+            return Outgoing(message.user_id, text)
+        raise ValueError(f"unknown person message kind {message.kind!r}")

@@ -1,0 +1,167 @@
+"""Staff commands (private chat) and staff buttons (group or private). Allowlisted staff only:
+anyone else gets the ordinary unknown-command answer, or a short refusal for a button."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.filters import BaseFilter, Command, CommandObject
+from aiogram.types import CallbackQuery, Message, User
+
+from bot.config import Settings
+from bot.domain.offices import Office
+from bot.domain.registration import REFERENCE_SHAPE, Status
+from bot.i18n import Translator
+from bot.services.cases import CaseService, Change
+from bot.telegram.filters import PrivateChat
+from bot.telegram.staff_view import CaseAction, case_details, case_keyboard
+from dialogs.labels import STATUSES
+
+
+class IsStaff(BaseFilter):
+    async def __call__(
+        self, _event: object, event_from_user: User | None, settings: Settings
+    ) -> bool:
+        return settings.is_staff(event_from_user.id if event_from_user else None)
+
+
+CHANGE_ANSWERS = {
+    Change.STALE: "This case changed meanwhile: nothing was done. Open it again to see it now.",
+    Change.NOT_ALLOWED: "This change is not possible for this case.",
+    Change.NOT_FOUND: "There is no such case.",
+}
+
+
+def create_staff_router() -> Router:
+    router = Router(name="staff")
+    router.message.filter(PrivateChat(), IsStaff())
+
+    @router.message(Command("case"))
+    async def case(
+        message: Message, command: CommandObject, cases: CaseService, t: Translator,
+        offices: tuple[Office, ...],
+    ) -> None:  # fmt: skip
+        reference = (command.args or "").strip().upper()
+        if not REFERENCE_SHAPE.match(reference):
+            await message.answer(t.gettext("Write the reference like this: /case MA-2026-000042"))
+            return
+        view = await cases.view(message.from_user.id, reference=reference)  # type: ignore[union-attr]
+        if view is None:
+            await message.answer(t.gettext("There is no such case."))
+            return
+        await message.answer(
+            case_details(view.registration, view.events, t, offices),
+            reply_markup=case_keyboard(view.registration, t),
+        )
+
+    @router.message(Command("cases"))
+    async def recent_cases(
+        message: Message, command: CommandObject, cases: CaseService, t: Translator,
+        offices: tuple[Office, ...],
+    ) -> None:  # fmt: skip
+        status, office_id = None, None
+        for word in (command.args or "").lower().split():
+            if word in {s.value for s in Status}:
+                status = Status(word)
+            elif word in {o.id for o in offices}:
+                office_id = word
+            else:
+                await message.answer(
+                    t.gettext(
+                        "Filters: a status ({statuses}) and/or an office ({offices}).",
+                        statuses=", ".join(s.value for s in Status),
+                        offices=", ".join(o.id for o in offices),
+                    )
+                )
+                return
+        found = await cases.recent(message.from_user.id, status=status, office_id=office_id)  # type: ignore[union-attr]
+        if not found:
+            await message.answer(t.gettext("No case matches."))
+            return
+        tz = offices[0].tz
+        lines = [t.gettext("<b>Recent cases</b>")]
+        for registration in found:
+            lines.append(
+                " · ".join(
+                    (
+                        registration.reference,
+                        t.gettext(STATUSES[registration.status]),
+                        html.escape(t.country(registration.draft.country), quote=False),
+                        t.datetime(registration.created_at, tz, "short"),
+                    )
+                )
+            )
+        lines.append(t.gettext("Open one with /case and its reference."))
+        await message.answer("\n".join(lines))
+
+    @router.callback_query(CaseAction.filter())
+    async def case_button(
+        callback: CallbackQuery, callback_data: CaseAction, cases: CaseService, bot: Bot,
+        settings: Settings, t: Translator, offices: tuple[Office, ...],
+    ) -> None:  # fmt: skip
+        presser = callback.from_user.id
+        if not settings.is_staff(presser):
+            await callback.answer(t.gettext("Only office staff can do this."), show_alert=True)
+            return
+        if callback_data.action == "open":
+            view = await cases.view(presser, registration_id=callback_data.id)
+            if view is None:
+                await callback.answer(t.gettext("There is no such case."), show_alert=True)
+                return
+            try:
+                await bot.send_message(
+                    presser,
+                    case_details(view.registration, view.events, t, offices),
+                    reply_markup=case_keyboard(view.registration, t),
+                )
+            except (TelegramForbiddenError, TelegramBadRequest):
+                await callback.answer(
+                    t.gettext("Open a private chat with me first (press my name, then Start)."),
+                    show_alert=True,
+                )
+                return
+            await callback.answer(t.gettext("Sent to you in a private message."))
+            return
+        if callback_data.action != "set":
+            await callback.answer()
+            return
+        try:
+            expected, to = Status(callback_data.expected), Status(callback_data.to)
+        except ValueError:
+            await callback.answer(
+                t.gettext("This change is not possible for this case."), show_alert=True
+            )
+            return
+        result = await cases.change_status(presser, callback_data.id, expected, to)
+        if result is not Change.DONE:
+            await callback.answer(t.gettext(CHANGE_ANSWERS[result]), show_alert=True)
+            return
+        await callback.answer(t.gettext("Done: {status}", status=t.gettext(STATUSES[to])))
+        await _refresh(callback, cases, presser, t, offices)
+
+    return router
+
+
+async def _refresh(
+    callback: CallbackQuery,
+    cases: CaseService,
+    presser: int,
+    t: Translator,
+    offices: tuple[Office, ...],
+) -> None:
+    """Show the case as it is now where the button was pressed (no stale buttons left)."""
+    message = callback.message
+    if message is None or not isinstance(message, Message):
+        return
+    if message.chat.type != "private":
+        await message.edit_reply_markup(reply_markup=None)
+        return
+    data = CaseAction.unpack(callback.data or "")
+    view = await cases.view(presser, registration_id=data.id)
+    if view is not None:
+        await message.edit_text(
+            case_details(view.registration, view.events, t, offices),
+            reply_markup=case_keyboard(view.registration, t),
+        )

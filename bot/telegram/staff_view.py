@@ -1,0 +1,138 @@
+"""What staff read: the group notice of a registration and the private case view.
+
+The staff group gets references and what staff need to act, never names or phone numbers;
+details go only to allowlisted staff, in a private chat.
+"""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.offices import Office
+from bot.domain.registration import Registration, Status, allowed_transitions, urgent
+from bot.i18n import Translator, native_language_name
+from bot.services.ports import CaseEvent
+from dialogs.labels import AGE_GROUPS, GENDERS, NEEDS, PASSPORTS, STATUSES
+from dialogs.widgets import esc
+
+
+class CaseAction(CallbackData, prefix="case"):
+    """Staff buttons. Unsigned and pressable by anyone in the group: every press is checked
+    against STAFF_USER_IDS and against the case's current status (`expected`)."""
+
+    action: str  # open, set
+    id: int
+    expected: str = ""
+    to: str = ""
+
+
+def office_of(registration: Registration, offices: tuple[Office, ...]) -> Office:
+    return next((o for o in offices if o.id == registration.draft.office_id), offices[0])
+
+
+def group_notice(registration: Registration, t: Translator, offices: tuple[Office, ...]) -> str:
+    draft = registration.draft
+    office = office_of(registration, offices)
+    lines = [t.gettext("🆕 New registration: <b>{reference}</b>", reference=registration.reference)]
+    flags = urgent(draft.needs)
+    if flags:
+        lines.append(
+            t.gettext("⚠️ Urgent: {needs}", needs=", ".join(t.gettext(NEEDS[n]) for n in flags))
+        )
+    lines += [
+        t.gettext("Office: {office}", office=esc(f"{t.country(office.country)} – {office.city}")),
+        t.gettext("Country of origin: {country}", country=esc(t.country(draft.country))),
+        t.gettext("Language: {language}", language=native_language_name(draft.contact_locale)),
+        t.gettext("Age group: {age}", age=t.gettext(AGE_GROUPS[draft.age_group])),
+        t.gettext("Gender: {gender}", gender=t.gettext(GENDERS[draft.gender])),
+        t.gettext("Passport: {passport}", passport=t.gettext(PASSPORTS[draft.passport])),
+        t.ngettext("Travelling with {n} person", "Travelling with {n} people", draft.companions),
+    ]
+    others = [t.gettext(NEEDS[n]) for n in sorted(draft.needs) if n not in flags]
+    if others:
+        lines.append(t.gettext("Needs: {needs}", needs=", ".join(others)))
+    return "\n".join(lines)
+
+
+def group_keyboard(registration: Registration, t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t.gettext("📂 Open case"),
+                    callback_data=CaseAction(action="open", id=registration.id).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=t.gettext("☎️ Mark contacted"),
+                    callback_data=CaseAction(
+                        action="set", id=registration.id, expected=Status.NEW.value,
+                        to=Status.CONTACTED.value,
+                    ).pack(),
+                ),
+            ]
+        ]
+    )  # fmt: skip
+
+
+def case_details(
+    registration: Registration,
+    events: list[CaseEvent],
+    t: Translator,
+    offices: tuple[Office, ...],
+) -> str:
+    draft = registration.draft
+    office = office_of(registration, offices)
+    tz = office.tz
+    lines = [
+        t.gettext("<b>Case {reference}</b>", reference=registration.reference),
+        t.gettext("Status: {status}", status=t.gettext(STATUSES[registration.status])),
+    ]
+    if registration.user_id is None:
+        lines.append(t.gettext("The person deleted their data: only statistics remain."))
+    else:
+        lines += [
+            t.gettext("Name: {name}", name=esc(draft.name)),
+            t.gettext("Phone: {phone}", phone=draft.phone or "—"),
+            t.gettext("Where they are: {city}", city=esc(draft.city)),
+        ]
+    lines.append(group_notice(registration, t, offices).split("\n", 1)[1])
+    lines.append(t.gettext("Registered on: {date}", date=t.datetime(registration.created_at, tz)))
+    lines.append("")
+    lines.append(t.gettext("<b>History</b>"))
+    for event in events:
+        if event.kind == "viewed":
+            continue
+        when = t.datetime(event.at, tz, "short")
+        who = (
+            t.gettext("staff {id}", id=event.actor_id)
+            if event.actor == "staff"
+            else t.gettext("the person")
+        )
+        change = ""
+        if event.to_status is not None:
+            change = " → " + t.gettext(STATUSES[event.to_status])
+        lines.append(f"{when} · {who} · {esc(event.kind)}{change}")
+    return "\n".join(lines)
+
+
+def case_keyboard(registration: Registration, t: Translator) -> InlineKeyboardMarkup | None:
+    targets = allowed_transitions(registration.status)
+    if registration.user_id is None:
+        targets = tuple(s for s in targets if s is Status.CLOSED)
+    buttons = [
+        InlineKeyboardButton(
+            text="→ " + t.gettext(STATUSES[target]),
+            callback_data=CaseAction(
+                action="set",
+                id=registration.id,
+                expected=registration.status.value,
+                to=target.value,
+            ).pack(),
+        )
+        for target in targets
+    ]
+    if not buttons:
+        return None
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return InlineKeyboardMarkup(inline_keyboard=rows)

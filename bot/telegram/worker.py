@@ -1,0 +1,146 @@
+"""Delivers the outbox: at Telegram's pace, retrying what failed, never sending twice.
+
+- 429: everything pauses for `retry_after`, and the message waits that long.
+- 403 from a person (they blocked the bot): they are marked unreachable; nothing more is sent.
+- The staff chat unreachable (wrong id, bot removed): staff messages wait, with backoff, and go
+  out once it is reachable; they never go to any other chat.
+- 5xx, network errors: retry with backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+
+from bot.domain.ratelimit import RateLimiter
+from bot.services.outbox import OutboxService
+from bot.services.ports import OutboxMessage
+from bot.telegram.notifier import Renderer, StaffChatNotConfiguredError
+
+log = logging.getLogger(__name__)
+BATCH = 50
+POLL_SECONDS = 1.0
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        outbox: OutboxService,
+        renderer: Renderer,
+        bot: Bot,
+        limiter: RateLimiter | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._outbox = outbox
+        self._renderer = renderer
+        self._bot = bot
+        self._limiter = limiter or RateLimiter()
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Something was queued: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        recovered = await self._outbox.recover()
+        if recovered:
+            log.warning(
+                "%s outbox messages were interrupted by a stop; retrying each once", recovered
+            )
+
+    async def run_once(self) -> int:
+        """Send every message due now; return how many went out."""
+        sent = 0
+        while True:
+            batch = await self._outbox.claim(BATCH)
+            if not batch:
+                return sent
+            for index, message in enumerate(batch):
+                outcome = await self._deliver(message)
+                if outcome == "sent":
+                    sent += 1
+                elif outcome == "pause":
+                    for waiting in batch[index + 1 :]:
+                        await self._outbox.postpone(waiting, self._pause_seconds, "paused (429)")
+                    await self._sleep(self._pause_seconds)
+                    return sent
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        await self.start()
+        while not stop.is_set():
+            try:
+                await self.run_once()
+            except Exception:  # the worker must outlive any single failure
+                log.exception("outbox worker round failed")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wait_any(stop), POLL_SECONDS)
+
+    async def _wait_any(self, stop: asyncio.Event) -> None:
+        _done, pending = await asyncio.wait(
+            [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())],
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        for task in pending:
+            task.cancel()
+
+    async def _deliver(self, message: OutboxMessage) -> str:
+        try:
+            outgoing = await self._renderer.render(message)
+        except StaffChatNotConfiguredError:
+            await self._outbox.retry(message, "STAFF_CHAT_ID is not set")
+            return "retry"
+        if outgoing is None:
+            await self._outbox.give_up(message, "nothing to send (data erased)")
+            return "dropped"
+        wait = self._limiter.delay(outgoing.chat_id, self._monotonic())
+        if wait > 0:
+            await self._sleep(wait)
+        try:
+            await self._bot.send_message(
+                outgoing.chat_id, outgoing.text, reply_markup=outgoing.reply_markup
+            )
+        except TelegramRetryAfter as error:
+            self._pause_seconds = float(error.retry_after)
+            await self._outbox.postpone(message, self._pause_seconds, "429")
+            return "pause"
+        except TelegramForbiddenError as error:
+            return await self._unreachable(message, f"403 {error.message}"[:80])
+        except (TelegramBadRequest, TelegramNotFound) as error:
+            if message.audience == "staff":  # wrong chat id or not a member: wait for a fix
+                await self._outbox.retry(message, f"staff chat: {error.message}"[:80])
+                return "retry"
+            await self._outbox.give_up(message, f"400 {error.message}"[:80])
+            return "dropped"
+        except (TelegramServerError, TelegramNetworkError, TimeoutError) as error:
+            await self._outbox.retry(message, type(error).__name__)
+            return "retry"
+        finally:
+            self._limiter.record(outgoing.chat_id, self._monotonic())
+        await self._outbox.sent(message)
+        return "sent"
+
+    async def _unreachable(self, message: OutboxMessage, error: str) -> str:
+        if message.audience == "staff":
+            await self._outbox.retry(message, error)  # the bot was removed from the group
+            return "retry"
+        await self._outbox.person_unreachable(message, error)
+        return "dropped"
+
+    _pause_seconds: float = 0.0

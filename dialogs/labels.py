@@ -1,0 +1,69 @@
+"""Translatable names of the domain's values, shared by the forms, /mydata and staff messages."""
+
+from __future__ import annotations
+
+from bot.domain.registration import AgeGroup, Gender, Need, PassportState, Status
+from bot.i18n import N_
+
+GENDERS = {
+    Gender.WOMAN: N_("Woman"),
+    Gender.MAN: N_("Man"),
+    Gender.OTHER: N_("Another gender"),
+    Gender.UNSAID: N_("Prefer not to say"),
+}
+AGE_GROUPS = {
+    AgeGroup.UNDER_18: N_("Under 18"),
+    AgeGroup.FROM_18_TO_25: N_("18–25"),
+    AgeGroup.FROM_26_TO_35: N_("26–35"),
+    AgeGroup.FROM_36_TO_50: N_("36–50"),
+    AgeGroup.OVER_50: N_("Over 50"),
+}
+PASSPORTS = {
+    PassportState.VALID: N_("Valid passport"),
+    PassportState.EXPIRED: N_("Expired passport"),
+    PassportState.NONE: N_("No passport"),
+}
+NEEDS = {
+    Need.MEDICAL: N_("Medical needs"),
+    Need.PREGNANCY: N_("Pregnancy"),
+    Need.DISABILITY: N_("Disability"),
+    Need.CHILDREN: N_("Children with me"),
+    Need.MINOR_ALONE: N_("Under 18 and alone"),
+    Need.UNSAFE: N_("I do not feel safe / I was forced or exploited"),
+}
+STATUSES = {
+    Status.NEW: N_("New"),
+    Status.CONTACTED: N_("Contacted"),
+    Status.INTERVIEW: N_("Interview"),
+    Status.MEDICAL_CHECK: N_("Medical check"),
+    Status.TRAVEL_DOCUMENTS: N_("Travel documents"),
+    Status.DEPARTURE_PLANNED: N_("Departure planned"),
+    Status.RETURNED: N_("Returned"),
+    Status.WITHDRAWN: N_("Withdrawn"),
+    Status.CLOSED: N_("Closed"),
+}
+# What the person reads when staff move their case (in their language).
+STATUS_NOTICES = {
+    Status.CONTACTED: N_(
+        "News about your registration {reference}: staff have looked at it and will contact "
+        "you to arrange an interview."
+    ),
+    Status.INTERVIEW: N_(
+        "News about your registration {reference}: the next step is your interview with staff."
+    ),
+    Status.MEDICAL_CHECK: N_(
+        "News about your registration {reference}: the next step is a medical check, to make "
+        "sure you can travel safely."
+    ),
+    Status.TRAVEL_DOCUMENTS: N_(
+        "News about your registration {reference}: staff are working on your travel document."
+    ),
+    Status.DEPARTURE_PLANNED: N_(
+        "News about your registration {reference}: your departure is being prepared. Staff will "
+        "tell you the date. You can still change your mind at any time."
+    ),
+    Status.CLOSED: N_(
+        "Your registration {reference} is closed. You can write to the office or register "
+        "again at any time."
+    ),
+}

@@ -1,0 +1,77 @@
+"""/mydata: everything stored about the person, in their language."""
+
+from __future__ import annotations
+
+from bot.domain.offices import Office
+from bot.i18n import Translator, native_language_name
+from bot.services.registration import PersonalData
+from dialogs.labels import STATUSES
+from dialogs.registration.getters import summary_lines
+
+
+def render_personal_data(data: PersonalData, t: Translator, offices: tuple[Office, ...]) -> str:
+    tz = offices[0].tz
+    lines = [t.gettext("<b>What the bot stores about you</b>")]
+    if data.user is not None:
+        lines.append(t.gettext("Your Telegram number (id): {id}", id=t.isolate(str(data.user.id))))
+        if data.user.locale:
+            lines.append(
+                t.gettext("Language: {language}", language=native_language_name(data.user.locale))
+            )
+        lines.append(t.gettext("First message: {date}", date=t.datetime(data.user.first_seen, tz)))
+        if data.user.source:
+            lines.append(
+                t.gettext("Link you came from: {source}", source=t.isolate(data.user.source))
+            )
+    for registration in data.registrations:
+        office = next((o for o in offices if o.id == registration.draft.office_id), offices[0])
+        draft = registration.draft
+        answers = summary_lines(
+            {
+                "name": draft.name, "country": draft.country, "city": draft.city,
+                "phone": draft.phone, "gender": draft.gender.value,
+                "age_group": draft.age_group.value, "passport": draft.passport.value,
+                "companions": draft.companions, "needs": sorted(n.value for n in draft.needs),
+                "contact_locale": draft.contact_locale,
+            },
+            t,
+        )  # fmt: skip
+        lines += [
+            "",
+            t.gettext(
+                "<b>Registration {reference}</b>", reference=t.isolate(registration.reference)
+            ),
+            t.gettext("Status: {status}", status=t.gettext(STATUSES[registration.status])),
+            t.gettext("Name: {name}", name=answers["name"]),
+            t.gettext("Country of origin: {country}", country=answers["country"]),
+            t.gettext("Where you are: {city}", city=answers["city"]),
+            t.gettext("Phone: {phone}", phone=answers["phone"]),
+            t.gettext("Gender: {gender}", gender=answers["gender"]),
+            t.gettext("Age group: {age}", age=answers["age"]),
+            t.gettext("Passport: {passport}", passport=answers["passport"]),
+            t.gettext("People travelling with you: {companions}", companions=answers["companions"]),
+            t.gettext("Needs: {needs}", needs=answers["needs"]),
+            t.gettext("Language for contact: {language}", language=answers["language"]),
+            t.gettext("Registered on: {date}", date=t.datetime(registration.created_at, office.tz)),
+        ]
+        if registration.consent_at is not None:
+            lines.append(
+                t.gettext(
+                    "You agreed on {date} (text version {version}).",
+                    date=t.datetime(registration.consent_at, office.tz),
+                    version=t.isolate(registration.consent_version or ""),
+                )
+            )
+    if data.pending_messages:
+        lines.append("")
+        lines.append(
+            t.ngettext(
+                "{n} message is waiting to be sent to you.",
+                "{n} messages are waiting to be sent to you.",
+                data.pending_messages,
+            )
+        )
+    if data.user is None and not data.registrations:
+        lines.append(t.gettext("Nothing."))
+    lines += ["", t.gettext("To delete all of it: /delete")]
+    return "\n".join(lines)

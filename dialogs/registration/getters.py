@@ -1,0 +1,99 @@
+"""What the registration screens show. The form lives in dialog_data until Confirm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram_dialog import DialogManager
+
+from bot.domain.countries import COUNTRIES, search_countries, sorted_countries
+from bot.domain.offices import Office
+from bot.domain.registration import AgeGroup, Gender, Need, PassportState
+from bot.i18n import Catalogs, Translator, native_language_name
+from bot.locales import SUPPORTED_LOCALES
+from dialogs.labels import AGE_GROUPS, GENDERS, NEEDS, PASSPORTS
+from dialogs.widgets import esc
+
+OTHER_COUNTRY = "ZZ"
+OTHER_PLACE = "other:"  # + office id: "another place in Morocco"
+
+
+def country_names(t: Translator) -> dict[str, str]:
+    names = {code: t.country(code) for code in COUNTRIES}
+    names[OTHER_COUNTRY] = t.gettext("Another country")
+    return names
+
+
+async def country_getter(
+    dialog_manager: DialogManager, t: Translator, catalogs: Catalogs, **_: Any
+) -> dict[str, Any]:
+    names = country_names(t)
+    typed = dialog_manager.dialog_data.get("country_filter") or ""
+    if typed:
+        tables = [country_names(catalogs[code]) for code in SUPPORTED_LOCALES]
+        codes = search_countries(typed, tables, [*COUNTRIES, OTHER_COUNTRY])
+    else:
+        codes = [*sorted_countries(names), OTHER_COUNTRY]
+    return {
+        "countries": [(code, names[code]) for code in codes],
+        "filtered": bool(typed),
+        "typed": esc(typed),
+        "nothing": bool(typed) and not codes,
+    }
+
+
+def city_choices(offices: tuple[Office, ...], t: Translator) -> list[tuple[str, str]]:
+    choices = [(city, city) for office in offices for city in office.cities_served]
+    for office in offices:
+        label = t.gettext("Another place in {country}", country=t.country(office.country))
+        choices.append((OTHER_PLACE + office.id, label))
+    return choices
+
+
+async def city_getter(offices: tuple[Office, ...], t: Translator, **_: Any) -> dict[str, Any]:
+    return {"cities": city_choices(offices, t)}
+
+
+def options(t: Translator, labels: dict[Any, str]) -> list[tuple[str, str]]:
+    return [(str(value), t.gettext(label)) for value, label in labels.items()]
+
+
+async def choices_getter(t: Translator, **_: Any) -> dict[str, Any]:
+    return {
+        "genders": options(t, GENDERS),
+        "ages": options(t, AGE_GROUPS),
+        "passports": options(t, PASSPORTS),
+        "needs": options(t, NEEDS),
+        "languages": [(code, native_language_name(code)) for code in SUPPORTED_LOCALES],
+        "companions": [(str(n), t.number(n)) for n in range(7)],
+    }
+
+
+def summary_lines(data: dict[str, Any], t: Translator) -> dict[str, str]:
+    """Each answer as the person reads it; used by the summary and by /mydata."""
+    needs = [t.gettext(NEEDS[Need(n)]) for n in data.get("needs", [])]
+    country = data.get("country")
+    return {
+        "name": esc(data.get("name", "")),
+        "country": esc(country_names(t).get(country, "")) if country else "",
+        "city": esc(data.get("city", "")),
+        "phone": t.isolate(data["phone"]) if data.get("phone") else t.gettext("not given"),
+        "gender": t.gettext(GENDERS[Gender(data["gender"])]) if data.get("gender") else "",
+        "age": t.gettext(AGE_GROUPS[AgeGroup(data["age_group"])]) if data.get("age_group") else "",
+        "passport": t.gettext(PASSPORTS[PassportState(data["passport"])])
+        if data.get("passport")
+        else "",
+        "companions": t.number(int(data.get("companions", 0))),
+        "needs": ", ".join(needs) if needs else t.gettext("none"),
+        "language": native_language_name(data["contact_locale"])
+        if data.get("contact_locale")
+        else "",
+    }
+
+
+async def summary_getter(dialog_manager: DialogManager, t: Translator, **_: Any) -> dict[str, Any]:
+    return summary_lines(dialog_manager.dialog_data, t)
+
+
+async def done_getter(dialog_manager: DialogManager, t: Translator, **_: Any) -> dict[str, Any]:
+    return {"reference": t.isolate(dialog_manager.dialog_data.get("reference", ""))}

@@ -1,0 +1,140 @@
+"""The durable outbox: messages written with the change they report, delivered by the worker."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.ports import OutboxMessage
+from storage.models import OutboxRow
+
+PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
+
+
+def _to_message(row: OutboxRow) -> OutboxMessage:
+    return OutboxMessage(
+        id=row.id,
+        kind=row.kind,
+        audience=row.audience,
+        user_id=row.user_id,
+        payload=json.loads(row.payload),
+        attempts=row.attempts,
+        status=row.status,
+        next_attempt_at=row.next_attempt_at,
+    )
+
+
+class SqlOutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self,
+        *,
+        kind: str,
+        audience: str,
+        user_id: int | None,
+        payload: dict[str, object],
+        dedupe_key: str,
+        due: datetime,
+    ) -> bool:
+        """Insert unless the same dedupe key exists: enqueueing twice sends once."""
+        exists = await self._session.scalar(
+            select(OutboxRow.id).where(OutboxRow.dedupe_key == dedupe_key)
+        )
+        if exists is not None:
+            return False
+        self._session.add(
+            OutboxRow(
+                kind=kind,
+                audience=audience,
+                user_id=user_id,
+                payload=json.dumps(payload, ensure_ascii=False),
+                dedupe_key=dedupe_key,
+                status=PENDING,
+                attempts=0,
+                next_attempt_at=due,
+                created_at=due,
+            )
+        )
+        return True
+
+    async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        """Mark due messages as being sent (committed before the send: a crash cannot hide it)."""
+        rows = list(
+            await self._session.scalars(
+                select(OutboxRow)
+                .where(OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= now)
+                .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+                .limit(limit)
+            )
+        )
+        if not rows:
+            return []
+        ids = [row.id for row in rows]
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids), OutboxRow.status == PENDING)
+            .values(status=SENDING, attempts=OutboxRow.attempts + 1)
+        )
+        for row in rows:
+            row.status, row.attempts = SENDING, row.attempts + 1
+        return [_to_message(row) for row in rows]
+
+    async def mark_sent(self, message_id: int, now: datetime) -> None:
+        await self._set(message_id, status=SENT, sent_at=now, last_error=None)
+
+    async def retry_at(
+        self, message_id: int, when: datetime, error: str, attempts: int = 0
+    ) -> None:
+        """Back to pending at `when`; `attempts=-1` takes back the claim's count (a pause)."""
+        values: dict[str, object] = {
+            "status": PENDING,
+            "next_attempt_at": when,
+            "last_error": error[:80],
+        }
+        if attempts:
+            values["attempts"] = OutboxRow.attempts + attempts
+        await self._set(message_id, **values)
+
+    async def fail(self, message_id: int, error: str) -> None:
+        await self._set(message_id, status=FAILED, last_error=error[:80])
+
+    async def recover_interrupted(self, now: datetime, max_attempts: int) -> int:
+        """After a crash, messages left "sending" may or may not have gone out.
+
+        Each is retried once at most (attempts counts the interrupted try): never resent blindly.
+        """
+        retry = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.status == SENDING, OutboxRow.attempts < max_attempts)
+            .values(status=PENDING, next_attempt_at=now, last_error="interrupted")
+        )
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.status == SENDING)
+            .values(status=FAILED, last_error="interrupted; outcome unknown")
+        )
+        return retry.rowcount or 0
+
+    async def cancel_for_user(self, user_id: int) -> int:
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.user_id == user_id, OutboxRow.status.in_([PENDING, SENDING]))
+            .values(status=CANCELLED)
+        )
+        return result.rowcount or 0
+
+    async def count(self, status: str, user_id: int | None = None) -> int:
+        query = select(OutboxRow.id).where(OutboxRow.status == status)
+        if user_id is not None:
+            query = query.where(OutboxRow.user_id == user_id)
+        return len(list(await self._session.scalars(query)))
+
+    async def _set(self, message_id: int, **values: object) -> None:
+        await self._session.execute(
+            update(OutboxRow).where(OutboxRow.id == message_id).values(**values)
+        )

@@ -1,0 +1,236 @@
+"""Registrations, reference numbers and the audit trail. Encryption happens here, nowhere else."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.registration import (
+    AgeGroup,
+    Draft,
+    Gender,
+    Need,
+    PassportState,
+    Registration,
+    Status,
+)
+from bot.services.ports import AlreadyRegisteredError, CaseEvent
+from storage.crypto import DataCipher
+from storage.dialect import upsert_increment
+from storage.models import CaseEventRow, ReferenceCounterRow, RegistrationRow
+
+
+class SqlRegistrationRepository:
+    def __init__(self, session: AsyncSession, cipher: DataCipher) -> None:
+        self._session = session
+        self._cipher = cipher
+
+    def _to_domain(self, row: RegistrationRow) -> Registration:
+        c = self._cipher
+        needs = c.decrypt_json(row.needs_enc) or []
+        draft = Draft(
+            name=c.decrypt(row.name_enc) or "",
+            country=row.country,
+            office_id=row.office_id,
+            city=c.decrypt(row.city_enc) or "",
+            phone=c.decrypt(row.phone_enc),
+            gender=Gender(row.gender),
+            age_group=AgeGroup(row.age_group),
+            passport=PassportState(row.passport),
+            companions=row.companions,
+            needs=frozenset(Need(n) for n in needs),
+            contact_locale=row.contact_locale,
+        )
+        return Registration(
+            id=row.id,
+            reference=row.reference,
+            user_id=row.user_id,
+            status=Status(row.status),
+            draft=draft,
+            consent_version=row.consent_version,
+            consent_at=row.consent_at,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            source=row.source,
+        )
+
+    async def next_sequence(self, prefix: str) -> int:
+        dialect = self._session.bind.dialect.name  # type: ignore[union-attr]
+        statement = upsert_increment(dialect, ReferenceCounterRow.__table__, "prefix", prefix)
+        return int((await self._session.execute(statement)).scalar_one())
+
+    async def add(
+        self,
+        reference: str,
+        user_id: int,
+        draft: Draft,
+        *,
+        now: datetime,
+        consent_at: datetime,
+        consent_version: str,
+        source: str | None,
+        self_check: dict[str, str] | None,
+    ) -> Registration:
+        c = self._cipher
+        row = RegistrationRow(
+            reference=reference,
+            user_id=user_id,
+            open_user_id=user_id,
+            office_id=draft.office_id,
+            country=draft.country,
+            gender=draft.gender.value,
+            age_group=draft.age_group.value,
+            passport=draft.passport.value,
+            companions=draft.companions,
+            contact_locale=draft.contact_locale,
+            source=source,
+            status=Status.NEW.value,
+            name_enc=c.encrypt(draft.name),
+            phone_enc=c.encrypt(draft.phone),
+            city_enc=c.encrypt(draft.city),
+            needs_enc=c.encrypt_json(sorted(n.value for n in draft.needs)),
+            self_check_enc=c.encrypt_json(self_check),
+            consent_at=consent_at,
+            consent_version=consent_version,
+            created_at=now,
+            updated_at=now,
+        )
+        self._session.add(row)
+        try:
+            await self._session.flush()
+        except IntegrityError:
+            raise AlreadyRegisteredError(user_id) from None
+        return self._to_domain(row)
+
+    async def get(self, registration_id: int) -> Registration | None:
+        row = await self._session.get(RegistrationRow, registration_id)
+        return self._to_domain(row) if row else None
+
+    async def by_reference(self, reference: str) -> Registration | None:
+        row = await self._session.scalar(
+            select(RegistrationRow).where(RegistrationRow.reference == reference)
+        )
+        return self._to_domain(row) if row else None
+
+    async def open_for(self, user_id: int) -> Registration | None:
+        row = await self._session.scalar(
+            select(RegistrationRow).where(RegistrationRow.open_user_id == user_id)
+        )
+        return self._to_domain(row) if row else None
+
+    async def all_for(self, user_id: int) -> list[Registration]:
+        rows = await self._session.scalars(
+            select(RegistrationRow)
+            .where(RegistrationRow.user_id == user_id)
+            .order_by(RegistrationRow.id)
+        )
+        return [self._to_domain(row) for row in rows]
+
+    async def recent(
+        self, *, status: Status | None, office_id: str | None, limit: int
+    ) -> list[Registration]:
+        query = select(RegistrationRow).where(RegistrationRow.erased_at.is_(None))
+        if status is not None:
+            query = query.where(RegistrationRow.status == status.value)
+        if office_id is not None:
+            query = query.where(RegistrationRow.office_id == office_id)
+        rows = await self._session.scalars(query.order_by(RegistrationRow.id.desc()).limit(limit))
+        return [self._to_domain(row) for row in rows]
+
+    async def set_status(
+        self, registration_id: int, expected: Status, status: Status, now: datetime
+    ) -> bool:
+        """Compare-and-set: a second press of an old button changes nothing."""
+        still_open = status not in (Status.RETURNED, Status.WITHDRAWN, Status.CLOSED)
+        values: dict[str, object] = {"status": status.value, "updated_at": now}
+        if not still_open:
+            values["open_user_id"] = None
+        result = await self._session.execute(
+            update(RegistrationRow)
+            .where(RegistrationRow.id == registration_id, RegistrationRow.status == expected.value)
+            .values(**values)
+        )
+        return bool(result.rowcount)
+
+    async def set_contact(
+        self,
+        registration_id: int,
+        *,
+        name: str | None,
+        phone: str | None,
+        clear_phone: bool,
+        now: datetime,
+    ) -> None:
+        values: dict[str, object] = {"updated_at": now}
+        if name is not None:
+            values["name_enc"] = self._cipher.encrypt(name)
+        if phone is not None or clear_phone:
+            values["phone_enc"] = self._cipher.encrypt(phone)
+        await self._session.execute(
+            update(RegistrationRow).where(RegistrationRow.id == registration_id).values(**values)
+        )
+
+    async def erase_personal_data(self, user_id: int, now: datetime) -> list[Registration]:
+        """Keep an anonymous statistical record only; return what was there, for the notices."""
+        before = await self.all_for(user_id)
+        await self._session.execute(
+            update(RegistrationRow)
+            .where(RegistrationRow.user_id == user_id)
+            .values(
+                user_id=None,
+                open_user_id=None,
+                name_enc=None,
+                phone_enc=None,
+                city_enc=None,
+                needs_enc=None,
+                self_check_enc=None,
+                consent_at=None,
+                consent_version=None,
+                source=None,
+                erased_at=now,
+                updated_at=now,
+            )
+        )
+        for registration in before:
+            if registration.status not in (Status.RETURNED, Status.CLOSED, Status.WITHDRAWN):
+                await self._session.execute(
+                    update(RegistrationRow)
+                    .where(RegistrationRow.id == registration.id)
+                    .values(status=Status.WITHDRAWN.value)
+                )
+        return before
+
+    async def add_event(self, event: CaseEvent) -> None:
+        self._session.add(
+            CaseEventRow(
+                registration_id=event.registration_id,
+                at=event.at,
+                actor=event.actor,
+                actor_id=event.actor_id,
+                kind=event.kind,
+                from_status=event.from_status.value if event.from_status else None,
+                to_status=event.to_status.value if event.to_status else None,
+            )
+        )
+
+    async def events(self, registration_id: int) -> list[CaseEvent]:
+        rows = await self._session.scalars(
+            select(CaseEventRow)
+            .where(CaseEventRow.registration_id == registration_id)
+            .order_by(CaseEventRow.id)
+        )
+        return [
+            CaseEvent(
+                registration_id=row.registration_id,
+                at=row.at,
+                actor=row.actor,
+                actor_id=row.actor_id,
+                kind=row.kind,
+                from_status=Status(row.from_status) if row.from_status else None,
+                to_status=Status(row.to_status) if row.to_status else None,
+            )
+            for row in rows
+        ]
