@@ -36,8 +36,9 @@ class App:
     def __post_init__(self) -> None:
         self.session_factory: async_sessionmaker[AsyncSession] = create_session_factory(self.engine)
         self.read_session_factory = create_session_factory(self.engine, read_only=True)
+        self.cipher = DataCipher(data_key(self.settings))
         self.uow = SqlUnitOfWorkFactory(
-            self.session_factory, self.read_session_factory, DataCipher(data_key(self.settings))
+            self.session_factory, self.read_session_factory, self.cipher
         )
         self.users = UserService(self.uow, self.clock)
         self.registrations = RegistrationService(self.uow, self.clock, self.offices)

@@ -11,8 +11,8 @@ from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.api.internal import RawKeyboard
 from aiogram_dialog.widgets.common import WhenCondition
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Row
-from aiogram_dialog.widgets.text import Text
+from aiogram_dialog.widgets.kbd import CurrentPage, NextPage, PrevPage, Row
+from aiogram_dialog.widgets.text import Format, Multi, Text
 
 from bot.i18n import Translator
 
@@ -68,6 +68,32 @@ class NavRow(Row):
         return keyboard
 
 
+def _has_prev(data: dict[str, Any], _widget: Any, _manager: DialogManager) -> bool:
+    return data["current_page"] > 0
+
+
+def _has_next(data: dict[str, Any], _widget: Any, _manager: DialogManager) -> bool:
+    return data["current_page1"] < data["pages"]
+
+
+def _several_pages(data: dict[str, Any], _widget: Any, _manager: DialogManager) -> bool:
+    return data["pages"] > 1
+
+
+def pager(scroll: str) -> NavRow:
+    """Previous / "2/5" / Next for a long list (hide_pager=True on the ScrollingGroup)."""
+    return NavRow(
+        PrevPage(scroll=scroll, id=f"{scroll}_prev", text=T("⬅️ Back"), when=_has_prev),
+        CurrentPage(
+            scroll=scroll,
+            id=f"{scroll}_page",
+            text=Format("{current_page1}/{pages}"),
+            when=_several_pages,
+        ),
+        NextPage(scroll=scroll, id=f"{scroll}_next", text=T("Next ➡️"), when=_has_next),
+    )
+
+
 async def on_unexpected_input(message: Message, _widget: Any, manager: DialogManager) -> None:
     """A sticker, photo, voice note or stray text where the screen expects a button."""
     t = translator(manager)
@@ -87,5 +113,9 @@ UNEXPECTED_INPUT = MessageInput(on_unexpected_input, content_types=ContentType.A
 
 
 def screen(*widgets: Any, **kwargs: Any) -> Window:
-    """A Window that answers any unexpected message with a hint and shows itself again."""
-    return Window(*widgets, UNEXPECTED_INPUT, **kwargs)
+    """A Window whose texts are paragraphs (a blank line between them), and that answers any
+    unexpected message with a hint and shows itself again."""
+    texts = [w for w in widgets if isinstance(w, Text)]
+    others = [w for w in widgets if not isinstance(w, Text)]
+    body = [Multi(*texts, sep="\n\n")] if len(texts) > 1 else texts
+    return Window(*body, *others, UNEXPECTED_INPUT, **kwargs)

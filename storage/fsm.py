@@ -29,6 +29,7 @@ from aiogram.fsm.storage.base import (
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.crypto import DataCipher
 from storage.dialect import upsert
 from storage.models import FsmRecordRow
 
@@ -50,6 +51,7 @@ class SqlStorage(BaseStorage):
         key_builder: KeyBuilder | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         *,
+        cipher: DataCipher | None = None,
         cache: bool = False,
         cache_size: int = 20_000,
     ) -> None:
@@ -57,6 +59,7 @@ class SqlStorage(BaseStorage):
         self._read_sessions = read_session_factory or session_factory
         self._keys = key_builder or DefaultKeyBuilder(with_destiny=True)
         self._now = now
+        self._cipher = cipher
         self._cache: OrderedDict[str, _Record] | None = OrderedDict() if cache else None
         self._cache_size = cache_size
 
@@ -71,11 +74,19 @@ class SqlStorage(BaseStorage):
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         if not isinstance(data, Mapping):
             raise TypeError(f"data must be a mapping, not {type(data).__name__}")
-        await self._write(key, data=json.dumps(dict(data), ensure_ascii=False) if data else None)
+        plain = json.dumps(dict(data), ensure_ascii=False, sort_keys=True) if data else None
+        await self._write(key, data=plain)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         row = await self._read(key)
         return json.loads(row[1]) if row and row[1] else {}
+
+    def _seal(self, plain: str | None) -> str | None:
+        """Dialog data holds form answers (a name, a phone): encrypted at rest like the rest."""
+        return self._cipher.encrypt(plain) if self._cipher and plain is not None else plain
+
+    def _open(self, stored: str | None) -> str | None:
+        return self._cipher.decrypt(stored) if self._cipher and stored is not None else stored
 
     async def close(self) -> None:
         """The engine belongs to the application, which disposes of it."""
@@ -102,7 +113,7 @@ class SqlStorage(BaseStorage):
                 select(FsmRecordRow.state, FsmRecordRow.data).where(FsmRecordRow.key == record_key)
             )
             row = result.first()
-        found = (row[0], row[1]) if row else (None, None)
+        found = (row[0], self._open(row[1])) if row else (None, None)
         self._remember(record_key, _Record(key.user_id, *found))
         return found if row else None
 
@@ -129,6 +140,8 @@ class SqlStorage(BaseStorage):
     async def _write_row(
         self, key: StorageKey, record_key: str, values: dict[str, str | None]
     ) -> None:
+        if "data" in values:
+            values = {**values, "data": self._seal(values["data"])}
         now = self._now()
         async with self._sessions() as session, session.begin():
             if not any(values.values()):

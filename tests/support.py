@@ -48,6 +48,27 @@ class Harness:
     api: Any
     people: dict[int, Any] = field(default_factory=dict)
 
+    def worker(self) -> Any:
+        """The outbox worker on a fake clock: its waits advance the clock instead of sleeping."""
+        from bot.telegram.notifier import Renderer
+        from bot.telegram.worker import OutboxWorker
+
+        clock = self.app.clock
+
+        async def sleep(seconds: float) -> None:
+            clock.advance(seconds=seconds)
+
+        return OutboxWorker(
+            self.app.outbox,
+            Renderer(self.app),
+            self.bot,
+            monotonic=lambda: clock.now().timestamp(),
+            sleep=sleep,
+        )
+
+    def staff_chat(self) -> list[dict[str, Any]]:
+        return self.api.chat(STAFF_CHAT)
+
     def person(self, user_id: int = 1001, language_code: str | None = None, **kwargs: Any) -> Any:
         from bot.telegram.local_client import LocalPerson
 

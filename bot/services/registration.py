@@ -169,7 +169,7 @@ class RegistrationService:
         now = self._clock.now()
         async with self._uow() as uow:
             erased = await uow.registrations.erase_personal_data(user_id, now)
-            await uow.outbox.cancel_for_user(user_id)
+            await uow.outbox.forget_user(user_id)
             for registration in erased:
                 was_open = is_open(registration.status)
                 await uow.registrations.add_event(

@@ -55,6 +55,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
     storage = SqlStorage(
         app.session_factory,
         app.read_session_factory,
+        cipher=app.cipher,
         cache=is_sqlite(app.settings.DATABASE_URL),  # one process is the only writer
     )
     dp = Dispatcher(

@@ -32,6 +32,15 @@ BOT_USER = {
 }
 
 
+def _as_returned(message: dict[str, Any]) -> dict[str, Any]:
+    """Telegram returns a message with its inline keyboard only (a reply keyboard is kept by
+    the client, and ReplyKeyboardRemove is an instruction, not part of the message)."""
+    markup = message.get("reply_markup")
+    if markup is None or "inline_keyboard" in markup:
+        return message
+    return {key: value for key, value in message.items() if key != "reply_markup"}
+
+
 _RESPONSE_TYPES: dict[type, Any] = {}
 
 
@@ -175,7 +184,7 @@ class LocalBotAPI(BaseSession):
             message["reply_to_message"] = self.messages[chat_id][reply.message_id]
         self.messages[chat_id][message["message_id"]] = message
         self._emit(ApiEvent("send", chat_id, message))
-        return message
+        return _as_returned(message)
 
     def _do_GetMe(self, bot: Bot, method: Any) -> dict[str, Any]:
         return BOT_USER
@@ -212,7 +221,7 @@ class LocalBotAPI(BaseSession):
             return Fault(400, "Bad Request: message is not modified")
         self.messages[chat_id][method.message_id] = updated
         self._emit(ApiEvent("edit", chat_id, updated, previous=message))
-        return updated
+        return _as_returned(updated)
 
     def _do_EditMessageText(self, bot: Bot, method: Any) -> dict[str, Any] | Fault:
         return self._edit(bot, method, text=method.text)

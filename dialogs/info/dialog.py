@@ -16,7 +16,7 @@ from aiogram_dialog.widgets.text import Format
 
 from dialogs.info import getters, handlers
 from dialogs.states import EligibilitySG, InfoSG
-from dialogs.widgets import NavRow, T, screen
+from dialogs.widgets import NavRow, T, pager, screen
 
 MENU_BUTTON = Cancel(T("🏠 Main menu"), id="menu")
 
@@ -66,7 +66,9 @@ def create_info_dialog() -> Dialog:
                 id="questions_page",
                 width=1,
                 height=6,
+                hide_pager=True,
             ),
+            pager("questions_page"),
             SwitchTo(T("📚 Other topics"), id="topics", state=InfoSG.topics),
             MENU_BUTTON,
             getter=getters.faq_getter,

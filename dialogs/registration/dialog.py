@@ -28,7 +28,7 @@ from aiogram_dialog.widgets.text import Format, Multi
 from dialogs.registration import getters
 from dialogs.registration import handlers as h
 from dialogs.states import RegistrationSG as R
-from dialogs.widgets import NavRow, T, screen
+from dialogs.widgets import NavRow, T, pager, screen
 
 BACK = Back(T("⬅️ Back"), id="back")
 TEXT = ContentType.TEXT
@@ -133,7 +133,9 @@ def create_registration_dialog() -> Dialog:
                 id="countries",
                 width=2,
                 height=6,
+                hide_pager=True,
             ),
+            pager("countries"),
             Button(T("🔁 Show all"), id="all", on_click=h.on_show_all_countries, when="filtered"),
             MessageInput(h.on_country_typed, content_types=TEXT),
             NavRow(BACK),

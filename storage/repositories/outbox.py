@@ -120,11 +120,15 @@ class SqlOutboxRepository:
         )
         return retry.rowcount or 0
 
-    async def cancel_for_user(self, user_id: int) -> int:
+    async def forget_user(self, user_id: int) -> int:
+        """Cancel what waits for or about the person, and unlink every message from them."""
         result = await self._session.execute(
             update(OutboxRow)
             .where(OutboxRow.user_id == user_id, OutboxRow.status.in_([PENDING, SENDING]))
             .values(status=CANCELLED)
+        )
+        await self._session.execute(
+            update(OutboxRow).where(OutboxRow.user_id == user_id).values(user_id=None)
         )
         return result.rowcount or 0
 
