@@ -2,6 +2,7 @@
 person's control over their data, and the bad inputs."""
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -104,7 +105,7 @@ async def test_nothing_is_stored_before_confirm(harness):
 
 
 async def test_not_now_stores_nothing(harness):
-    person, t = await open_menu(harness, 4006, "en")
+    person, _t = await open_menu(harness, 4006, "en")
     await person.press("📝 Register my interest")
     await person.press("📖 Read more")
     assert "stored encrypted" in person.last_text()
@@ -114,7 +115,7 @@ async def test_not_now_stores_nothing(harness):
 
 
 async def test_self_check_answers_prefill_the_form_when_the_person_agrees(harness):
-    person, t = await open_menu(harness, 4007, "en")
+    person, _t = await open_menu(harness, 4007, "en")
     await person.press("✅ Can I get help?")
     for label in ("In Morocco", "To my own country (nationality or origin)", "Yes, it is my choice",
                   "No", "Yes, but expired", "No", "Yes", "Yes"):  # fmt: skip
@@ -149,7 +150,7 @@ async def test_self_check_answers_prefill_the_form_when_the_person_agrees(harnes
     ],
 )
 async def test_bad_names_are_refused_with_a_hint(harness, answer, hint):
-    person, t = await open_menu(harness, 4008, "en")
+    person, _t = await open_menu(harness, 4008, "en")
     await person.press("📝 Register my interest")
     await person.press("✅ I agree")
     await person.send(answer)
@@ -159,7 +160,7 @@ async def test_bad_names_are_refused_with_a_hint(harness, answer, hint):
 
 
 async def test_media_instead_of_a_name_gets_a_hint(harness):
-    person, t = await open_menu(harness, 4009, "en")
+    person, _t = await open_menu(harness, 4009, "en")
     await person.press("📝 Register my interest")
     await person.press("✅ I agree")
     await person.send_photo()
@@ -170,7 +171,7 @@ async def test_media_instead_of_a_name_gets_a_hint(harness):
 
 @pytest.mark.parametrize("phone", ["123", "hello", "+999 12", "0" * 40])
 async def test_invalid_phone_numbers_are_refused(harness, phone):
-    person, t = await open_menu(harness, 4010, "en")
+    person, _t = await open_menu(harness, 4010, "en")
     await person.press("📝 Register my interest")
     await person.press("✅ I agree")
     await person.send("Awa")
@@ -184,7 +185,7 @@ async def test_invalid_phone_numbers_are_refused(harness, phone):
 
 
 async def test_shared_contact_must_be_the_persons_own(harness):
-    person, t = await open_menu(harness, 4011, "en")
+    person, _t = await open_menu(harness, 4011, "en")
     await person.press("📝 Register my interest")
     await person.press("✅ I agree")
     await person.send("Awa")
@@ -204,6 +205,6 @@ async def test_personal_data_is_encrypted_at_rest(harness):
     person, t = await open_menu(harness, 4012, "en")
     await register(person, t)
     raw = harness.app.settings.DATABASE_URL.split(":///", 1)[1]
-    content = open(raw, "rb").read() + open(raw + "-wal", "rb").read()  # noqa: SIM115
+    content = Path(raw).read_bytes() + Path(raw + "-wal").read_bytes()
     assert b"Aminata" not in content
     assert b"612345678" not in content
