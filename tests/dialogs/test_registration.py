@@ -4,7 +4,6 @@ person's control over their data, and the bad inputs."""
 import asyncio
 import re
 from pathlib import Path
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -206,9 +205,8 @@ async def test_shared_contact_must_be_the_persons_own(harness):
 async def test_personal_data_is_encrypted_at_rest(harness):
     person, t = await open_menu(harness, 4012, "en")
     await register(person, t)
-    content = await asyncio.to_thread(
-        lambda: Path(raw).read_bytes() + Path(raw + "-wal").read_bytes()
-    )
-    content = Path(raw).read_bytes() + Path(raw + "-wal").read_bytes()
+    raw = Path(harness.app.settings.DATABASE_URL.split(":///", 1)[1])
+    wal = raw.with_name(raw.name + "-wal")
+    content = await asyncio.to_thread(lambda: raw.read_bytes() + wal.read_bytes())
     assert b"Aminata" not in content
     assert b"612345678" not in content
