@@ -41,15 +41,17 @@ class OutboxService:
             await uow.outbox.mark_sent(message.id, self._clock.now())
             await uow.commit()
 
-    async def retry(self, message: OutboxMessage, error: str, not_before: float = 0) -> None:
-        """Try again later; person messages are given up after PERSON_MAX_ATTEMPTS."""
+    async def retry(self, message: OutboxMessage, error: str) -> float:
+        """Try again later (returns the delay in seconds, 0 when given up: person messages
+        are dropped after PERSON_MAX_ATTEMPTS, staff messages wait as long as it takes)."""
         if message.audience == "person" and message.attempts >= PERSON_MAX_ATTEMPTS:
             await self.give_up(message, error)
-            return
-        delay = max(backoff(message.attempts), timedelta(seconds=not_before))
+            return 0.0
+        delay = backoff(message.attempts)
         async with self._uow() as uow:
             await uow.outbox.retry_at(message.id, self._clock.now() + delay, error)
             await uow.commit()
+        return delay.total_seconds()
 
     async def postpone(self, message: OutboxMessage, seconds: float, error: str) -> None:
         """Not an attempt that failed (a 429 pause, a rate limit): keep the attempt count."""

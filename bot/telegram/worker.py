@@ -67,6 +67,7 @@ class OutboxWorker:
     async def run_once(self) -> int:
         """Send every message due now; return how many went out."""
         sent = 0
+        self._held = {}
         while True:
             batch = await self._outbox.claim(BATCH)
             if not batch:
@@ -105,10 +106,14 @@ class OutboxWorker:
             outgoing = await self._renderer.render(message)
         except StaffChatNotConfiguredError:
             await self._outbox.retry(message, "STAFF_CHAT_ID is not set")
-            return "retry"
+            return "waiting"
         if outgoing is None:
             await self._outbox.give_up(message, "nothing to send (data erased)")
             return "dropped"
+        if outgoing.chat_id in self._held:
+            # An earlier message to this chat just failed: wait with it, so order is kept.
+            await self._outbox.postpone(message, self._held[outgoing.chat_id], "held")
+            return "held"
         wait = self._limiter.delay(outgoing.chat_id, self._monotonic())
         if wait > 0:
             await self._sleep(wait)
@@ -121,26 +126,30 @@ class OutboxWorker:
             await self._outbox.postpone(message, self._pause_seconds, "429")
             return "pause"
         except TelegramForbiddenError as error:
-            return await self._unreachable(message, f"403 {error.message}"[:80])
+            return await self._unreachable(message, outgoing.chat_id, f"403 {error.message}")
         except (TelegramBadRequest, TelegramNotFound) as error:
             if message.audience == "staff":  # wrong chat id or not a member: wait for a fix
-                await self._outbox.retry(message, f"staff chat: {error.message}"[:80])
-                return "retry"
+                return await self._retry(message, outgoing.chat_id, f"staff chat: {error.message}")
             await self._outbox.give_up(message, f"400 {error.message}"[:80])
             return "dropped"
         except (TelegramServerError, TelegramNetworkError, TimeoutError) as error:
-            await self._outbox.retry(message, type(error).__name__)
-            return "retry"
+            return await self._retry(message, outgoing.chat_id, type(error).__name__)
         finally:
             self._limiter.record(outgoing.chat_id, self._monotonic())
         await self._outbox.sent(message)
         return "sent"
 
-    async def _unreachable(self, message: OutboxMessage, error: str) -> str:
-        if message.audience == "staff":
-            await self._outbox.retry(message, error)  # the bot was removed from the group
-            return "retry"
-        await self._outbox.person_unreachable(message, error)
+    async def _retry(self, message: OutboxMessage, chat_id: int, error: str) -> str:
+        delay = await self._outbox.retry(message, error[:80])
+        if delay:
+            self._held[chat_id] = delay
+        return "retry"
+
+    async def _unreachable(self, message: OutboxMessage, chat_id: int, error: str) -> str:
+        if message.audience == "staff":  # the bot was removed from the group: wait
+            return await self._retry(message, chat_id, error)
+        await self._outbox.person_unreachable(message, error[:80])
         return "dropped"
 
     _pause_seconds: float = 0.0
+    _held: dict[int, float]

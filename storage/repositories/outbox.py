@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -74,15 +75,16 @@ class SqlOutboxRepository:
         )
         if not rows:
             return []
-        ids = [row.id for row in rows]
+        claimed = [
+            replace(_to_message(row), status=SENDING, attempts=row.attempts + 1) for row in rows
+        ]
         await self._session.execute(
             update(OutboxRow)
-            .where(OutboxRow.id.in_(ids), OutboxRow.status == PENDING)
-            .values(status=SENDING, attempts=OutboxRow.attempts + 1)
+            .where(OutboxRow.id.in_([row.id for row in rows]), OutboxRow.status == PENDING)
+            .values(status=SENDING, attempts=OutboxRow.attempts + 1),
+            execution_options={"synchronize_session": False},
         )
-        for row in rows:
-            row.status, row.attempts = SENDING, row.attempts + 1
-        return [_to_message(row) for row in rows]
+        return claimed
 
     async def mark_sent(self, message_id: int, now: datetime) -> None:
         await self._set(message_id, status=SENT, sent_at=now, last_error=None)

@@ -1,0 +1,124 @@
+"""The outbox worker against a fake Telegram answering 429, 403, 400 and 5xx, on a fake clock:
+nothing lost, nothing sent twice, nothing sent to another chat, Telegram's pace respected."""
+
+import itertools
+
+import pytest
+from sqlalchemy import text
+
+from bot.app import create_app
+from bot.telegram.local_api import Fault
+from tests.dialogs.registration_steps import open_menu, register
+from tests.support import STAFF_CHAT, make_settings, start_harness
+
+
+async def outbox_rows(app):
+    async with app.engine.connect() as connection:
+        rows = await connection.execute(
+            text("select kind, status, attempts from outbox order by id")
+        )
+        return [tuple(row) for row in rows]
+
+
+async def register_people(harness, count, first_id=8001):
+    for user_id in range(first_id, first_id + count):
+        person, t = await open_menu(harness, user_id, "en")
+        await register(person, t)
+
+
+def staff_texts(harness):
+    return [m["text"] for m in harness.staff_chat()]
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(403, "Forbidden: bot was kicked from the supergroup chat", times=3),
+        Fault(400, "Bad Request: chat not found", times=3),
+        Fault(502, "Bad Gateway", times=3),
+    ],
+    ids=["bot removed", "wrong chat id", "server error"],
+)
+async def test_staff_chat_unreachable_then_every_notice_arrives_once(harness, fault):
+    await register_people(harness, 2)  # registrations succeed while the chat is unreachable
+    fault.method, fault.chat_id = "SendMessage", STAFF_CHAT
+    harness.api.faults.append(fault)
+    worker = harness.worker()
+    for _ in range(6):
+        await worker.run_once()
+        harness.app.clock.advance(minutes=5)
+    texts = staff_texts(harness)
+    assert len(texts) == 2
+    assert "MA-2026-000001" in texts[0] and "MA-2026-000002" in texts[1]
+    assert [row[1] for row in await outbox_rows(harness.app)] == ["sent", "sent"]
+    sent_to = {call.chat_id for call in harness.api.calls if type(call).__name__ == "SendMessage"}
+    assert sent_to <= {STAFF_CHAT, 8001, 8002}  # never another chat
+
+
+async def test_429_pauses_everything_for_retry_after(harness):
+    await register_people(harness, 3)
+    harness.api.faults.append(Fault(429, "Too Many Requests: retry after 7", retry_after=7))
+    start = harness.app.clock.now()
+    await harness.worker().run_once()
+    assert staff_texts(harness) == []
+    await harness.worker().run_once()
+    assert len(staff_texts(harness)) == 3
+    assert (harness.app.clock.now() - start).total_seconds() >= 7
+    assert [row[2] for row in await outbox_rows(harness.app)] == [1, 1, 1]  # a pause is no attempt
+
+
+async def test_messages_wait_when_no_staff_chat_is_configured(db_path, clock):
+    app = await create_app(make_settings(db_path, STAFF_CHAT_ID=""), clock=clock)
+    harness = await start_harness(app)
+    await register_people(harness, 1)
+    await harness.worker().run_once()
+    assert await outbox_rows(app) == [("registration_new", "pending", 1)]
+    await harness.bot.session.close()
+    await app.close()
+
+
+async def test_group_pace_is_twenty_a_minute_and_one_a_second(harness):
+    await register_people(harness, 25)
+    times = []
+    harness.api.on_event = lambda event: times.append(harness.app.clock.now().timestamp())
+    await harness.worker().run_once()
+    assert len(staff_texts(harness)) == 25
+    assert all(b - a >= 1.0 for a, b in itertools.pairwise(times))
+    for i in range(len(times) - 20):
+        assert times[i + 20] - times[i] >= 60.0  # never 21 within a minute
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_unreachable(harness):
+    person, t = await open_menu(harness, 8101, "en")
+    await register(person, t)
+    await harness.worker().run_once()
+    staff = harness.person(900001, "en")
+    await staff.send("/case MA-2026-000001")
+    await staff.press("→ Contacted")
+    harness.api.faults.append(Fault(403, "Forbidden: bot was blocked by the user", chat_id=8101))
+    await harness.worker().run_once()
+    assert (await outbox_rows(harness.app))[-1][1] == "failed"
+    async with harness.app.uow() as uow:
+        assert (await uow.users.get(8101)).blocked
+    await person.send("/start")  # they come back: reachable again
+    async with harness.app.uow() as uow:
+        assert not (await uow.users.get(8101)).blocked
+
+
+async def test_interrupted_sends_are_retried_once_never_blindly(harness):
+    await register_people(harness, 2)
+    claimed = await harness.app.outbox.claim(10)  # a worker claimed them, then the process died
+    assert len(claimed) == 2
+    worker = harness.worker()
+    await worker.start()  # the next process recovers them
+    await worker.run_once()
+    assert len(staff_texts(harness)) == 2
+
+    await register_people(harness, 1, first_id=8201)
+    await harness.app.outbox.claim(10)  # interrupted once ...
+    await harness.worker().start()
+    await harness.app.outbox.claim(10)  # ... and interrupted again: the outcome is unknown twice
+    await harness.worker().start()
+    await harness.worker().run_once()
+    assert len(staff_texts(harness)) == 2  # not resent a third time
+    assert (await outbox_rows(harness.app))[-1][1] == "failed"
