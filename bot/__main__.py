@@ -3,6 +3,7 @@
     python -m bot                  serve Telegram by long polling, or the terminal chat
     python -m bot console [--user-id N] [--lang xx]
     python -m bot migrate          apply database migrations
+    python -m bot genkey           print a new DATA_KEY
 
 Only the Telegram paths import aiogram (which alone costs seconds of CPU).
 """
@@ -26,6 +27,11 @@ NO_TOKEN_HINT = (
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.command == "genkey":
+        from cryptography.fernet import Fernet
+
+        print(Fernet.generate_key().decode("ascii"))
+        return 0
     # SIGTERM before polling starts (during imports or migrations) stops as cleanly as Ctrl-C;
     # aiogram installs its own handlers once polling runs.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -80,6 +86,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     sub = parser.add_subparsers(dest="command")
     console = sub.add_parser("console", help="talk to the bot in this terminal")
     sub.add_parser("migrate", help="apply database migrations and exit")
+    sub.add_parser("genkey", help="print a new DATA_KEY")
     for target in (parser, console):
         target.add_argument("--user-id", type=int, default=100001, help="who is talking")
         target.add_argument(

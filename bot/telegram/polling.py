@@ -6,7 +6,7 @@ import asyncio
 import logging
 
 from aiogram import Bot
-from aiogram.types import BotCommand
+from aiogram.types import BotCommand, BotCommandScopeChat
 
 from bot.app import App
 from bot.i18n import N_, Catalogs
@@ -27,19 +27,33 @@ PUBLIC_COMMANDS = (
     ("help", N_("How this bot works")),
     ("language", N_("Change the language")),
     ("cancel", N_("Stop and go back to the menu")),
+    ("mydata", N_("See the data the bot keeps about me")),
+    ("delete", N_("Delete my data")),
+)
+STAFF_COMMANDS = (
+    ("case", N_("Open a case: /case MA-2026-000042")),
+    ("cases", N_("Recent cases, by status or office")),
 )
 
 
-def command_list(catalogs: Catalogs, locale: str) -> list[BotCommand]:
+def command_list(
+    catalogs: Catalogs, locale: str, commands: tuple[tuple[str, str], ...] = PUBLIC_COMMANDS
+) -> list[BotCommand]:
     t = catalogs[locale]
-    return [BotCommand(command=name, description=t.gettext(text)) for name, text in PUBLIC_COMMANDS]
+    return [BotCommand(command=name, description=t.gettext(text)) for name, text in commands]
 
 
-async def register_commands(bot: Bot, catalogs: Catalogs, default_locale: str) -> None:
-    """setMyCommands once per language, and the default list for everyone else."""
+async def register_commands(
+    bot: Bot, catalogs: Catalogs, default_locale: str, staff_ids: frozenset[int] = frozenset()
+) -> None:
+    """setMyCommands once per language, the default list for everyone else, and for each staff
+    member's private chat the list with the staff commands."""
     await bot.set_my_commands(command_list(catalogs, default_locale))
     for locale in SUPPORTED_LOCALES:
         await bot.set_my_commands(command_list(catalogs, locale), language_code=locale)
+    staff_list = command_list(catalogs, default_locale, PUBLIC_COMMANDS + STAFF_COMMANDS)
+    for staff_id in sorted(staff_ids):
+        await bot.set_my_commands(staff_list, scope=BotCommandScopeChat(chat_id=staff_id))
 
 
 async def serve_polling(app: App, token: str) -> None:
@@ -64,5 +78,7 @@ async def serve_polling(app: App, token: str) -> None:
     dp.shutdown.register(stop_worker)
     me = await bot.get_me()
     log.info("serving Telegram as @%s by long polling", me.username)
-    await register_commands(bot, app.catalogs, app.settings.DEFAULT_LOCALE)
+    await register_commands(
+        bot, app.catalogs, app.settings.DEFAULT_LOCALE, app.settings.STAFF_USER_IDS
+    )
     await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
