@@ -175,3 +175,26 @@ async def test_tampered_answer_keeps_the_question(harness):
     data = person.buttons(message)[0]["callback_data"].rsplit(":", 1)[0] + ":bogus"
     await person.press_data(data, message)
     assert "Where are you now?" in person.last_text()
+
+
+OUTCOME_PATHS = {
+    "<b>It looks like the programme can help you.</b>": GUINEA_NO_PASSPORT,
+    "<b>Staff need to talk with you first.</b>": (
+        "In Morocco", "To my own country (nationality or origin)", "🤔 Not sure yet",
+        "No", "Yes, valid", "No", "No", "No",
+    ),
+    "<b>Another route may fit you better.</b>": (
+        "In another country", "To another country", "Yes, it is my choice",
+        "No", "Yes, valid", "No", "No", "No",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+@pytest.mark.parametrize("title", list(OUTCOME_PATHS))
+async def test_every_outcome_is_reachable_in_every_language(harness, locale, title):
+    person, t = await person_on_menu(harness, locale)
+    await person.press(t.gettext("✅ Can I get help?"))
+    await answer(person, t, *OUTCOME_PATHS[title])
+    assert t.gettext(title) in person.last_text()
+    assert utf16_length(person.last_text()) <= TELEGRAM_LIMIT
