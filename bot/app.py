@@ -14,6 +14,7 @@ from bot.domain.offices import Office, load_offices
 from bot.i18n import Catalogs
 from bot.services.cases import CaseService
 from bot.services.clock import SystemClock
+from bot.services.conversations import ConversationService
 from bot.services.outbox import OutboxService
 from bot.services.ports import Clock
 from bot.services.registration import RegistrationService
@@ -44,6 +45,9 @@ class App:
         self.registrations = RegistrationService(self.uow, self.clock, self.offices)
         self.cases = CaseService(self.uow, self.clock, self.settings.STAFF_USER_IDS)
         self.outbox = OutboxService(self.uow, self.clock)
+        self.conversations = ConversationService(
+            self.uow, self.clock, self.offices, self.settings.STAFF_USER_IDS
+        )
 
     def dependencies(self) -> dict[str, Any]:
         """What handlers and dialogs receive by name (aiogram `Dispatcher(**deps)`)."""
@@ -56,6 +60,7 @@ class App:
             "user_service": self.users,
             "registrations": self.registrations,
             "cases": self.cases,
+            "conversations": self.conversations,
         }
 
     async def close(self) -> None:

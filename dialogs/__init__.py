@@ -12,6 +12,7 @@ def create_dialogs() -> list[Dialog]:
     from dialogs.menu.dialog import create_menu_dialog
     from dialogs.mydata.dialog import create_delete_dialog, create_my_registration_dialog
     from dialogs.registration.dialog import create_registration_dialog
+    from dialogs.talk.dialog import create_talk_dialog
 
     return [
         create_menu_dialog(),
@@ -21,4 +22,5 @@ def create_dialogs() -> list[Dialog]:
         create_registration_dialog(),
         create_my_registration_dialog(),
         create_delete_dialog(),
+        create_talk_dialog(),
     ]

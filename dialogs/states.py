@@ -59,3 +59,7 @@ class MyRegistrationSG(StatesGroup):
 
 class DeleteSG(StatesGroup):
     confirm = State()
+
+
+class TalkSG(StatesGroup):
+    chat = State()

@@ -143,3 +143,40 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(String(80))
 
     __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+
+class ConversationRow(Base):
+    """A conversation between a person and the office, relayed through the staff group."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    open_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)  # one open each
+    handle: Mapped[str] = mapped_column(String(12), unique=True)  # anonymous, e.g. "K7Q2"
+    reference: Mapped[str | None] = mapped_column(String(20))
+    office_id: Mapped[str] = mapped_column(String(32))
+    locale: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(10))  # open, closed
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    header_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RelayMessageRow(Base):
+    """One message of a conversation, either way. Content and file ids are encrypted."""
+
+    __tablename__ = "relay_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    direction: Mapped[str] = mapped_column(String(4))  # in (person -> office), out
+    kind: Mapped[str] = mapped_column(String(10))  # text, photo, voice, document
+    text_enc: Mapped[str | None] = mapped_column(Text)
+    file_enc: Mapped[str | None] = mapped_column(Text)
+    staff_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    staff_chat_message_id: Mapped[int | None] = mapped_column(BigInteger, index=True)

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.crypto import DataCipher
+from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.registrations import SqlRegistrationRepository
 from storage.repositories.users import SqlUserRepository
@@ -25,6 +26,7 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(self.session)
         self.registrations = SqlRegistrationRepository(self.session, self._cipher)
         self.outbox = SqlOutboxRepository(self.session)
+        self.conversations = SqlConversationRepository(self.session, self._cipher)
         return self
 
     async def __aexit__(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.conversations import Conversation, RelayMessage
 from bot.domain.offices import Office
 from bot.domain.registration import (
     CONSENT_VERSION,
@@ -33,6 +34,7 @@ class PersonalData:
     user: User | None
     registrations: list[Registration]
     pending_messages: int
+    conversations: list[tuple[Conversation, list[RelayMessage]]]
 
 
 async def notify_staff(
@@ -182,6 +184,11 @@ class RegistrationService:
                     uow, "registration_erased", str(registration.id),
                     {"reference": registration.reference}, now,
                 )  # fmt: skip
+            for conversation in await uow.conversations.erase_for_user(user_id, now):
+                await notify_staff(
+                    uow, "conversation_closed", str(conversation.id),
+                    {"conversation_id": conversation.id, "by": "erased"}, now,
+                )  # fmt: skip
             await uow.users.delete(user_id)
             await uow.commit()
         return [registration.reference for registration in erased]
@@ -191,5 +198,9 @@ class RegistrationService:
             return PersonalData(
                 user=await uow.users.get(user_id),
                 registrations=await uow.registrations.all_for(user_id),
-                pending_messages=await uow.outbox.count("pending", user_id),
+                pending_messages=await uow.outbox.count("pending", user_id, audience="person"),
+                conversations=[
+                    (c, await uow.conversations.messages(c.id))
+                    for c in await uow.conversations.all_for(user_id)
+                ],
             )

@@ -30,6 +30,8 @@ from bot.telegram.errors import register_error_handlers
 from bot.telegram.fallback import ForeignCallbackGuard, create_fallback_router
 from bot.telegram.middlewares import PersonContextMiddleware
 from bot.telegram.notifier import Renderer
+from bot.telegram.relay import create_relay_router
+from bot.telegram.relay_view import ConversationAction
 from bot.telegram.staff import create_staff_router
 from bot.telegram.staff_view import CaseAction
 from bot.telegram.worker import OutboxWorker
@@ -66,9 +68,12 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
         **app.dependencies(),
     )
     dp.update.outer_middleware(PersonContextMiddleware(app.settings, app.catalogs, app.users))
-    dp.callback_query.outer_middleware(ForeignCallbackGuard(own_prefixes=(CaseAction.__prefix__,)))
+    dp.callback_query.outer_middleware(
+        ForeignCallbackGuard(own_prefixes=(CaseAction.__prefix__, ConversationAction.__prefix__))
+    )
     dp.include_router(create_commands_router())
     dp.include_router(create_staff_router())
+    dp.include_router(create_relay_router())
     dp.include_routers(*create_dialogs())
     dp.include_router(create_fallback_router())
     register_error_handlers(dp)

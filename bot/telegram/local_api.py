@@ -194,16 +194,24 @@ class LocalBotAPI(BaseSession):
 
     def _do_SendDocument(self, bot: Bot, method: Any) -> dict[str, Any]:
         document = method.document
-        name = document.filename if isinstance(document, InputFile) else "document"
+        if isinstance(document, InputFile):
+            name, file_id = document.filename or "file", f"local-{document.filename}"
+        else:
+            name, file_id = "document", str(document)
         return self._new_message(
             bot,
             method,
-            document={"file_id": f"local-{name}", "file_unique_id": name, "file_name": name},
+            document={"file_id": file_id, "file_unique_id": name, "file_name": name},
             caption=method.caption,
         )
 
+    def _do_SendVoice(self, bot: Bot, method: Any) -> dict[str, Any]:
+        voice = {"file_id": str(method.voice), "file_unique_id": "voice", "duration": 1}
+        return self._new_message(bot, method, voice=voice, caption=method.caption)
+
     def _do_SendPhoto(self, bot: Bot, method: Any) -> dict[str, Any]:
-        size = {"file_id": "local-photo", "file_unique_id": "photo", "width": 1, "height": 1}
+        file_id = method.photo if isinstance(method.photo, str) else "local-photo"
+        size = {"file_id": file_id, "file_unique_id": "photo", "width": 1, "height": 1}
         return self._new_message(bot, method, photo=[size], caption=method.caption)
 
     def _edit(self, bot: Bot, method: Any, **changes: Any) -> dict[str, Any] | Fault:

@@ -6,6 +6,7 @@ language they chose. Data erased since the message was queued is never sent (Non
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiogram.types import InlineKeyboardMarkup
@@ -13,6 +14,11 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.app import App
 from bot.domain.registration import Status
 from bot.services.ports import OutboxMessage
+from bot.telegram.relay_view import (
+    CONVERSATION_PERSON_KINDS,
+    CONVERSATION_STAFF_KINDS,
+    ConversationRenderer,
+)
 from bot.telegram.staff_view import group_keyboard, group_notice
 from dialogs.labels import STATUS_NOTICES
 
@@ -23,14 +29,22 @@ class StaffChatNotConfiguredError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
+    """One Telegram message. `kind` is text, photo, voice or document (then `text` is the
+    caption); `on_sent` learns the id Telegram gave it (to map staff replies back)."""
+
     chat_id: int
     text: str
     reply_markup: InlineKeyboardMarkup | None = None
+    kind: str = "text"
+    file_id: str | None = None
+    reply_to: int | None = None
+    on_sent: Callable[[int], Awaitable[None]] | None = None
 
 
 class Renderer:
     def __init__(self, app: App) -> None:
         self._app = app
+        self._conversations = ConversationRenderer(app)
 
     async def render(self, message: OutboxMessage) -> Outgoing | None:
         app = self._app
@@ -48,6 +62,8 @@ class Renderer:
     async def _staff(self, message: OutboxMessage, chat_id: int) -> Outgoing | None:
         t = self._app.catalogs[self._app.settings.DEFAULT_LOCALE]
         kind, payload = message.kind, message.payload
+        if kind in CONVERSATION_STAFF_KINDS:
+            return await self._conversations.to_staff(message, chat_id, t)
         if kind in ("registration_withdrawn", "registration_erased"):
             text = (
                 t.gettext(
@@ -82,6 +98,8 @@ class Renderer:
     async def _person(self, message: OutboxMessage) -> Outgoing | None:
         if message.user_id is None:
             return None
+        if message.kind in CONVERSATION_PERSON_KINDS:
+            return await self._conversations.to_person(message)
         if message.kind == "status_changed":
             registration = await self._registration(message)
             if registration is None or registration.user_id != message.user_id:

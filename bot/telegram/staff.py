@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message, User
 from bot.config import Settings
 from bot.domain.offices import Office
 from bot.domain.registration import REFERENCE_SHAPE, Status
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.services.cases import CaseService, Change
 from bot.telegram.filters import PrivateChat
 from bot.telegram.staff_view import CaseAction, case_details, case_keyboard
@@ -28,9 +28,9 @@ class IsStaff(BaseFilter):
 
 
 CHANGE_ANSWERS = {
-    Change.STALE: "This case changed meanwhile: nothing was done. Open it again to see it now.",
-    Change.NOT_ALLOWED: "This change is not possible for this case.",
-    Change.NOT_FOUND: "There is no such case.",
+    Change.STALE: N_("This case changed meanwhile: nothing was done. Open it again to see it now."),
+    Change.NOT_ALLOWED: N_("This change is not possible for this case."),
+    Change.NOT_FOUND: N_("There is no such case."),
 }
 
 

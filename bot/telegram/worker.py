@@ -24,11 +24,12 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.types import Message, ReplyParameters
 
 from bot.domain.ratelimit import RateLimiter
 from bot.services.outbox import OutboxService
 from bot.services.ports import OutboxMessage
-from bot.telegram.notifier import Renderer, StaffChatNotConfiguredError
+from bot.telegram.notifier import Outgoing, Renderer, StaffChatNotConfiguredError
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -118,9 +119,7 @@ class OutboxWorker:
         if wait > 0:
             await self._sleep(wait)
         try:
-            await self._bot.send_message(
-                outgoing.chat_id, outgoing.text, reply_markup=outgoing.reply_markup
-            )
+            sent = await self._send(outgoing)
         except TelegramRetryAfter as error:
             self._pause_seconds = float(error.retry_after)
             await self._outbox.postpone(message, self._pause_seconds, "429")
@@ -136,8 +135,31 @@ class OutboxWorker:
             return await self._retry(message, outgoing.chat_id, type(error).__name__)
         finally:
             self._limiter.record(outgoing.chat_id, self._monotonic())
+        if outgoing.on_sent is not None:
+            await outgoing.on_sent(sent.message_id)
         await self._outbox.sent(message)
         return "sent"
+
+    async def _send(self, outgoing: Outgoing) -> Message:
+        reply = (
+            ReplyParameters(message_id=outgoing.reply_to, allow_sending_without_reply=True)
+            if outgoing.reply_to
+            else None
+        )
+        common = {"reply_markup": outgoing.reply_markup, "reply_parameters": reply}
+        if outgoing.kind == "photo":
+            return await self._bot.send_photo(
+                outgoing.chat_id, outgoing.file_id, caption=outgoing.text, **common
+            )
+        if outgoing.kind == "voice":
+            return await self._bot.send_voice(
+                outgoing.chat_id, outgoing.file_id, caption=outgoing.text, **common
+            )
+        if outgoing.kind == "document":
+            return await self._bot.send_document(
+                outgoing.chat_id, outgoing.file_id, caption=outgoing.text, **common
+            )
+        return await self._bot.send_message(outgoing.chat_id, outgoing.text, **common)
 
     async def _retry(self, message: OutboxMessage, chat_id: int, error: str) -> str:
         delay = await self._outbox.retry(message, error[:80])

@@ -15,7 +15,7 @@ from bot.domain.eligibility import Answers, Outcome, assess
 from bot.i18n import N_, Translator
 from bot.services.registration import RegistrationService
 from dialogs.eligibility.questions import QUESTIONS, REASON_TEXTS, Question
-from dialogs.states import EligibilitySG, InfoSG, MyRegistrationSG, RegistrationSG
+from dialogs.states import EligibilitySG, InfoSG, MyRegistrationSG, RegistrationSG, TalkSG
 from dialogs.widgets import NavRow, T, screen
 
 OUTCOME_TITLES = {
@@ -122,6 +122,7 @@ def create_eligibility_dialog() -> Dialog:
                 on_click=on_register,
                 when=F["outcome"].in_({Outcome.LIKELY.value, Outcome.TALK_FIRST.value}),
             ),
+            Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
             Start(T("📞 How to reach the office"), id="contact", state=InfoSG.contact),
             Start(
                 T("✈️ Steps of the return"),

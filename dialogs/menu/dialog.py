@@ -13,6 +13,7 @@ from dialogs.states import (
     MenuSG,
     MyRegistrationSG,
     RegistrationSG,
+    TalkSG,
 )
 from dialogs.widgets import T, screen
 
@@ -57,6 +58,7 @@ def create_menu_dialog() -> Dialog:
                     state=MyRegistrationSG.main,
                     when="registered",
                 ),
+                Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
                 Start(T("📞 Contact the office"), id="contact", state=InfoSG.contact),
                 SwitchTo(T("❓ How this bot works"), id="help", state=MenuSG.help),
                 Start(T("🌐 Language"), id="language", state=LanguageSG.pick),

@@ -9,14 +9,14 @@ from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Cancel, Row, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Start, SwitchTo
 
 from bot.domain.offices import Office
 from bot.domain.registration import InvalidInput, clean_name, normalise_phone
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.services.registration import RegistrationService
 from dialogs.labels import STATUSES
-from dialogs.states import DeleteSG, MenuSG
+from dialogs.states import DeleteSG, MenuSG, TalkSG
 from dialogs.states import MyRegistrationSG as M
 from dialogs.widgets import T, esc, screen, translator
 
@@ -63,11 +63,11 @@ async def on_new_name(message: Message, _w: Any, manager: DialogManager) -> None
     try:
         name = clean_name(message.text or "")
     except InvalidInput:
-        await _reply(message, manager, "Please write a name with letters.")
+        await _reply(message, manager, N_("Please write a name with letters."))
         return
     service: RegistrationService = manager.middleware_data["registrations"]
     await service.update_contact(message.from_user.id, name=name)  # type: ignore[union-attr]
-    await _reply(message, manager, "Saved. Staff have been told.")
+    await _reply(message, manager, N_("Saved. Staff have been told."))
     await manager.switch_to(M.main)
 
 
@@ -86,11 +86,11 @@ async def on_new_phone(message: Message, _w: Any, manager: DialogManager) -> Non
         await _reply(
             message,
             manager,
-            "That does not look like a phone number. Please check it, or press Skip.",
+            N_("That does not look like a phone number. Please check it, or press Skip."),
         )
         return
     await service.update_contact(message.from_user.id, phone=phone)  # type: ignore[union-attr]
-    await _reply(message, manager, "Saved. Staff have been told.")
+    await _reply(message, manager, N_("Saved. Staff have been told."))
     await manager.switch_to(M.main)
 
 
@@ -138,6 +138,7 @@ def create_my_registration_dialog() -> Dialog:
             T("You have no open registration.", when=~F["found"]),
             SwitchTo(T("✏️ Change my name"), id="name", state=M.edit_name, when="found"),
             SwitchTo(T("📱 Change my phone number"), id="phone", state=M.edit_phone, when="found"),
+            Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
             SwitchTo(
                 T("🚫 Withdraw my registration"), id="withdraw", state=M.withdraw, when="found"
             ),

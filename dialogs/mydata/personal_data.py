@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+from bot.domain.conversations import Direction, Kind
 from bot.domain.offices import Office
-from bot.i18n import Translator, native_language_name
+from bot.i18n import N_, Translator, native_language_name
 from bot.services.registration import PersonalData
 from dialogs.labels import STATUSES
 from dialogs.registration.getters import summary_lines
+from dialogs.widgets import esc
+
+KIND_LABELS = {
+    Kind.PHOTO: N_("[photo]"),
+    Kind.VOICE: N_("[voice message]"),
+    Kind.DOCUMENT: N_("[document]"),
+}
+MESSAGES_BUDGET = 2500  # characters of conversation shown, newest first, within one message
+
+
+def conversation_lines(data: PersonalData, t: Translator) -> list[str]:
+    shown: list[str] = []
+    for _conversation, messages in data.conversations:
+        for message in messages:
+            who = t.gettext("You") if message.direction is Direction.IN else t.gettext("Office")
+            body = esc(message.text or "")
+            if message.kind in KIND_LABELS:
+                body = (t.gettext(KIND_LABELS[message.kind]) + " " + body).strip()
+            shown.append(f"{who}: {body}" if body else f"{who}: —")
+    if not shown:
+        return []
+    kept, used = [], 0
+    for line in reversed(shown):
+        used += len(line)
+        if used > MESSAGES_BUDGET:
+            kept.append("…")
+            break
+        kept.append(line)
+    return ["", t.gettext("<b>Messages with the office</b>"), *reversed(kept)]
 
 
 def render_personal_data(data: PersonalData, t: Translator, offices: tuple[Office, ...]) -> str:
@@ -62,6 +92,7 @@ def render_personal_data(data: PersonalData, t: Translator, offices: tuple[Offic
                     version=t.isolate(registration.consent_version or ""),
                 )
             )
+    lines += conversation_lines(data, t)
     if data.pending_messages:
         lines.append("")
         lines.append(
@@ -71,7 +102,7 @@ def render_personal_data(data: PersonalData, t: Translator, offices: tuple[Offic
                 data.pending_messages,
             )
         )
-    if data.user is None and not data.registrations:
+    if data.user is None and not data.registrations and not data.conversations:
         lines.append(t.gettext("Nothing."))
     lines += ["", t.gettext("To delete all of it: /delete")]
     return "\n".join(lines)

@@ -25,6 +25,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.markup.reply_keyboard import ReplyKeyboardFactory
 from aiogram_dialog.widgets.text import Format, Multi
 
+from bot.i18n import N_
 from dialogs.registration import getters
 from dialogs.registration import handlers as h
 from dialogs.states import RegistrationSG as R
@@ -237,16 +238,16 @@ def create_registration_dialog() -> Dialog:
             ),
             T("Press an answer to change it, or Confirm."),
             Group(
-                _edit("name", "✏️ Name"),
-                _edit("country", "✏️ Country"),
-                _edit("city", "✏️ Place"),
-                _edit("phone", "✏️ Phone"),
-                _edit("gender", "✏️ Gender"),
-                _edit("age", "✏️ Age"),
-                _edit("passport", "✏️ Passport"),
-                _edit("companions", "✏️ People"),
-                _edit("needs", "✏️ Needs"),
-                _edit("language", "✏️ Language"),
+                _edit("name", N_("✏️ Name")),
+                _edit("country", N_("✏️ Country")),
+                _edit("city", N_("✏️ Place")),
+                _edit("phone", N_("✏️ Phone")),
+                _edit("gender", N_("✏️ Gender")),
+                _edit("age", N_("✏️ Age")),
+                _edit("passport", N_("✏️ Passport")),
+                _edit("companions", N_("✏️ People")),
+                _edit("needs", N_("✏️ Needs")),
+                _edit("language", N_("✏️ Language")),
                 width=2,
             ),
             Button(T("✅ Confirm"), id="confirm", on_click=h.on_confirm),

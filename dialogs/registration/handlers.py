@@ -25,7 +25,7 @@ from bot.domain.registration import (
     clean_text,
     normalise_phone,
 )
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.locales import SUPPORTED_LOCALES
 from bot.services.registration import RegistrationService
 from dialogs.registration.getters import OTHER_COUNTRY, OTHER_PLACE
@@ -58,10 +58,10 @@ EDITABLE = {
     "language": R.language,
 }
 HINTS = {
-    "empty": "Please write your answer as text.",
-    "too_long": "That is too long. Please write a shorter answer.",
-    "not_a_name": "Please write a name with letters.",
-    "phone": "That does not look like a phone number. Please check it, or press Skip.",
+    "empty": N_("Please write your answer as text."),
+    "too_long": N_("That is too long. Please write a shorter answer."),
+    "not_a_name": N_("Please write a name with letters."),
+    "phone": N_("That does not look like a phone number. Please check it, or press Skip."),
 }
 
 

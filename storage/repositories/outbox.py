@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.ports import OutboxMessage
@@ -134,11 +134,15 @@ class SqlOutboxRepository:
         )
         return result.rowcount or 0
 
-    async def count(self, status: str, user_id: int | None = None) -> int:
-        query = select(OutboxRow.id).where(OutboxRow.status == status)
+    async def count(
+        self, status: str, user_id: int | None = None, audience: str | None = None
+    ) -> int:
+        query = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == status)
         if user_id is not None:
             query = query.where(OutboxRow.user_id == user_id)
-        return len(list(await self._session.scalars(query)))
+        if audience is not None:
+            query = query.where(OutboxRow.audience == audience)
+        return int(await self._session.scalar(query) or 0)
 
     async def _set(self, message_id: int, **values: object) -> None:
         await self._session.execute(

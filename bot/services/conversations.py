@@ -1,0 +1,194 @@
+"""Talk to a person: the person writes to the office, staff answer from their group.
+
+Every message both ways goes through the outbox (none lost, each delivered once); contents are
+stored encrypted and covered by /mydata and /delete; nothing of them is logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.domain.conversations import (
+    RATE_WINDOW,
+    Conversation,
+    Direction,
+    Kind,
+    RelayMessage,
+    new_handle,
+    over_limit,
+)
+from bot.domain.offices import Office
+from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+
+class Relay(StrEnum):
+    SENT = "sent"
+    RATE_LIMITED = "rate_limited"
+    NO_CONVERSATION = "no_conversation"
+    CLOSED = "closed"
+    NOT_STAFF = "not_staff"
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    conversation: Conversation
+    messages: int
+
+
+class ConversationService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        offices: tuple[Office, ...],
+        staff_ids: Collection[int],
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._offices = offices
+        self._staff = frozenset(staff_ids)
+
+    async def open(self, user_id: int, locale: str) -> Conversation:
+        """The person's open conversation, or a new one announced to staff."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            existing = await uow.conversations.open_for(user_id)
+            if existing is not None:
+                return existing
+            registration = await uow.registrations.open_for(user_id)
+            office_id = registration.draft.office_id if registration else self._offices[0].id
+            conversation = await uow.conversations.create(
+                user_id=user_id,
+                handle=new_handle(),
+                reference=registration.reference if registration else None,
+                office_id=office_id,
+                locale=locale,
+                now=now,
+            )
+            await _to_staff(uow, "conversation_opened", conversation.id, now, user_id)
+            await uow.commit()
+            return conversation
+
+    async def office_of(self, user_id: int) -> Office:
+        async with self._uow(read_only=True) as uow:
+            conversation = await uow.conversations.open_for(user_id)
+        office_id = conversation.office_id if conversation else self._offices[0].id
+        return next((o for o in self._offices if o.id == office_id), self._offices[0])
+
+    async def from_person(
+        self, user_id: int, kind: Kind, text: str | None, file_id: str | None
+    ) -> Relay:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            conversation = await uow.conversations.open_for(user_id)
+            if conversation is None:
+                return Relay.NO_CONVERSATION
+            if over_limit(await uow.conversations.count_in_since(user_id, now - RATE_WINDOW)):
+                return Relay.RATE_LIMITED
+            message = await uow.conversations.add_message(
+                conversation.id, Direction.IN, kind, text, file_id, now
+            )
+            await _to_staff(uow, "relay_in", message.id, now, user_id)
+            await uow.commit()
+            return Relay.SENT
+
+    async def from_staff(
+        self,
+        staff_id: int,
+        replied_to_message_id: int,
+        kind: Kind,
+        text: str | None,
+        file_id: str | None,
+    ) -> Relay:
+        if staff_id not in self._staff:
+            return Relay.NOT_STAFF
+        now = self._clock.now()
+        async with self._uow() as uow:
+            conversation = await uow.conversations.by_staff_message(replied_to_message_id)
+            if conversation is None:
+                return Relay.NO_CONVERSATION  # staff talking among themselves
+            if not conversation.is_open or conversation.user_id is None:
+                return Relay.CLOSED
+            message = await uow.conversations.add_message(
+                conversation.id, Direction.OUT, kind, text, file_id, now, staff_id
+            )
+            await uow.outbox.add(
+                kind="relay_out",
+                audience="person",
+                user_id=conversation.user_id,
+                payload={"relay_id": message.id},
+                dedupe_key=f"relay_out:{message.id}",
+                due=now,
+            )
+            await uow.commit()
+            return Relay.SENT
+
+    async def close_by_person(self, user_id: int) -> bool:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            conversation = await uow.conversations.open_for(user_id)
+            if conversation is None or not await uow.conversations.close(conversation.id, now):
+                return False
+            await uow.outbox.add(
+                kind="conversation_closed",
+                audience="staff",
+                user_id=None,
+                payload={"conversation_id": conversation.id, "by": "person"},
+                dedupe_key=f"conversation_closed:{conversation.id}",
+                due=now,
+            )
+            await uow.commit()
+            return True
+
+    async def close_by_staff(self, staff_id: int, conversation_id: int) -> Relay:
+        if staff_id not in self._staff:
+            return Relay.NOT_STAFF
+        now = self._clock.now()
+        async with self._uow() as uow:
+            conversation = await uow.conversations.get(conversation_id)
+            if conversation is None:
+                return Relay.NO_CONVERSATION
+            if conversation.user_id is None or not await uow.conversations.close(
+                conversation_id, now
+            ):
+                return Relay.CLOSED
+            await uow.outbox.add(
+                kind="conversation_closed_by_office",
+                audience="person",
+                user_id=conversation.user_id,
+                payload={"conversation_id": conversation_id},
+                dedupe_key=f"conversation_closed_by_office:{conversation_id}",
+                due=now,
+            )
+            await uow.commit()
+            return Relay.SENT
+
+    async def inbox(self, staff_id: int) -> list[InboxItem]:
+        if staff_id not in self._staff:
+            return []
+        async with self._uow(read_only=True) as uow:
+            return [
+                InboxItem(c, len(await uow.conversations.messages(c.id)))
+                for c in await uow.conversations.list_open()
+            ]
+
+    async def all_for(self, user_id: int) -> list[tuple[Conversation, list[RelayMessage]]]:
+        async with self._uow(read_only=True) as uow:
+            return [
+                (c, await uow.conversations.messages(c.id))
+                for c in await uow.conversations.all_for(user_id)
+            ]
+
+
+async def _to_staff(uow: UnitOfWork, kind: str, key: int, now: datetime, user_id: int) -> None:
+    await uow.outbox.add(
+        kind=kind,
+        audience="staff",
+        user_id=user_id,  # renders the person's words: cancelled if they erase their data
+        payload={"id": key},
+        dedupe_key=f"{kind}:{key}",
+        due=now,
+    )

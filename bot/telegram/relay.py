@@ -1,0 +1,112 @@
+"""Staff side of "Write to the office": replies in the staff group, the Close button, /inbox."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import BaseFilter, Command
+from aiogram.types import CallbackQuery, Message
+
+from bot.config import Settings
+from bot.domain.conversations import TEXT_MAX, Kind
+from bot.i18n import Translator
+from bot.services.conversations import ConversationService, Relay
+from bot.telegram.filters import PrivateChat
+from bot.telegram.relay_view import ConversationAction, who
+from bot.telegram.staff import IsStaff
+
+
+class ReplyInStaffChat(BaseFilter):
+    async def __call__(self, message: Message, settings: Settings) -> bool:
+        return message.chat.id == settings.STAFF_CHAT_ID and message.reply_to_message is not None
+
+
+def _content(message: Message) -> tuple[Kind, str | None, str | None] | None:
+    if message.text:
+        return Kind.TEXT, message.text, None
+    if message.photo:
+        return Kind.PHOTO, message.caption, message.photo[-1].file_id
+    if message.voice:
+        return Kind.VOICE, message.caption, message.voice.file_id
+    if message.document:
+        return Kind.DOCUMENT, message.caption, message.document.file_id
+    return None
+
+
+def create_relay_router() -> Router:
+    router = Router(name="relay")
+
+    @router.message(ReplyInStaffChat())
+    async def staff_reply(
+        message: Message, conversations: ConversationService, settings: Settings, bot: Bot,
+        t: Translator,
+    ) -> None:  # fmt: skip
+        sender = message.from_user.id  # type: ignore[union-attr]
+        content = _content(message)
+        replied_to = message.reply_to_message.message_id  # type: ignore[union-attr]
+        if not settings.is_staff(sender):
+            # Ignored; told privately if the bot can write to them (it often cannot).
+            with contextlib.suppress(TelegramAPIError):
+                await bot.send_message(
+                    sender, t.gettext("Only office staff can answer people through the bot.")
+                )
+            return
+        if content is None:
+            await message.reply(
+                t.gettext("Only text, photos, voice messages and documents can be sent.")
+            )
+            return
+        kind, text, file_id = content
+        if text is not None and len(text) > TEXT_MAX:
+            await message.reply(t.gettext("This message is too long. Please send it in parts."))
+            return
+        result = await conversations.from_staff(sender, replied_to, kind, text, file_id)
+        if result is Relay.CLOSED:
+            await message.reply(t.gettext("This conversation is closed: nothing was sent."))
+
+    @router.callback_query(ConversationAction.filter())
+    async def close_button(
+        callback: CallbackQuery, callback_data: ConversationAction,
+        conversations: ConversationService, settings: Settings, t: Translator,
+    ) -> None:  # fmt: skip
+        if not settings.is_staff(callback.from_user.id):
+            await callback.answer(t.gettext("Only office staff can do this."), show_alert=True)
+            return
+        result = await conversations.close_by_staff(callback.from_user.id, callback_data.id)
+        if result is Relay.SENT:
+            await callback.answer(t.gettext("Closed. The person has been told."))
+            if isinstance(callback.message, Message):
+                await callback.message.edit_reply_markup(reply_markup=None)
+        else:
+            await callback.answer(
+                t.gettext("This conversation is already closed."), show_alert=True
+            )
+
+    @router.message(Command("inbox"), PrivateChat(), IsStaff())
+    async def inbox(
+        message: Message, conversations: ConversationService, t: Translator, clock,
+    ) -> None:  # fmt: skip
+        items = await conversations.inbox(message.from_user.id)  # type: ignore[union-attr]
+        if not items:
+            await message.answer(t.gettext("No open conversation."))
+            return
+        now: datetime = clock.now()
+        lines = [t.gettext("<b>Open conversations</b>")]
+        for item in items:
+            since = item.conversation.waiting_since
+            if since is None:
+                state = t.gettext("answered")
+            else:
+                minutes = int((now - since).total_seconds() // 60)
+                state = t.ngettext(
+                    "waiting {n} minute", "waiting {n} minutes", minutes
+                ) if minutes < 120 else t.ngettext(
+                    "waiting {n} hour", "waiting {n} hours", minutes // 60
+                )  # fmt: skip
+            lines.append(f"{who(item.conversation, t)} · {item.conversation.locale} · {state}")
+        await message.answer("\n".join(lines))
+
+    return router

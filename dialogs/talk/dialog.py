@@ -1,0 +1,108 @@
+""" "Write to the office": only in this mode are the person's messages relayed to staff, so a
+message typed as an answer to a form question can never reach the staff group by mistake."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F
+from aiogram.enums import ContentType
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode
+from aiogram_dialog.widgets.input import MessageInput
+from aiogram_dialog.widgets.kbd import Button, Cancel
+
+from bot.domain.conversations import TEXT_MAX, Kind
+from bot.i18n import Translator
+from bot.services.conversations import ConversationService, Relay
+from dialogs.states import MenuSG, TalkSG
+from dialogs.widgets import T, esc, screen, translator
+
+RELAYED = [ContentType.TEXT, ContentType.PHOTO, ContentType.VOICE, ContentType.DOCUMENT]
+
+
+async def on_start(_data: Any, manager: DialogManager) -> None:
+    service: ConversationService = manager.middleware_data["conversations"]
+    t: Translator = manager.middleware_data["t"]
+    user = manager.middleware_data["event_from_user"]
+    await service.open(user.id, t.locale)
+
+
+async def talk_getter(
+    dialog_manager: DialogManager, conversations: ConversationService, t: Translator, **_: Any
+) -> dict[str, Any]:
+    office = await conversations.office_of(dialog_manager.middleware_data["event_from_user"].id)
+    return {"hours": esc(office.hours or ""), "has_hours": bool(office.hours)}
+
+
+def _content(message: Message) -> tuple[Kind, str | None, str | None]:
+    if message.photo:
+        return Kind.PHOTO, message.caption, message.photo[-1].file_id
+    if message.voice:
+        return Kind.VOICE, message.caption, message.voice.file_id
+    if message.document:
+        return Kind.DOCUMENT, message.caption, message.document.file_id
+    return Kind.TEXT, message.text, None
+
+
+async def on_message(message: Message, _w: Any, manager: DialogManager) -> None:
+    t = translator(manager)
+    kind, text, file_id = _content(message)
+    if text is not None and len(text) > TEXT_MAX:
+        await message.answer(t.gettext("This message is too long. Please send it in parts."))
+        manager.show_mode = ShowMode.SEND
+        return
+    service: ConversationService = manager.middleware_data["conversations"]
+    result = await service.from_person(message.from_user.id, kind, text, file_id)  # type: ignore[union-attr]
+    user_id = message.from_user.id  # type: ignore[union-attr]
+    if result is Relay.NO_CONVERSATION:  # closed by staff meanwhile: open a new one
+        await service.open(user_id, t.locale)
+        result = await service.from_person(user_id, kind, text, file_id)
+    if result is Relay.RATE_LIMITED:
+        await message.answer(
+            t.gettext(
+                "You have sent many messages. Please wait a little: staff will read them all."
+            )
+        )
+    else:
+        office = await service.office_of(user_id)
+        await message.answer(
+            t.gettext(
+                "Sent to the office. Staff answer during office hours: {hours}.",
+                hours=esc(office.hours),
+            )
+            if office.hours
+            else t.gettext(
+                "Sent to the office. Staff answer as soon as they can, during office hours."
+            )
+        )
+    manager.show_mode = ShowMode.SEND
+
+
+async def on_end(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    service: ConversationService = manager.middleware_data["conversations"]
+    await service.close_by_person(callback.from_user.id)
+    await callback.message.answer(  # type: ignore[union-attr]
+        translator(manager).gettext("The conversation is closed. Staff have been told.")
+    )
+    await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+
+def create_talk_dialog() -> Dialog:
+    return Dialog(
+        screen(
+            T("<b>Write to the office</b>"),
+            T(
+                "Write your message, or send a photo of a document or a voice message. "
+                "Everything you send here goes to the office staff, and their answers come here."
+            ),
+            T("Staff answer during office hours: {hours}", when="has_hours"),
+            T("Staff answer as soon as they can, during office hours.", when=~F["has_hours"]),
+            MessageInput(on_message, content_types=RELAYED),
+            Button(T("✖️ End the conversation"), id="end", on_click=on_end),
+            Cancel(T("🏠 Main menu"), id="menu"),
+            getter=talk_getter,
+            state=TalkSG.chat,
+        ),
+        on_start=on_start,
+    )
