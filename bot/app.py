@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -12,6 +13,7 @@ from bot.config import Settings, data_key
 from bot.content import ContentLibrary
 from bot.domain.offices import Office, load_offices
 from bot.i18n import Catalogs
+from bot.services.booking import BookingService
 from bot.services.cases import CaseService
 from bot.services.clock import SystemClock
 from bot.services.conversations import ConversationService
@@ -45,6 +47,13 @@ class App:
         self.registrations = RegistrationService(self.uow, self.clock, self.offices)
         self.cases = CaseService(self.uow, self.clock, self.settings.STAFF_USER_IDS)
         self.outbox = OutboxService(self.uow, self.clock)
+        self.bookings = BookingService(
+            self.uow,
+            self.clock,
+            self.offices,
+            self.settings.STAFF_USER_IDS,
+            timedelta(hours=self.settings.BOOKING_CUTOFF_HOURS),
+        )
         self.conversations = ConversationService(
             self.uow, self.clock, self.offices, self.settings.STAFF_USER_IDS
         )
@@ -61,6 +70,7 @@ class App:
             "registrations": self.registrations,
             "cases": self.cases,
             "conversations": self.conversations,
+            "bookings": self.bookings,
         }
 
     async def close(self) -> None:

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     DEFAULT_LOCALE: str = "en"
     LOG_LEVEL: str = "INFO"
     DATA_KEY: SecretStr | None = None
+    BOOKING_CUTOFF_HOURS: float = Field(default=2.0, ge=0, le=168)
 
     @field_validator("BOT_TOKEN", mode="before")
     @classmethod

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.crypto import DataCipher
+from storage.repositories.booking import SqlBookingRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.registrations import SqlRegistrationRepository
@@ -27,6 +28,7 @@ class SqlUnitOfWork:
         self.registrations = SqlRegistrationRepository(self.session, self._cipher)
         self.outbox = SqlOutboxRepository(self.session)
         self.conversations = SqlConversationRepository(self.session, self._cipher)
+        self.bookings = SqlBookingRepository(self.session)
         return self
 
     async def __aexit__(

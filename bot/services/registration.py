@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.booking import REMINDER_HOURS, BookingStatus
 from bot.domain.conversations import Conversation, RelayMessage
 from bot.domain.offices import Office
 from bot.domain.registration import (
@@ -55,6 +56,20 @@ async def notify_staff(
         dedupe_key=f"{kind}:{key}",
         due=now,
     )
+
+
+def reminder_keys(booking_id: int) -> list[str]:
+    return [f"interview_reminder:{booking_id}:{hours}" for hours in REMINDER_HOURS]
+
+
+async def cancel_active_booking(uow: UnitOfWork, registration_id: int, now: datetime) -> None:
+    """A withdrawn or erased registration keeps no interview: its place is free again."""
+    booking = await uow.bookings.active_booking(registration_id)
+    if booking is None:
+        return
+    await uow.bookings.set_status(booking.id, BookingStatus.ACTIVE, BookingStatus.CANCELLED, now)
+    await uow.bookings.release_place(booking.slot.id)
+    await uow.outbox.cancel_keys(reminder_keys(booking.id))
 
 
 class RegistrationService:
@@ -148,6 +163,7 @@ class RegistrationService:
             )
             if not changed:
                 return None
+            await cancel_active_booking(uow, registration.id, now)
             await uow.registrations.add_event(
                 CaseEvent(
                     registration.id,
@@ -170,6 +186,8 @@ class RegistrationService:
         """Erase the person's data; keep an anonymous statistical record; tell staff."""
         now = self._clock.now()
         async with self._uow() as uow:
+            for registration in await uow.registrations.all_for(user_id):
+                await cancel_active_booking(uow, registration.id, now)
             erased = await uow.registrations.erase_personal_data(user_id, now)
             await uow.outbox.forget_user(user_id)
             for registration in erased:

@@ -134,6 +134,17 @@ class SqlOutboxRepository:
         )
         return result.rowcount or 0
 
+    async def cancel_keys(self, keys: list[str]) -> int:
+        """Withdraw messages not sent yet (a reminder of a booking that was moved)."""
+        if not keys:
+            return 0
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.dedupe_key.in_(keys), OutboxRow.status == PENDING)
+            .values(status=CANCELLED)
+        )
+        return result.rowcount or 0
+
     async def count(
         self, status: str, user_id: int | None = None, audience: str | None = None
     ) -> int:

@@ -1,0 +1,291 @@
+"""Interview booking: staff publish slots; a registered person books, moves or cancels; reminders
+and staff notices go through the outbox, written in the same transaction as the booking."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from bot.domain.booking import (
+    BOOKING_HORIZON_DAYS,
+    Booking,
+    BookingStatus,
+    Slot,
+    SlotPlan,
+    can_change,
+    nearest,
+    reminder_times,
+    slot_times,
+)
+from bot.domain.offices import Office
+from bot.domain.registration import Registration, Status
+from bot.services.ports import AlreadyBookedError, CaseEvent, Clock, UnitOfWork, UnitOfWorkFactory
+from bot.services.registration import reminder_keys
+
+BOOKABLE = frozenset({Status.NEW, Status.CONTACTED, Status.INTERVIEW})
+
+
+class Booked(StrEnum):
+    BOOKED = "booked"
+    MOVED = "moved"
+    SAME = "same"  # pressed again: nothing changes
+    TAKEN = "taken"  # the last place went to someone else
+    PAST = "past"  # the slot is gone or already started
+    TOO_LATE = "too_late"  # the current booking is within the cut-off
+    NOT_ALLOWED = "not_allowed"  # no open registration, or a case past the interview step
+
+
+@dataclass(frozen=True, slots=True)
+class BookResult:
+    outcome: Booked
+    booking: Booking | None = None
+    alternatives: list[Slot] = field(default_factory=list)
+
+
+class NotStaffError(PermissionError):
+    pass
+
+
+class BookingService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        offices: tuple[Office, ...],
+        staff_ids: Collection[int],
+        cutoff: timedelta,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._offices = {office.id: office for office in offices}
+        self._staff = frozenset(staff_ids)
+        self.cutoff = cutoff
+
+    def office(self, office_id: str) -> Office:
+        return self._offices[office_id]
+
+    # -- the person -------------------------------------------------------------------------
+    async def context(self, user_id: int) -> tuple[Registration | None, Booking | None]:
+        async with self._uow(read_only=True) as uow:
+            registration = await uow.registrations.open_for(user_id)
+            booking = await uow.bookings.active_booking(registration.id) if registration else None
+            return registration, booking
+
+    async def free_slots(self, office_id: str) -> list[Slot]:
+        now = self._clock.now()
+        async with self._uow(read_only=True) as uow:
+            return await uow.bookings.slots(
+                office_id, now, now + timedelta(days=BOOKING_HORIZON_DAYS), free_only=True
+            )
+
+    async def free_days(self, office_id: str) -> set[date]:
+        tz = self._offices[office_id].tz
+        return {slot.starts_at.astimezone(tz).date() for slot in await self.free_slots(office_id)}
+
+    async def free_times(self, office_id: str, day: date) -> list[Slot]:
+        tz = self._offices[office_id].tz
+        return [
+            s for s in await self.free_slots(office_id) if s.starts_at.astimezone(tz).date() == day
+        ]
+
+    async def book(self, user_id: int, slot_id: int) -> BookResult:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            registration = await uow.registrations.open_for(user_id)
+            if registration is None or registration.status not in BOOKABLE:
+                return BookResult(Booked.NOT_ALLOWED)
+            found = await uow.bookings.slot(slot_id)
+            if found is None or found[1] or found[0].office_id != registration.draft.office_id:
+                return BookResult(Booked.PAST)
+            slot = found[0]
+            if slot.starts_at <= now:
+                return BookResult(Booked.PAST)
+            current = await uow.bookings.active_booking(registration.id)
+            if current is not None and current.slot.id == slot_id:
+                return BookResult(Booked.SAME, current)
+            if current is not None and not can_change(current.slot.starts_at, now, self.cutoff):
+                return BookResult(Booked.TOO_LATE, current)
+            if not await uow.bookings.take_place(slot_id, now):
+                alternatives = await self._alternatives(uow, slot, now)
+                return BookResult(Booked.TAKEN, alternatives=alternatives)
+            if current is not None:
+                await self._end(uow, current, BookingStatus.MOVED, now)
+            try:
+                booking = await uow.bookings.add_booking(slot, registration.id, now)
+            except AlreadyBookedError:  # a second press of Confirm raced the first one
+                return BookResult(Booked.SAME, await self._active(registration.id))
+            await self._schedule_reminders(uow, booking, registration, now)
+            kind = "interview_moved" if current is not None else "interview_booked"
+            await _to_staff(uow, kind, booking.id, now)
+            if registration.status in (Status.NEW, Status.CONTACTED):
+                await uow.registrations.set_status(
+                    registration.id, registration.status, Status.INTERVIEW, now
+                )
+                await uow.registrations.add_event(
+                    CaseEvent(
+                        registration.id,
+                        now,
+                        "person",
+                        None,
+                        "status",
+                        registration.status,
+                        Status.INTERVIEW,
+                    )
+                )
+            await uow.commit()
+            return BookResult(Booked.MOVED if current else Booked.BOOKED, booking)
+
+    async def cancel(self, user_id: int) -> Booked | None:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            registration = await uow.registrations.open_for(user_id)
+            current = await uow.bookings.active_booking(registration.id) if registration else None
+            if current is None:
+                return None
+            if not can_change(current.slot.starts_at, now, self.cutoff):
+                return Booked.TOO_LATE
+            await self._end(uow, current, BookingStatus.CANCELLED, now)
+            await _to_staff(uow, "interview_cancelled", current.id, now)
+            await uow.commit()
+            return Booked.BOOKED
+
+    # -- staff ------------------------------------------------------------------------------
+    def _require(self, staff_id: int) -> None:
+        if staff_id not in self._staff:
+            raise NotStaffError(staff_id)
+
+    async def publish(self, staff_id: int, plan: SlotPlan) -> int:
+        self._require(staff_id)
+        now = self._clock.now()
+        times = slot_times(plan, self._offices[plan.office_id].tz, now)
+        async with self._uow() as uow:
+            created = await uow.bookings.add_slots(
+                plan.office_id, times, plan.capacity, staff_id, now
+            )
+            await uow.commit()
+            return created
+
+    async def schedule(self, staff_id: int, office_id: str | None, days: int = 14) -> list[Slot]:
+        self._require(staff_id)
+        now = self._clock.now()
+        async with self._uow(read_only=True) as uow:
+            return await uow.bookings.slots(
+                office_id, now, now + timedelta(days=days), free_only=False
+            )
+
+    async def slot_detail(
+        self, staff_id: int, slot_id: int
+    ) -> tuple[Slot, list[tuple[Booking, str]]] | None:
+        """A slot and its active (or marked) bookings with their references."""
+        self._require(staff_id)
+        async with self._uow(read_only=True) as uow:
+            found = await uow.bookings.slot(slot_id)
+            if found is None or found[1]:
+                return None
+            shown = []
+            for booking in await uow.bookings.bookings_of_slot(slot_id):
+                if booking.status in (
+                    BookingStatus.ACTIVE,
+                    BookingStatus.ATTENDED,
+                    BookingStatus.MISSED,
+                ):
+                    registration = await uow.registrations.get(booking.registration_id)
+                    shown.append((booking, registration.reference if registration else "?"))
+            return found[0], shown
+
+    async def remove_slot(self, staff_id: int, slot_id: int) -> int | None:
+        """Remove a slot; the people booked on it are told, in their language. None: gone."""
+        self._require(staff_id)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            if not await uow.bookings.remove_slot(slot_id, now):
+                return None
+            told = 0
+            for booking in await uow.bookings.bookings_of_slot(slot_id):
+                if booking.status is not BookingStatus.ACTIVE:
+                    continue
+                await uow.bookings.set_status(
+                    booking.id, BookingStatus.ACTIVE, BookingStatus.SLOT_REMOVED, now
+                )
+                await uow.outbox.cancel_keys(reminder_keys(booking.id))
+                registration = await uow.registrations.get(booking.registration_id)
+                if registration is not None and registration.user_id is not None:
+                    await _to_person(uow, "slot_removed", booking.id, registration.user_id, now)
+                    told += 1
+            await uow.commit()
+            return told
+
+    async def mark(self, staff_id: int, booking_id: int, attended: bool) -> bool:
+        """Attended moves the case on to the medical check; missed back to contacted."""
+        self._require(staff_id)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            booking = await uow.bookings.booking(booking_id)
+            if booking is None or booking.status is not BookingStatus.ACTIVE:
+                return False
+            status = BookingStatus.ATTENDED if attended else BookingStatus.MISSED
+            if not await uow.bookings.set_status(booking_id, BookingStatus.ACTIVE, status, now):
+                return False
+            await uow.outbox.cancel_keys(reminder_keys(booking_id))
+            registration = await uow.registrations.get(booking.registration_id)
+            if registration is not None and registration.status is Status.INTERVIEW:
+                to = Status.MEDICAL_CHECK if attended else Status.CONTACTED
+                await uow.registrations.set_status(registration.id, Status.INTERVIEW, to, now)
+                await uow.registrations.add_event(
+                    CaseEvent(
+                        registration.id, now, "staff", staff_id, "status", Status.INTERVIEW, to
+                    )
+                )
+                if not attended and registration.user_id is not None:
+                    await _to_person(uow, "interview_missed", booking_id, registration.user_id, now)
+            await uow.commit()
+            return True
+
+    # -- internals --------------------------------------------------------------------------
+    async def _end(
+        self, uow: UnitOfWork, booking: Booking, status: BookingStatus, now: datetime
+    ) -> None:
+        await uow.bookings.set_status(booking.id, BookingStatus.ACTIVE, status, now)
+        await uow.bookings.release_place(booking.slot.id)  # free again at once
+        await uow.outbox.cancel_keys(reminder_keys(booking.id))
+
+    async def _schedule_reminders(
+        self, uow: UnitOfWork, booking: Booking, registration: Registration, now: datetime
+    ) -> None:
+        for hours, when in reminder_times(booking.slot.starts_at, now):
+            await uow.outbox.add(
+                kind="interview_reminder",
+                audience="person",
+                user_id=registration.user_id,
+                payload={"booking_id": booking.id, "hours": hours},
+                dedupe_key=f"interview_reminder:{booking.id}:{hours}",
+                due=when,
+            )
+
+    async def _alternatives(self, uow: UnitOfWork, taken: Slot, now: datetime) -> list[Slot]:
+        free = await uow.bookings.slots(
+            taken.office_id, now, now + timedelta(days=BOOKING_HORIZON_DAYS), free_only=True
+        )
+        return nearest(free, taken.starts_at)
+
+    async def _active(self, registration_id: int) -> Booking | None:
+        async with self._uow(read_only=True) as uow:
+            return await uow.bookings.active_booking(registration_id)
+
+
+async def _to_staff(uow: UnitOfWork, kind: str, booking_id: int, now: datetime) -> None:
+    await uow.outbox.add(
+        kind=kind, audience="staff", user_id=None, payload={"booking_id": booking_id},
+        dedupe_key=f"{kind}:{booking_id}", due=now,
+    )  # fmt: skip
+
+
+async def _to_person(
+    uow: UnitOfWork, kind: str, booking_id: int, user_id: int, now: datetime
+) -> None:
+    await uow.outbox.add(
+        kind=kind, audience="person", user_id=user_id, payload={"booking_id": booking_id},
+        dedupe_key=f"{kind}:{booking_id}", due=now,
+    )  # fmt: skip
