@@ -147,7 +147,9 @@ async def test_after_deletion_staff_can_no_longer_write_and_nothing_is_kept(harn
     )
     staff = group_member(harness, STAFF_ID)
     await staff.send("Are you there?", reply_to_message=relayed)
-    assert harness.staff_chat()[-1]["text"] == "This conversation is closed: nothing was sent."
+    assert harness.staff_chat()[-1]["text"] == harness.app.catalogs["fr"].gettext(
+        "This conversation is closed: nothing was sent."
+    )
     contents = await rows(harness.app, "select text_enc, file_enc from relay_messages")
     assert contents == [(None, None)]
     assert await rows(harness.app, "select user_id from conversations") == [(None,)]
