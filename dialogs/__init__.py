@@ -6,12 +6,14 @@ from aiogram_dialog import Dialog
 
 
 def create_dialogs() -> list[Dialog]:
+    from dialogs.booking.dialog import create_booking_dialog
     from dialogs.eligibility.dialog import create_eligibility_dialog
     from dialogs.info.dialog import create_info_dialog
     from dialogs.language.dialog import create_language_dialog
     from dialogs.menu.dialog import create_menu_dialog
     from dialogs.mydata.dialog import create_delete_dialog, create_my_registration_dialog
     from dialogs.registration.dialog import create_registration_dialog
+    from dialogs.slots.dialog import create_slots_dialog
     from dialogs.talk.dialog import create_talk_dialog
 
     return [
@@ -23,4 +25,6 @@ def create_dialogs() -> list[Dialog]:
         create_my_registration_dialog(),
         create_delete_dialog(),
         create_talk_dialog(),
+        create_booking_dialog(),
+        create_slots_dialog(),
     ]

@@ -63,3 +63,24 @@ class DeleteSG(StatesGroup):
 
 class TalkSG(StatesGroup):
     chat = State()
+
+
+class BookingSG(StatesGroup):
+    day = State()
+    time = State()
+    confirm = State()
+    done = State()
+    manage = State()
+    cancel = State()
+
+
+class SlotsSG(StatesGroup):
+    office = State()
+    days = State()
+    start = State()
+    end = State()
+    length = State()
+    capacity = State()
+    summary = State()
+    schedule = State()
+    slot = State()

@@ -66,6 +66,15 @@ class BookingService:
     def office(self, office_id: str) -> Office:
         return self._offices[office_id]
 
+    def today(self, office_id: str) -> date:
+        return self._clock.now().astimezone(self._offices[office_id].tz).date()
+
+    def local_day(self, slot: Slot) -> date:
+        return slot.starts_at.astimezone(self._offices[slot.office_id].tz).date()
+
+    def changeable(self, booking: Booking) -> bool:
+        return can_change(booking.slot.starts_at, self._clock.now(), self.cutoff)
+
     # -- the person -------------------------------------------------------------------------
     async def context(self, user_id: int) -> tuple[Registration | None, Booking | None]:
         async with self._uow(read_only=True) as uow:

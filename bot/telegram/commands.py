@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject, CommandStart
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.domain.offices import Office
@@ -12,9 +12,10 @@ from bot.domain.users import User, parse_source
 from bot.i18n import Translator
 from bot.services.registration import RegistrationService
 from bot.services.users import UserService
+from bot.telegram.booking_view import BookStart
 from bot.telegram.filters import PrivateChat
 from dialogs.mydata.personal_data import render_personal_data
-from dialogs.states import DeleteSG, LanguageSG, MenuSG
+from dialogs.states import BookingSG, DeleteSG, LanguageSG, MenuSG
 
 
 def create_commands_router() -> Router:
@@ -51,6 +52,13 @@ def create_commands_router() -> Router:
         # Forms keep their answers in the dialog context only, so resetting it saves nothing.
         await message.answer(t.gettext("Stopped. Nothing was saved."))
         await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+    @router.callback_query(BookStart.filter(), PrivateChat())
+    async def book_from_notice(callback: CallbackQuery, dialog_manager: DialogManager) -> None:
+        await callback.answer()
+        await dialog_manager.start(
+            BookingSG.day, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+        )
 
     @router.message(Command("mydata"))
     async def mydata(

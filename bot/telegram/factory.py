@@ -25,6 +25,7 @@ from aiogram.methods import (
 from aiogram_dialog import setup_dialogs
 
 from bot.app import App
+from bot.telegram.booking_view import BookStart
 from bot.telegram.commands import create_commands_router
 from bot.telegram.errors import register_error_handlers
 from bot.telegram.fallback import ForeignCallbackGuard, create_fallback_router
@@ -69,7 +70,13 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
     )
     dp.update.outer_middleware(PersonContextMiddleware(app.settings, app.catalogs, app.users))
     dp.callback_query.outer_middleware(
-        ForeignCallbackGuard(own_prefixes=(CaseAction.__prefix__, ConversationAction.__prefix__))
+        ForeignCallbackGuard(
+            own_prefixes=(
+                CaseAction.__prefix__,
+                ConversationAction.__prefix__,
+                BookStart.__prefix__,
+            )
+        )
     )
     dp.include_router(create_commands_router())
     dp.include_router(create_staff_router())

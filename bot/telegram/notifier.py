@@ -14,6 +14,12 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.app import App
 from bot.domain.registration import Status
 from bot.services.ports import OutboxMessage
+from bot.telegram.booking_view import (
+    BOOKING_PERSON_KINDS,
+    BOOKING_STAFF_KINDS,
+    BookingRenderer,
+    book_button,
+)
 from bot.telegram.relay_view import (
     CONVERSATION_PERSON_KINDS,
     CONVERSATION_STAFF_KINDS,
@@ -45,6 +51,7 @@ class Renderer:
     def __init__(self, app: App) -> None:
         self._app = app
         self._conversations = ConversationRenderer(app)
+        self._bookings = BookingRenderer(app)
 
     async def render(self, message: OutboxMessage) -> Outgoing | None:
         app = self._app
@@ -64,6 +71,8 @@ class Renderer:
         kind, payload = message.kind, message.payload
         if kind in CONVERSATION_STAFF_KINDS:
             return await self._conversations.to_staff(message, chat_id, t)
+        if kind in BOOKING_STAFF_KINDS:
+            return await self._bookings.to_staff(message, chat_id, t)
         if kind in ("registration_withdrawn", "registration_erased"):
             text = (
                 t.gettext(
@@ -100,6 +109,8 @@ class Renderer:
             return None
         if message.kind in CONVERSATION_PERSON_KINDS:
             return await self._conversations.to_person(message)
+        if message.kind in BOOKING_PERSON_KINDS:
+            return await self._bookings.to_person(message)
         if message.kind == "status_changed":
             registration = await self._registration(message)
             if registration is None or registration.user_id != message.user_id:
@@ -107,5 +118,6 @@ class Renderer:
             t = self._app.catalogs[registration.draft.contact_locale]
             status = Status(message.payload["status"])
             text = t.gettext(STATUS_NOTICES[status], reference=t.isolate(registration.reference))
-            return Outgoing(message.user_id, text)
+            markup = book_button(t) if status is Status.CONTACTED else None
+            return Outgoing(message.user_id, text, reply_markup=markup)
         raise ValueError(f"unknown person message kind {message.kind!r}")

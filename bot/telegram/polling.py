@@ -33,6 +33,8 @@ PUBLIC_COMMANDS = (
 STAFF_COMMANDS = (
     ("case", N_("Open a case: /case MA-2026-000042")),
     ("cases", N_("Recent cases, by status or office")),
+    ("slots", N_("Interview slots: publish, see, remove")),
+    ("inbox", N_("Open conversations with people")),
 )
 
 

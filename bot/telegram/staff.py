@@ -9,6 +9,7 @@ from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import BaseFilter, Command, CommandObject
 from aiogram.types import CallbackQuery, Message, User
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.config import Settings
 from bot.domain.offices import Office
@@ -18,6 +19,7 @@ from bot.services.cases import CaseService, Change
 from bot.telegram.filters import PrivateChat
 from bot.telegram.staff_view import CaseAction, case_details, case_keyboard
 from dialogs.labels import STATUSES
+from dialogs.states import SlotsSG
 
 
 class IsStaff(BaseFilter):
@@ -34,7 +36,7 @@ CHANGE_ANSWERS = {
 }
 
 
-def create_staff_router() -> Router:
+def create_staff_router() -> Router:  # noqa: PLR0915 - one handler per staff command
     router = Router(name="staff")
     router.message.filter(PrivateChat(), IsStaff())
 
@@ -54,6 +56,12 @@ def create_staff_router() -> Router:
         await message.answer(
             case_details(view.registration, view.events, t, offices),
             reply_markup=case_keyboard(view.registration, t),
+        )
+
+    @router.message(Command("slots"))
+    async def slots(message: Message, dialog_manager: DialogManager) -> None:
+        await dialog_manager.start(
+            SlotsSG.schedule, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
         )
 
     @router.message(Command("cases"))

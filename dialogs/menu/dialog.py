@@ -5,8 +5,9 @@ from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Back, Column, Start, SwitchTo
 from aiogram_dialog.widgets.text import Multi
 
-from bot.services.registration import RegistrationService
+from bot.services.booking import BOOKABLE, BookingService
 from dialogs.states import (
+    BookingSG,
     EligibilitySG,
     InfoSG,
     LanguageSG,
@@ -19,11 +20,17 @@ from dialogs.widgets import T, screen
 
 
 async def menu_getter(
-    dialog_manager: DialogManager, registrations: RegistrationService, **_: Any
+    dialog_manager: DialogManager, bookings: BookingService, **_: Any
 ) -> dict[str, Any]:
     user = dialog_manager.middleware_data.get("event_from_user")
-    registered = user is not None and await registrations.open_for(user.id) is not None
-    return {"registered": registered}
+    registration, booking = await bookings.context(user.id) if user else (None, None)
+    return {
+        "registered": registration is not None,
+        "can_book": registration is not None
+        and booking is None
+        and registration.status in BOOKABLE,
+        "booked": booking is not None,
+    }
 
 
 def create_menu_dialog() -> Dialog:
@@ -58,6 +65,8 @@ def create_menu_dialog() -> Dialog:
                     state=MyRegistrationSG.main,
                     when="registered",
                 ),
+                Start(T("📅 Book my interview"), id="book", state=BookingSG.day, when="can_book"),
+                Start(T("📅 My interview"), id="interview", state=BookingSG.manage, when="booked"),
                 Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
                 Start(T("📞 Contact the office"), id="contact", state=InfoSG.contact),
                 SwitchTo(T("❓ How this bot works"), id="help", state=MenuSG.help),

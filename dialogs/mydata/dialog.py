@@ -16,7 +16,7 @@ from bot.domain.registration import InvalidInput, clean_name, normalise_phone
 from bot.i18n import N_, Translator
 from bot.services.registration import RegistrationService
 from dialogs.labels import STATUSES
-from dialogs.states import DeleteSG, MenuSG, TalkSG
+from dialogs.states import BookingSG, DeleteSG, MenuSG, TalkSG
 from dialogs.states import MyRegistrationSG as M
 from dialogs.widgets import T, esc, screen, translator
 
@@ -138,6 +138,7 @@ def create_my_registration_dialog() -> Dialog:
             T("You have no open registration.", when=~F["found"]),
             SwitchTo(T("✏️ Change my name"), id="name", state=M.edit_name, when="found"),
             SwitchTo(T("📱 Change my phone number"), id="phone", state=M.edit_phone, when="found"),
+            Start(T("📅 My interview"), id="interview", state=BookingSG.manage, when="found"),
             Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
             SwitchTo(
                 T("🚫 Withdraw my registration"), id="withdraw", state=M.withdraw, when="found"

@@ -1,0 +1,83 @@
+"""A calendar in the person's language: month and day names from Babel's CLDR data, the week
+starting on the locale's first day, and only the days given by the window marked as choosable."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from aiogram_dialog import DialogManager
+from aiogram_dialog.widgets.kbd import Calendar
+from aiogram_dialog.widgets.kbd.calendar_kbd import (
+    CalendarDaysView,
+    CalendarMonthView,
+    CalendarScope,
+    CalendarScopeView,
+    CalendarUserConfig,
+    CalendarYearsView,
+)
+from aiogram_dialog.widgets.text import Format, Text
+from babel.dates import format_date
+
+from dialogs.widgets import translator
+
+UNAVAILABLE = "·"
+
+
+class BabelDate(Text):
+    """`data["date"]` formatted with a CLDR pattern in the reader's language."""
+
+    def __init__(self, pattern: str, template: str = "{}") -> None:
+        super().__init__()
+        self.pattern = pattern
+        self.template = template
+
+    async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
+        text = format_date(data["date"], self.pattern, locale=translator(manager).babel)
+        return self.template.format(text)
+
+
+class ChoosableDay(Text):
+    """The day number if the window's getter lists the day in `choosable_days`, else a dot."""
+
+    async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
+        day: date = data["date"]
+        choosable = data["data"].get("choosable_days", ())
+        return str(day.day) if day.isoformat() in choosable else UNAVAILABLE
+
+
+class LocalCalendar(Calendar):
+    """Reads `calendar_tz`, `min_date`, `max_date` and `choosable_days` from the getter."""
+
+    def _init_views(self) -> dict[CalendarScope, CalendarScopeView]:
+        return {
+            CalendarScope.DAYS: CalendarDaysView(
+                self._item_callback_data,
+                date_text=ChoosableDay(),
+                today_text=ChoosableDay(),
+                weekday_text=BabelDate("EEEEEE"),
+                header_text=BabelDate("LLLL y", "🗓 {}"),
+                prev_month_text=BabelDate("LLL", "‹ {}"),
+                next_month_text=BabelDate("LLL", "{} ›"),
+                zoom_out_text=Format("🗓"),
+            ),
+            CalendarScope.MONTHS: CalendarMonthView(
+                self._item_callback_data,
+                month_text=BabelDate("LLL"),
+                this_month_text=BabelDate("LLL", "[{}]"),
+                header_text=BabelDate("y"),
+                prev_year_text=BabelDate("y", "‹ {}"),
+                next_year_text=BabelDate("y", "{} ›"),
+            ),
+            CalendarScope.YEARS: CalendarYearsView(self._item_callback_data),
+        }
+
+    async def _get_user_config(
+        self, data: dict[str, Any], manager: DialogManager
+    ) -> CalendarUserConfig:
+        return CalendarUserConfig(
+            firstweekday=translator(manager).babel.first_week_day,
+            timezone=data.get("calendar_tz"),
+            min_date=data.get("min_date"),
+            max_date=data.get("max_date"),
+        )
