@@ -15,6 +15,7 @@ from bot.domain.offices import Office, load_offices
 from bot.i18n import Catalogs
 from bot.services.booking import BookingService
 from bot.services.cases import CaseService
+from bot.services.checkins import CheckinService
 from bot.services.clock import SystemClock
 from bot.services.conversations import ConversationService
 from bot.services.outbox import OutboxService
@@ -46,7 +47,7 @@ class App:
         self.users = UserService(self.uow, self.clock)
         self.registrations = RegistrationService(self.uow, self.clock, self.offices)
         self.cases = CaseService(self.uow, self.clock, self.settings.STAFF_USER_IDS)
-        self.outbox = OutboxService(self.uow, self.clock)
+        self.outbox = OutboxService(self.uow, self.clock, self._stop_checkins_of_unreachable)
         self.bookings = BookingService(
             self.uow,
             self.clock,
@@ -54,9 +55,19 @@ class App:
             self.settings.STAFF_USER_IDS,
             timedelta(hours=self.settings.BOOKING_CUTOFF_HOURS),
         )
+        self.checkins = CheckinService(
+            self.uow,
+            self.clock,
+            self.offices,
+            self.settings.CHECKIN_MONTHS,
+            self.settings.STAFF_USER_IDS,
+        )
         self.conversations = ConversationService(
             self.uow, self.clock, self.offices, self.settings.STAFF_USER_IDS
         )
+
+    async def _stop_checkins_of_unreachable(self, uow: Any, user_id: int, now: Any) -> None:
+        await self.checkins.unreachable(uow, user_id, now)
 
     def dependencies(self) -> dict[str, Any]:
         """What handlers and dialogs receive by name (aiogram `Dispatcher(**deps)`)."""
@@ -71,6 +82,7 @@ class App:
             "cases": self.cases,
             "conversations": self.conversations,
             "bookings": self.bookings,
+            "checkins": self.checkins,
         }
 
     async def close(self) -> None:

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     LOG_LEVEL: str = "INFO"
     DATA_KEY: SecretStr | None = None
     BOOKING_CUTOFF_HOURS: float = Field(default=2.0, ge=0, le=168)
+    CHECKIN_MONTHS: Annotated[tuple[int, ...], NoDecode] = (1, 3, 6, 12)
 
     @field_validator("BOT_TOKEN", mode="before")
     @classmethod
@@ -72,6 +73,16 @@ class Settings(BaseSettings):
         if bad:
             raise ValueError("must be comma-separated numeric Telegram user ids")
         return frozenset(int(part) for part in parts)
+
+    @field_validator("CHECKIN_MONTHS", mode="before")
+    @classmethod
+    def _checkin_months(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not parts or not all(p.isdigit() and 1 <= int(p) <= 60 for p in parts):
+                raise ValueError("must be comma-separated months after return, e.g. 1,3,6,12")
+            return tuple(sorted({int(p) for p in parts}))
+        return value
 
     @field_validator("DEFAULT_LOCALE")
     @classmethod

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -94,6 +96,12 @@ class RegistrationRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # After return: the day, the country of return, and the check-ins' state.
+    kind: Mapped[str] = mapped_column(String(14), default="return", server_default="return")
+    returned_on: Mapped[date | None] = mapped_column(Date)
+    return_country: Mapped[str | None] = mapped_column(String(2))
+    returned_from: Mapped[str | None] = mapped_column(String(2))  # self-registered returnees
+    monitoring: Mapped[str | None] = mapped_column(String(10))  # active, paused, stopped
 
 
 class ReferenceCounterRow(Base):
@@ -222,3 +230,31 @@ class BookingRow(Base):
     status: Mapped[str] = mapped_column(String(14))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CheckinRow(Base):
+    """A monitoring check-in after return: scheduled, sent, answered (scored) or missed."""
+
+    __tablename__ = "checkins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    months: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answers_enc: Mapped[str | None] = mapped_column(Text)
+    score_economic: Mapped[float | None] = mapped_column(Float)
+    score_social: Mapped[float | None] = mapped_column(Float)
+    score_psychosocial: Mapped[float | None] = mapped_column(Float)
+    alerts: Mapped[str | None] = mapped_column(String(60))
+
+    __table_args__ = (
+        UniqueConstraint("registration_id", "months", name="uq_checkins_registration_id_months"),
+        Index("ix_checkins_status_due_at", "status", "due_at"),
+    )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.crypto import DataCipher
 from storage.repositories.booking import SqlBookingRepository
+from storage.repositories.checkins import SqlCheckinRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.registrations import SqlRegistrationRepository
@@ -29,6 +30,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(self.session)
         self.conversations = SqlConversationRepository(self.session, self._cipher)
         self.bookings = SqlBookingRepository(self.session)
+        self.checkins = SqlCheckinRepository(self.session, self._cipher)
         return self
 
     async def __aexit__(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import phonenumbers
@@ -167,6 +167,11 @@ class Registration:
     created_at: datetime
     updated_at: datetime
     source: str | None = None
+    kind: str = "return"  # or "reintegration": a returnee who registered themselves
+    returned_on: date | None = None
+    return_country: str | None = None
+    returned_from: str | None = None
+    monitoring: str | None = None  # active, paused, stopped
 
 
 def urgent(needs: frozenset[Need]) -> tuple[Need, ...]:

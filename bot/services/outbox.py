@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
-from bot.services.ports import Clock, OutboxMessage, UnitOfWorkFactory
+from bot.services.ports import Clock, OutboxMessage, UnitOfWork, UnitOfWorkFactory
 
 # A message whose send was interrupted (crash) is tried again once at most: its first try may
 # have reached Telegram, so a blind loop of resends is worse than one possible duplicate.
@@ -17,10 +18,17 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** max(0, attempts - 1)), MAX_BACKOFF)
 
 
+CHECKIN_KINDS = frozenset({"checkin", "checkin_reminder"})
+Unreachable = Callable[[UnitOfWork, int, datetime], Awaitable[None]]
+
+
 class OutboxService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, on_unreachable: Unreachable | None = None
+    ) -> None:
         self._uow = uow
         self._clock = clock
+        self._on_unreachable = on_unreachable  # e.g. stop check-ins of a person who blocked us
 
     async def recover(self) -> int:
         async with self._uow() as uow:
@@ -72,4 +80,6 @@ class OutboxService:
             await uow.outbox.fail(message.id, error)
             if message.user_id is not None:
                 await uow.users.set_blocked(message.user_id, True)
+                if message.kind in CHECKIN_KINDS and self._on_unreachable is not None:
+                    await self._on_unreachable(uow, message.user_id, self._clock.now())
             await uow.commit()

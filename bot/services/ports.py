@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from bot.domain.booking import Booking, BookingStatus, Slot
+from bot.domain.checkins import CheckinStatus, DueCheckin, Scores
 from bot.domain.conversations import Conversation, Direction, Kind, RelayMessage
 from bot.domain.registration import Draft, Registration, Status
 from bot.domain.users import User
@@ -71,6 +72,8 @@ class RegistrationRepository(Protocol):
         consent_version: str,
         source: str | None,
         self_check: dict[str, str] | None,
+        kind: str = "return",
+        returned_from: str | None = None,
     ) -> Registration: ...
     async def get(self, registration_id: int) -> Registration | None: ...
     async def by_reference(self, reference: str) -> Registration | None: ...
@@ -91,6 +94,10 @@ class RegistrationRepository(Protocol):
         clear_phone: bool,
         now: datetime,
     ) -> None: ...
+    async def set_return(
+        self, registration_id: int, returned_on: date, country: str, now: datetime
+    ) -> None: ...
+    async def set_monitoring(self, registration_id: int, state: str, now: datetime) -> None: ...
     async def erase_personal_data(self, user_id: int, now: datetime) -> list[Registration]: ...
     async def add_event(self, event: CaseEvent) -> None: ...
     async def events(self, registration_id: int) -> list[CaseEvent]: ...
@@ -156,6 +163,46 @@ class ConversationRepository(Protocol):
     async def erase_for_user(self, user_id: int, now: datetime) -> list[Conversation]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Checkin:
+    id: int
+    registration_id: int
+    user_id: int | None
+    months: int
+    due_at: datetime
+    status: CheckinStatus
+    sent_at: datetime | None
+    answered_at: datetime | None
+    scores: Scores
+    alerts: tuple[str, ...]
+
+
+class CheckinRepository(Protocol):
+    async def add(
+        self, registration_id: int, user_id: int | None, months: int, due_at: datetime
+    ) -> bool: ...
+    async def due(self, now: datetime, limit: int) -> list[DueCheckin]: ...
+    async def set_status(
+        self, ids: list[int], status: CheckinStatus, now: datetime, expected: CheckinStatus
+    ) -> int: ...
+    async def to_remind(self, before: datetime, limit: int) -> list[Checkin]: ...
+    async def set_reminded(self, checkin_id: int, now: datetime) -> None: ...
+    async def unanswered_since(self, before: datetime, limit: int) -> list[int]: ...
+    async def get(self, checkin_id: int) -> Checkin | None: ...
+    async def open_for(self, user_id: int) -> Checkin | None: ...
+    async def answer(
+        self,
+        checkin_id: int,
+        answers: dict[str, str],
+        scores: Scores,
+        alerts: tuple[str, ...],
+        now: datetime,
+    ) -> bool: ...
+    async def history(self, registration_id: int) -> list[Checkin]: ...
+    async def cancel_open(self, registration_id: int) -> int: ...
+    async def erase_for_user(self, user_id: int) -> None: ...
+
+
 class BookingRepository(Protocol):
     async def add_slots(
         self,
@@ -185,6 +232,7 @@ class UnitOfWork(Protocol):
     """One transaction. Repositories never commit; the use-case does, once."""
 
     bookings: BookingRepository
+    checkins: CheckinRepository
     users: UserRepository
     registrations: RegistrationRepository
     outbox: OutboxRepository

@@ -190,6 +190,7 @@ class RegistrationService:
                 await cancel_active_booking(uow, registration.id, now)
             erased = await uow.registrations.erase_personal_data(user_id, now)
             await uow.outbox.forget_user(user_id)
+            await uow.checkins.erase_for_user(user_id)
             for registration in erased:
                 was_open = is_open(registration.status)
                 await uow.registrations.add_event(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -55,6 +55,11 @@ class SqlRegistrationRepository:
             created_at=row.created_at,
             updated_at=row.updated_at,
             source=row.source,
+            kind=row.kind,
+            returned_on=row.returned_on,
+            return_country=row.return_country,
+            returned_from=row.returned_from,
+            monitoring=row.monitoring,
         )
 
     async def next_sequence(self, prefix: str) -> int:
@@ -73,6 +78,8 @@ class SqlRegistrationRepository:
         consent_version: str,
         source: str | None,
         self_check: dict[str, str] | None,
+        kind: str = "return",
+        returned_from: str | None = None,
     ) -> Registration:
         c = self._cipher
         row = RegistrationRow(
@@ -97,6 +104,8 @@ class SqlRegistrationRepository:
             consent_version=consent_version,
             created_at=now,
             updated_at=now,
+            kind=kind,
+            returned_from=returned_from,
         )
         self._session.add(row)
         try:
@@ -173,6 +182,24 @@ class SqlRegistrationRepository:
             update(RegistrationRow).where(RegistrationRow.id == registration_id).values(**values)
         )
 
+    async def set_return(
+        self, registration_id: int, returned_on: date, country: str, now: datetime
+    ) -> None:
+        await self._session.execute(
+            update(RegistrationRow)
+            .where(RegistrationRow.id == registration_id)
+            .values(
+                returned_on=returned_on, return_country=country, monitoring="active", updated_at=now
+            )
+        )
+
+    async def set_monitoring(self, registration_id: int, state: str, now: datetime) -> None:
+        await self._session.execute(
+            update(RegistrationRow)
+            .where(RegistrationRow.id == registration_id)
+            .values(monitoring=state, updated_at=now)
+        )
+
     async def erase_personal_data(self, user_id: int, now: datetime) -> list[Registration]:
         """Keep an anonymous statistical record only; return what was there, for the notices."""
         before = await self.all_for(user_id)
@@ -190,6 +217,7 @@ class SqlRegistrationRepository:
                 consent_at=None,
                 consent_version=None,
                 source=None,
+                monitoring=None,
                 erased_at=now,
                 updated_at=now,
             )
