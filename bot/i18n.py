@@ -44,6 +44,14 @@ class Translator:
         text = self._translations.gettext(msgid)
         return text.format_map(values) if values else text
 
+    def __call__(self, msgid: str, /, **values: Any) -> str:
+        """Translate a msgid held in a variable (marked with N_ where it is written).
+
+        `gettext(...)` is for literal msgids: the extractor reads its first string, so a call
+        like `gettext(LABELS["gender"])` would wrongly extract "gender".
+        """
+        return self.gettext(msgid, **values)
+
     def ngettext(self, singular: str, plural: str, n: int, /, **values: Any) -> str:
         text = self._translations.ngettext(singular, plural, n)
         return text.format_map({"n": self.number(n), **values})

@@ -7,6 +7,7 @@ from aiogram_dialog import Dialog
 
 def create_dialogs() -> list[Dialog]:
     from dialogs.booking.dialog import create_booking_dialog
+    from dialogs.checkin.dialog import create_checkin_dialog
     from dialogs.eligibility.dialog import create_eligibility_dialog
     from dialogs.info.dialog import create_info_dialog
     from dialogs.language.dialog import create_language_dialog
@@ -27,4 +28,5 @@ def create_dialogs() -> list[Dialog]:
         create_talk_dialog(),
         create_booking_dialog(),
         create_slots_dialog(),
+        create_checkin_dialog(),
     ]

@@ -84,3 +84,9 @@ class SlotsSG(StatesGroup):
     summary = State()
     schedule = State()
     slot = State()
+
+
+class CheckinSG(StatesGroup):
+    question = State()
+    done = State()
+    manage = State()

@@ -37,7 +37,7 @@ class T(Text):
         self.msgid = msgid
 
     async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
-        text = translator(manager).gettext(self.msgid)
+        text = translator(manager)(self.msgid)
         return text.format_map(data) if "{" in text else text
 
 

@@ -34,7 +34,7 @@ class BookStart(CallbackData, prefix="book"):
 
 
 def book_button(t: Translator, label: str = N_("📅 Book my interview")) -> InlineKeyboardMarkup:
-    button = InlineKeyboardButton(text=t.gettext(label), callback_data=BookStart().pack())
+    button = InlineKeyboardButton(text=t(label), callback_data=BookStart().pack())
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 

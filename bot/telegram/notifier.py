@@ -117,7 +117,7 @@ class Renderer:
                 return None
             t = self._app.catalogs[registration.draft.contact_locale]
             status = Status(message.payload["status"])
-            text = t.gettext(STATUS_NOTICES[status], reference=t.isolate(registration.reference))
+            text = t(STATUS_NOTICES[status], reference=t.isolate(registration.reference))
             markup = book_button(t) if status is Status.CONTACTED else None
             return Outgoing(message.user_id, text, reply_markup=markup)
         raise ValueError(f"unknown person message kind {message.kind!r}")

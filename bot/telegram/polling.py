@@ -42,7 +42,7 @@ def command_list(
     catalogs: Catalogs, locale: str, commands: tuple[tuple[str, str], ...] = PUBLIC_COMMANDS
 ) -> list[BotCommand]:
     t = catalogs[locale]
-    return [BotCommand(command=name, description=t.gettext(text)) for name, text in commands]
+    return [BotCommand(command=name, description=t(text)) for name, text in commands]
 
 
 async def register_commands(

@@ -65,7 +65,7 @@ class ConversationRenderer:
                 if by == "erased"
                 else N_("✖️ Conversation {who} was closed by the person.")
             )
-            return Outgoing(chat_id, t.gettext(msgid, who=who(conversation, t)))
+            return Outgoing(chat_id, t(msgid, who=who(conversation, t)))
         if conversation.user_id is None:
             return None  # erased meanwhile: nothing of it may be sent
         if message.kind == "conversation_opened":

@@ -95,7 +95,7 @@ def create_staff_router() -> Router:  # noqa: PLR0915 - one handler per staff co
                 " · ".join(
                     (
                         registration.reference,
-                        t.gettext(STATUSES[registration.status]),
+                        t(STATUSES[registration.status]),
                         html.escape(t.country(registration.draft.country), quote=False),
                         t.datetime(registration.created_at, tz, "short"),
                     )
@@ -144,9 +144,9 @@ def create_staff_router() -> Router:  # noqa: PLR0915 - one handler per staff co
             return
         result = await cases.change_status(presser, callback_data.id, expected, to)
         if result is not Change.DONE:
-            await callback.answer(t.gettext(CHANGE_ANSWERS[result]), show_alert=True)
+            await callback.answer(t(CHANGE_ANSWERS[result]), show_alert=True)
             return
-        await callback.answer(t.gettext("Done: {status}", status=t.gettext(STATUSES[to])))
+        await callback.answer(t.gettext("Done: {status}", status=t(STATUSES[to])))
         await _refresh(callback, cases, presser, t, offices)
 
     return router

@@ -37,19 +37,17 @@ def group_notice(registration: Registration, t: Translator, offices: tuple[Offic
     lines = [t.gettext("🆕 New registration: <b>{reference}</b>", reference=registration.reference)]
     flags = urgent(draft.needs)
     if flags:
-        lines.append(
-            t.gettext("⚠️ Urgent: {needs}", needs=", ".join(t.gettext(NEEDS[n]) for n in flags))
-        )
+        lines.append(t.gettext("⚠️ Urgent: {needs}", needs=", ".join(t(NEEDS[n]) for n in flags)))
     lines += [
         t.gettext("Office: {office}", office=esc(f"{t.country(office.country)} – {office.city}")),
         t.gettext("Country of origin: {country}", country=esc(t.country(draft.country))),
         t.gettext("Language: {language}", language=native_language_name(draft.contact_locale)),
-        t.gettext("Age group: {age}", age=t.gettext(AGE_GROUPS[draft.age_group])),
-        t.gettext("Gender: {gender}", gender=t.gettext(GENDERS[draft.gender])),
-        t.gettext("Passport: {passport}", passport=t.gettext(PASSPORTS[draft.passport])),
+        t.gettext("Age group: {age}", age=t(AGE_GROUPS[draft.age_group])),
+        t.gettext("Gender: {gender}", gender=t(GENDERS[draft.gender])),
+        t.gettext("Passport: {passport}", passport=t(PASSPORTS[draft.passport])),
         t.ngettext("Travelling with {n} person", "Travelling with {n} people", draft.companions),
     ]
-    others = [t.gettext(NEEDS[n]) for n in sorted(draft.needs) if n not in flags]
+    others = [t(NEEDS[n]) for n in sorted(draft.needs) if n not in flags]
     if others:
         lines.append(t.gettext("Needs: {needs}", needs=", ".join(others)))
     return "\n".join(lines)
@@ -86,7 +84,7 @@ def case_details(
     tz = office.tz
     lines = [
         t.gettext("<b>Case {reference}</b>", reference=registration.reference),
-        t.gettext("Status: {status}", status=t.gettext(STATUSES[registration.status])),
+        t.gettext("Status: {status}", status=t(STATUSES[registration.status])),
     ]
     if registration.user_id is None:
         lines.append(t.gettext("The person deleted their data: only statistics remain."))
@@ -111,7 +109,7 @@ def case_details(
         )
         change = ""
         if event.to_status is not None:
-            change = " → " + t.gettext(STATUSES[event.to_status])
+            change = " → " + t(STATUSES[event.to_status])
         lines.append(f"{when} · {who} · {esc(event.kind)}{change}")
     return "\n".join(lines)
 
@@ -122,7 +120,7 @@ def case_keyboard(registration: Registration, t: Translator) -> InlineKeyboardMa
         targets = tuple(s for s in targets if s is Status.CLOSED)
     buttons = [
         InlineKeyboardButton(
-            text="→ " + t.gettext(STATUSES[target]),
+            text="→ " + t(STATUSES[target]),
             callback_data=CaseAction(
                 action="set",
                 id=registration.id,

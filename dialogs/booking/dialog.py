@@ -122,7 +122,7 @@ async def on_confirm(callback: CallbackQuery, _w: Any, manager: DialogManager) -
         await manager.switch_to(B.time)
         return
     if result.outcome in (Booked.PAST, Booked.NOT_ALLOWED, Booked.TOO_LATE):
-        await callback.answer(t.gettext(REFUSALS[result.outcome]), show_alert=True)
+        await callback.answer(t(REFUSALS[result.outcome]), show_alert=True)
         await manager.switch_to(B.day)
         return
     booking = result.booking
@@ -197,7 +197,7 @@ async def on_cancel_booking(callback: CallbackQuery, _w: Any, manager: DialogMan
     service: BookingService = manager.middleware_data["bookings"]
     outcome = await service.cancel(callback.from_user.id)
     if outcome is Booked.TOO_LATE:
-        await callback.answer(t.gettext(REFUSALS[Booked.TOO_LATE]), show_alert=True)
+        await callback.answer(t(REFUSALS[Booked.TOO_LATE]), show_alert=True)
     else:
         await callback.answer(t.gettext("Your interview is cancelled. You can book another time."))
     await manager.switch_to(B.manage)

@@ -28,8 +28,8 @@ OUTCOME_TITLES = {
 def _question_window(number: int, question: Question) -> Window:
     async def getter(t: Translator, **_: Any) -> dict[str, Any]:
         return {
-            "question": t.gettext(question.text),
-            "options": [(str(value), t.gettext(label)) for value, label in question.options],
+            "question": t(question.text),
+            "options": [(str(value), t(label)) for value, label in question.options],
             "number": t.number(number),
             "count": t.number(len(QUESTIONS)),
         }
@@ -70,7 +70,7 @@ async def result_getter(dialog_manager: DialogManager, t: Translator, **_: Any) 
     if answers is None:
         return {"outcome": "", "reasons": "", "complete": False, "likely": False, "other": False}
     result = assess(answers)
-    reasons = "\n\n".join("• " + t.gettext(REASON_TEXTS[r]) for r in result.reasons)
+    reasons = "\n\n".join("• " + t(REASON_TEXTS[r]) for r in result.reasons)
     return {
         "outcome": result.outcome.value,
         "reasons": reasons,

@@ -29,7 +29,7 @@ def position(manager: DialogManager) -> tuple[str, int]:
 
 
 async def topics_getter(t: Translator, **_: Any) -> dict[str, Any]:
-    return {"topics": [(topic, t.gettext(label)) for topic, label in TOPIC_LABELS]}
+    return {"topics": [(topic, t(label)) for topic, label in TOPIC_LABELS]}
 
 
 async def page_getter(

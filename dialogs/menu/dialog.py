@@ -6,8 +6,10 @@ from aiogram_dialog.widgets.kbd import Back, Column, Start, SwitchTo
 from aiogram_dialog.widgets.text import Multi
 
 from bot.services.booking import BOOKABLE, BookingService
+from bot.services.checkins import CheckinService
 from dialogs.states import (
     BookingSG,
+    CheckinSG,
     EligibilitySG,
     InfoSG,
     LanguageSG,
@@ -20,11 +22,14 @@ from dialogs.widgets import T, screen
 
 
 async def menu_getter(
-    dialog_manager: DialogManager, bookings: BookingService, **_: Any
+    dialog_manager: DialogManager, bookings: BookingService, checkins: CheckinService, **_: Any
 ) -> dict[str, Any]:
     user = dialog_manager.middleware_data.get("event_from_user")
     registration, booking = await bookings.context(user.id) if user else (None, None)
+    monitored, checkin = await checkins.state(user.id) if user else (None, None)
     return {
+        "checkins": monitored is not None,
+        "checkin_waiting": checkin is not None,
         "registered": registration is not None,
         "can_book": registration is not None
         and booking is None
@@ -67,6 +72,18 @@ def create_menu_dialog() -> Dialog:
                 ),
                 Start(T("📅 Book my interview"), id="book", state=BookingSG.day, when="can_book"),
                 Start(T("📅 My interview"), id="interview", state=BookingSG.manage, when="booked"),
+                Start(
+                    T("📝 My check-in is waiting"),
+                    id="checkin",
+                    state=CheckinSG.manage,
+                    when="checkin_waiting",
+                ),
+                Start(
+                    T("🔔 My check-ins"),
+                    id="checkins",
+                    state=CheckinSG.manage,
+                    when=F["checkins"] & ~F["checkin_waiting"],
+                ),
                 Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
                 Start(T("📞 Contact the office"), id="contact", state=InfoSG.contact),
                 SwitchTo(T("❓ How this bot works"), id="help", state=MenuSG.help),

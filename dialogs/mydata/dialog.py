@@ -44,7 +44,7 @@ async def registration_getter(
     return {
         "found": True,
         "reference": t.isolate(registration.reference),
-        "status": t.gettext(STATUSES[registration.status]),
+        "status": t(STATUSES[registration.status]),
         "office": esc(f"{t.country(office.country)} – {office.city}"),
         "date": t.date(registration.created_at.astimezone(office.tz).date(), "long"),
         "name": esc(registration.draft.name),
@@ -55,7 +55,7 @@ async def registration_getter(
 
 
 async def _reply(message: Message, manager: DialogManager, msgid: str) -> None:
-    await message.answer(translator(manager).gettext(msgid))
+    await message.answer(translator(manager)(msgid))
     manager.show_mode = ShowMode.SEND
 
 

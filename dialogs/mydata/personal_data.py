@@ -25,7 +25,7 @@ def conversation_lines(data: PersonalData, t: Translator) -> list[str]:
             who = t.gettext("You") if message.direction is Direction.IN else t.gettext("Office")
             body = esc(message.text or "")
             if message.kind in KIND_LABELS:
-                body = (t.gettext(KIND_LABELS[message.kind]) + " " + body).strip()
+                body = (t(KIND_LABELS[message.kind]) + " " + body).strip()
             shown.append(f"{who}: {body}" if body else f"{who}: —")
     if not shown:
         return []
@@ -71,7 +71,7 @@ def render_personal_data(data: PersonalData, t: Translator, offices: tuple[Offic
             t.gettext(
                 "<b>Registration {reference}</b>", reference=t.isolate(registration.reference)
             ),
-            t.gettext("Status: {status}", status=t.gettext(STATUSES[registration.status])),
+            t.gettext("Status: {status}", status=t(STATUSES[registration.status])),
             t.gettext("Name: {name}", name=answers["name"]),
             t.gettext("Country of origin: {country}", country=answers["country"]),
             t.gettext("Where you are: {city}", city=answers["city"]),

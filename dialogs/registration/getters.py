@@ -55,7 +55,7 @@ async def city_getter(offices: tuple[Office, ...], t: Translator, **_: Any) -> d
 
 
 def options(t: Translator, labels: dict[Any, str]) -> list[tuple[str, str]]:
-    return [(str(value), t.gettext(label)) for value, label in labels.items()]
+    return [(str(value), t(label)) for value, label in labels.items()]
 
 
 async def choices_getter(t: Translator, **_: Any) -> dict[str, Any]:
@@ -71,18 +71,16 @@ async def choices_getter(t: Translator, **_: Any) -> dict[str, Any]:
 
 def summary_lines(data: dict[str, Any], t: Translator) -> dict[str, str]:
     """Each answer as the person reads it; used by the summary and by /mydata."""
-    needs = [t.gettext(NEEDS[Need(n)]) for n in data.get("needs", [])]
+    needs = [t(NEEDS[Need(n)]) for n in data.get("needs", [])]
     country = data.get("country")
     return {
         "name": esc(data.get("name", "")),
         "country": esc(country_names(t).get(country, "")) if country else "",
         "city": esc(data.get("city", "")),
         "phone": t.isolate(data["phone"]) if data.get("phone") else t.gettext("not given"),
-        "gender": t.gettext(GENDERS[Gender(data["gender"])]) if data.get("gender") else "",
-        "age": t.gettext(AGE_GROUPS[AgeGroup(data["age_group"])]) if data.get("age_group") else "",
-        "passport": t.gettext(PASSPORTS[PassportState(data["passport"])])
-        if data.get("passport")
-        else "",
+        "gender": t(GENDERS[Gender(data["gender"])]) if data.get("gender") else "",
+        "age": t(AGE_GROUPS[AgeGroup(data["age_group"])]) if data.get("age_group") else "",
+        "passport": t(PASSPORTS[PassportState(data["passport"])]) if data.get("passport") else "",
         "companions": t.number(int(data.get("companions", 0))),
         "needs": ", ".join(needs) if needs else t.gettext("none"),
         "language": native_language_name(data["contact_locale"])

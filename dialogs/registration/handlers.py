@@ -75,7 +75,7 @@ async def step_done(manager: DialogManager) -> None:
 
 async def hint(message: Message, manager: DialogManager, reason: str) -> None:
     t = translator(manager)
-    await message.answer(t.gettext(HINTS[reason]))
+    await message.answer(t(HINTS[reason]))
     manager.show_mode = ShowMode.SEND
 
 

@@ -220,9 +220,7 @@ async def on_start_hour(_c: CallbackQuery, _w: Any, manager: DialogManager, valu
 
 async def on_end_hour(callback: CallbackQuery, _w: Any, manager: DialogManager, value: str) -> None:
     if time.fromisoformat(value) <= time.fromisoformat(manager.dialog_data.get("start", "00:00")):
-        await callback.answer(
-            translator(manager).gettext(PLAN_ERRORS["end_before_start"]), show_alert=True
-        )
+        await callback.answer(translator(manager)(PLAN_ERRORS["end_before_start"]), show_alert=True)
         return
     manager.dialog_data["end"] = value
     await manager.switch_to(S.length)
@@ -251,7 +249,7 @@ async def on_capacity(_c: CallbackQuery, _w: Any, manager: DialogManager, value:
 async def on_capacity_typed(message: Message, _w: Any, manager: DialogManager) -> None:
     text = (message.text or "").strip()
     if not text.isdecimal() or not 1 <= int(text) <= MAX_CAPACITY:
-        await message.answer(translator(manager).gettext(PLAN_ERRORS["capacity"], max=MAX_CAPACITY))
+        await message.answer(translator(manager)(PLAN_ERRORS["capacity"], max=MAX_CAPACITY))
         manager.show_mode = ShowMode.SEND
         return
     manager.dialog_data["capacity"] = int(text)
@@ -294,7 +292,7 @@ async def on_create(callback: CallbackQuery, _w: Any, manager: DialogManager) ->
         return
     except (PlanError, KeyError, ValueError) as error:
         reason = error.reason if isinstance(error, PlanError) else "no_days"
-        await callback.answer(t.gettext(PLAN_ERRORS[reason], max=MAX_CAPACITY), show_alert=True)
+        await callback.answer(t(PLAN_ERRORS[reason], max=MAX_CAPACITY), show_alert=True)
         return
     await callback.answer(
         t.ngettext("{n} slot created.", "{n} slots created.", created), show_alert=True
