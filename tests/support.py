@@ -64,6 +64,7 @@ class Harness:
             self.bot,
             monotonic=lambda: clock.now().timestamp(),
             sleep=sleep,
+            before_round=self.app.checkins.dispatch,
         )
 
     def staff_chat(self) -> list[dict[str, Any]]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.domain.registration import Registration, Status, allowed_transitions
-from bot.services.ports import CaseEvent, Clock, UnitOfWorkFactory
+from bot.services.ports import CaseEvent, Checkin, Clock, UnitOfWorkFactory
 
 # Changes the person is told about, in their language.
 PERSON_NOTICES = frozenset(
@@ -37,6 +37,7 @@ class Change(StrEnum):
 class CaseView:
     registration: Registration
     events: list[CaseEvent]
+    checkins: list[Checkin] = field(default_factory=list)
 
 
 class CaseService:
@@ -69,8 +70,9 @@ class CaseService:
                 CaseEvent(registration.id, now, "staff", staff_id, "viewed")
             )
             events = await uow.registrations.events(registration.id)
+            checkins = await uow.checkins.history(registration.id)
             await uow.commit()
-            return CaseView(registration, events)
+            return CaseView(registration, events, checkins)
 
     async def recent(
         self, staff_id: int, *, status: Status | None = None, office_id: str | None = None

@@ -10,12 +10,14 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from bot.domain.offices import Office
 from bot.domain.users import User, parse_source
 from bot.i18n import Translator
+from bot.services.checkins import CheckinService
 from bot.services.registration import RegistrationService
 from bot.services.users import UserService
 from bot.telegram.booking_view import BookStart
+from bot.telegram.checkin_view import OpenCheckin
 from bot.telegram.filters import PrivateChat
 from dialogs.mydata.personal_data import render_personal_data
-from dialogs.states import BookingSG, DeleteSG, LanguageSG, MenuSG
+from dialogs.states import BookingSG, CheckinSG, DeleteSG, LanguageSG, MenuSG
 
 
 def create_commands_router() -> Router:
@@ -58,6 +60,29 @@ def create_commands_router() -> Router:
         await callback.answer()
         await dialog_manager.start(
             BookingSG.day, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+        )
+
+    @router.callback_query(OpenCheckin.filter(), PrivateChat())
+    async def open_checkin(
+        callback: CallbackQuery,
+        callback_data: OpenCheckin,
+        dialog_manager: DialogManager,
+        checkins: CheckinService,
+        t: Translator,
+    ) -> None:
+        _, waiting = await checkins.state(callback.from_user.id)
+        if waiting is None or waiting.id != callback_data.id:  # answered, expired, or not theirs
+            await callback.answer(
+                t.gettext("This check-in is closed: it was already answered or has expired."),
+                show_alert=True,
+            )
+            return
+        await callback.answer()
+        await dialog_manager.start(
+            CheckinSG.question,
+            data={"checkin_id": waiting.id},
+            mode=StartMode.RESET_STACK,
+            show_mode=ShowMode.SEND,
         )
 
     @router.message(Command("mydata"))

@@ -26,6 +26,7 @@ from aiogram_dialog import setup_dialogs
 
 from bot.app import App
 from bot.telegram.booking_view import BookStart
+from bot.telegram.checkin_view import OpenCheckin
 from bot.telegram.commands import create_commands_router
 from bot.telegram.errors import register_error_handlers
 from bot.telegram.fallback import ForeignCallbackGuard, create_fallback_router
@@ -75,6 +76,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
                 CaseAction.__prefix__,
                 ConversationAction.__prefix__,
                 BookStart.__prefix__,
+                OpenCheckin.__prefix__,
             )
         )
     )
@@ -89,7 +91,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
 
 
 def create_worker(app: App, bot: Bot) -> OutboxWorker:
-    return OutboxWorker(app.outbox, Renderer(app), bot)
+    return OutboxWorker(app.outbox, Renderer(app), bot, before_round=app.checkins.dispatch)
 
 
 def create_bot(token: str, session: BaseSession) -> Bot:

@@ -20,6 +20,11 @@ from bot.telegram.booking_view import (
     BookingRenderer,
     book_button,
 )
+from bot.telegram.checkin_view import (
+    CHECKIN_PERSON_KINDS,
+    CHECKIN_STAFF_KINDS,
+    CheckinRenderer,
+)
 from bot.telegram.relay_view import (
     CONVERSATION_PERSON_KINDS,
     CONVERSATION_STAFF_KINDS,
@@ -52,6 +57,7 @@ class Renderer:
         self._app = app
         self._conversations = ConversationRenderer(app)
         self._bookings = BookingRenderer(app)
+        self._checkins = CheckinRenderer(app)
 
     async def render(self, message: OutboxMessage) -> Outgoing | None:
         app = self._app
@@ -73,6 +79,8 @@ class Renderer:
             return await self._conversations.to_staff(message, chat_id, t)
         if kind in BOOKING_STAFF_KINDS:
             return await self._bookings.to_staff(message, chat_id, t)
+        if kind in CHECKIN_STAFF_KINDS:
+            return await self._checkins.to_staff(message, chat_id, t)
         if kind in ("registration_withdrawn", "registration_erased"):
             text = (
                 t.gettext(
@@ -111,6 +119,8 @@ class Renderer:
             return await self._conversations.to_person(message)
         if message.kind in BOOKING_PERSON_KINDS:
             return await self._bookings.to_person(message)
+        if message.kind in CHECKIN_PERSON_KINDS:
+            return await self._checkins.to_person(message)
         if message.kind == "status_changed":
             registration = await self._registration(message)
             if registration is None or registration.user_id != message.user_id:

@@ -4,6 +4,7 @@ anyone else gets the ordinary unknown-command answer, or a short refusal for a b
 from __future__ import annotations
 
 import html
+from datetime import date
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
@@ -12,10 +13,12 @@ from aiogram.types import CallbackQuery, Message, User
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.config import Settings
+from bot.domain.countries import COUNTRIES
 from bot.domain.offices import Office
 from bot.domain.registration import REFERENCE_SHAPE, Status
 from bot.i18n import N_, Translator
 from bot.services.cases import CaseService, Change
+from bot.services.checkins import CheckinService, Returned
 from bot.telegram.filters import PrivateChat
 from bot.telegram.staff_view import CaseAction, case_details, case_keyboard
 from dialogs.labels import STATUSES
@@ -29,6 +32,14 @@ class IsStaff(BaseFilter):
         return settings.is_staff(event_from_user.id if event_from_user else None)
 
 
+RETURNED_ANSWERS = {
+    Returned.STARTED: N_("Marked returned. Check-ins are scheduled."),
+    Returned.NOT_FOUND: N_("There is no such case."),
+    Returned.NOT_ALLOWED: N_("This case is withdrawn, closed or deleted: nothing was changed."),
+    Returned.FUTURE: N_("The return date cannot be in the future."),
+    Returned.BEFORE_REGISTRATION: N_("The return date cannot be before the registration."),
+    Returned.NOT_STAFF: N_("Only office staff can do this."),
+}
 CHANGE_ANSWERS = {
     Change.STALE: N_("This case changed meanwhile: nothing was done. Open it again to see it now."),
     Change.NOT_ALLOWED: N_("This change is not possible for this case."),
@@ -54,9 +65,38 @@ def create_staff_router() -> Router:  # noqa: PLR0915 - one handler per staff co
             await message.answer(t.gettext("There is no such case."))
             return
         await message.answer(
-            case_details(view.registration, view.events, t, offices),
+            case_details(view.registration, view.events, t, offices, view.checkins),
             reply_markup=case_keyboard(view.registration, t),
         )
+
+    @router.message(Command("returned"))
+    async def returned(
+        message: Message, command: CommandObject, checkins: CheckinService, t: Translator,
+    ) -> None:  # fmt: skip
+        words = (command.args or "").split()
+        usage = t.gettext(
+            "Write: /returned REFERENCE [YYYY-MM-DD] [country code], for example "
+            "/returned MA-2026-000042 2026-10-14 GN"
+        )
+        if not words or not REFERENCE_SHAPE.match(words[0].upper()):
+            await message.answer(usage)
+            return
+        try:
+            returned_on = date.fromisoformat(words[1]) if len(words) > 1 else None
+        except ValueError:
+            await message.answer(usage)
+            return
+        country = words[2].upper() if len(words) > 2 else None
+        if country is not None and country not in COUNTRIES:
+            await message.answer(usage)
+            return
+        result, _ = await checkins.mark_returned(
+            message.from_user.id,  # type: ignore[union-attr]
+            reference=words[0].upper(),
+            returned_on=returned_on,
+            country=country,
+        )
+        await message.answer(t(RETURNED_ANSWERS[result]))
 
     @router.message(Command("slots"))
     async def slots(message: Message, dialog_manager: DialogManager) -> None:
@@ -107,7 +147,7 @@ def create_staff_router() -> Router:  # noqa: PLR0915 - one handler per staff co
     @router.callback_query(CaseAction.filter())
     async def case_button(
         callback: CallbackQuery, callback_data: CaseAction, cases: CaseService, bot: Bot,
-        settings: Settings, t: Translator, offices: tuple[Office, ...],
+        settings: Settings, t: Translator, offices: tuple[Office, ...], checkins: CheckinService,
     ) -> None:  # fmt: skip
         presser = callback.from_user.id
         if not settings.is_staff(presser):
@@ -121,7 +161,7 @@ def create_staff_router() -> Router:  # noqa: PLR0915 - one handler per staff co
             try:
                 await bot.send_message(
                     presser,
-                    case_details(view.registration, view.events, t, offices),
+                    case_details(view.registration, view.events, t, offices, view.checkins),
                     reply_markup=case_keyboard(view.registration, t),
                 )
             except (TelegramForbiddenError, TelegramBadRequest):
@@ -141,6 +181,14 @@ def create_staff_router() -> Router:  # noqa: PLR0915 - one handler per staff co
             await callback.answer(
                 t.gettext("This change is not possible for this case."), show_alert=True
             )
+            return
+        if to is Status.RETURNED:  # starts the monitoring, dated today
+            started, _ = await checkins.mark_returned(presser, registration_id=callback_data.id)
+            if started is not Returned.STARTED:
+                await callback.answer(t(RETURNED_ANSWERS[started]), show_alert=True)
+                return
+            await callback.answer(t(RETURNED_ANSWERS[started]))
+            await _refresh(callback, cases, presser, t, offices)
             return
         result = await cases.change_status(presser, callback_data.id, expected, to)
         if result is not Change.DONE:
@@ -170,6 +218,6 @@ async def _refresh(
     view = await cases.view(presser, registration_id=data.id)
     if view is not None:
         await message.edit_text(
-            case_details(view.registration, view.events, t, offices),
+            case_details(view.registration, view.events, t, offices, view.checkins),
             reply_markup=case_keyboard(view.registration, t),
         )

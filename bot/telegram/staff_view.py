@@ -6,13 +6,17 @@ details go only to allowlisted staff, in a private chat.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.checkins import CheckinStatus
 from bot.domain.offices import Office
 from bot.domain.registration import Registration, Status, allowed_transitions, urgent
-from bot.i18n import Translator, native_language_name
-from bot.services.ports import CaseEvent
+from bot.i18n import N_, Translator, native_language_name
+from bot.services.ports import CaseEvent, Checkin
+from dialogs.checkin.texts import ALERT_TEXTS
 from dialogs.labels import AGE_GROUPS, GENDERS, NEEDS, PASSPORTS, STATUSES
 from dialogs.widgets import esc
 
@@ -78,6 +82,7 @@ def case_details(
     events: list[CaseEvent],
     t: Translator,
     offices: tuple[Office, ...],
+    checkins: list[Checkin] | None = None,
 ) -> str:
     draft = registration.draft
     office = office_of(registration, offices)
@@ -111,7 +116,59 @@ def case_details(
         if event.to_status is not None:
             change = " → " + t(STATUSES[event.to_status])
         lines.append(f"{when} · {who} · {esc(event.kind)}{change}")
+    if registration.returned_on is not None:
+        lines += ["", *checkin_lines(registration, checkins or [], t, tz)]
     return "\n".join(lines)
+
+
+def checkin_lines(
+    registration: Registration, checkins: list[Checkin], t: Translator, tz: ZoneInfo
+) -> list[str]:
+    """The monitoring after return: each check-in with its scores and alerts (no answers)."""
+    lines = [
+        t.gettext("<b>After return</b>"),
+        t.gettext(
+            "Returned on {date} to {country}; check-ins: {state}",
+            date=t.date(registration.returned_on, "medium"),  # type: ignore[arg-type]
+            country=esc(t.country(registration.return_country or "")),
+            state=t(MONITORING.get(registration.monitoring or "", MONITORING["stopped"])),
+        ),
+    ]
+    for checkin in checkins:
+        months = t.ngettext("{n} month", "{n} months", checkin.months)
+        status = t(CHECKIN_STATUSES[checkin.status])
+        line = f"{months} · {status}"
+        if checkin.scores.economic is not None or checkin.scores.social is not None:
+            line += " · " + t.gettext(
+                "economic {e} · social {s} · psychosocial {p}",
+                e=_score(checkin.scores.economic),
+                s=_score(checkin.scores.social),
+                p=_score(checkin.scores.psychosocial),
+            )
+        if checkin.alerts:
+            line += " · ⚠️ " + ", ".join(
+                t(ALERT_TEXTS[a]) for a in checkin.alerts if a in ALERT_TEXTS
+            )
+        lines.append(line)
+    return lines
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+MONITORING = {
+    "active": N_("on"),
+    "paused": N_("paused by the person"),
+    "stopped": N_("stopped"),
+}
+CHECKIN_STATUSES = {
+    CheckinStatus.SCHEDULED: N_("planned"),
+    CheckinStatus.SENT: N_("sent, waiting for answers"),
+    CheckinStatus.ANSWERED: N_("answered"),
+    CheckinStatus.MISSED: N_("missed"),
+    CheckinStatus.CANCELLED: N_("cancelled"),
+}
 
 
 def case_keyboard(registration: Registration, t: Translator) -> InlineKeyboardMarkup | None:

@@ -45,6 +45,7 @@ class OutboxWorker:
         limiter: RateLimiter | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        before_round: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self._outbox = outbox
         self._renderer = renderer
@@ -53,6 +54,7 @@ class OutboxWorker:
         self._monotonic = monotonic
         self._sleep = sleep
         self._wake = asyncio.Event()
+        self._before_round = before_round  # e.g. queue the check-ins that fell due
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -69,6 +71,8 @@ class OutboxWorker:
         """Send every message due now; return how many went out."""
         sent = 0
         self._held = {}
+        if self._before_round is not None:
+            await self._before_round()
         while True:
             batch = await self._outbox.claim(BATCH)
             if not batch:
