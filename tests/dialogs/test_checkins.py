@@ -18,6 +18,12 @@ async def rows(app, sql):
         return [tuple(r) for r in (await connection.execute(text(sql))).all()]
 
 
+USAGE = (
+    "Write: /returned REFERENCE [YYYY-MM-DD] [country code], for example "
+    "/returned MA-2026-000042 2026-10-14 GN"
+)
+
+
 def staff(harness):
     return harness.person(STAFF_ID, "en")
 
@@ -58,7 +64,8 @@ async def test_returned_forty_days_ago_gets_the_one_month_checkin_and_an_arabic_
     assert t.gettext("Staff will contact you as soon as possible.") in person.last_text()
     stored = await rows(
         harness.app,
-        "select status, score_economic, score_social, score_psychosocial, alerts from checkins where months=1",
+        "select status, score_economic, score_social, score_psychosocial, alerts"
+        " from checkins where months=1",
     )
     assert stored == [("answered", 0.875, 1.0, 1.0, "help_now")]
     await harness.worker().run_once()
@@ -67,7 +74,7 @@ async def test_returned_forty_days_ago_gets_the_one_month_checkin_and_an_arabic_
 
 
 async def test_only_the_most_recent_overdue_checkin_is_sent(harness):
-    person, t = await returned(harness, 30002, days_ago=200)
+    person, _t = await returned(harness, 30002, days_ago=200)
     await harness.worker().run_once()
     assert await rows(harness.app, "select months, status from checkins order by months") == [
         (1, "missed"), (3, "missed"), (6, "sent"), (12, "scheduled"),
@@ -79,7 +86,7 @@ async def test_only_the_most_recent_overdue_checkin_is_sent(harness):
 
 
 async def test_reminder_after_three_days_then_missed_after_fourteen(harness):
-    person, t = await returned(harness, 30003)
+    person, _t = await returned(harness, 30003)
     worker = harness.worker()
     await worker.run_once()
     harness.app.clock.advance(days=3, minutes=1)
@@ -127,7 +134,7 @@ async def test_an_answered_checkin_takes_no_second_answer(harness):
 
 
 async def test_another_persons_checkin_cannot_be_opened_or_answered(harness):
-    owner, _ = await returned(harness, 30006)
+    _owner, _ = await returned(harness, 30006)
     other, _ = await registered_person(harness, 30007)
     await harness.worker().run_once()
     await other.press_data("ci:1", other.last())
@@ -141,7 +148,7 @@ async def test_another_persons_checkin_cannot_be_opened_or_answered(harness):
 
 
 async def test_pause_resume_and_stop(harness):
-    person, t = await returned(harness, 30008, days_ago=10)
+    person, _t = await returned(harness, 30008, days_ago=10)
     await person.send("/start")
     await person.press("🔔 My check-ins")
     await person.press("⏸ Pause check-ins")
@@ -160,7 +167,7 @@ async def test_pause_resume_and_stop(harness):
 
 
 async def test_a_person_who_blocked_the_bot_gets_no_more_checkins_and_staff_are_told(harness):
-    person, _ = await returned(harness, 30009)
+    _person, _ = await returned(harness, 30009)
     harness.api.faults.append(Fault(403, "Forbidden: bot was blocked by the user", chat_id=30009))
     await harness.worker().run_once()
     await harness.worker().run_once()
@@ -178,11 +185,11 @@ async def test_a_person_who_blocked_the_bot_gets_no_more_checkins_and_staff_are_
         ("MA-2026-999999", "There is no such case."),
         (
             "MA-2026-000001 yesterday",
-            "Write: /returned REFERENCE [YYYY-MM-DD] [country code], for example /returned MA-2026-000042 2026-10-14 GN",
+            USAGE,
         ),
         (
             "MA-2026-000001 2026-11-23 XX",
-            "Write: /returned REFERENCE [YYYY-MM-DD] [country code], for example /returned MA-2026-000042 2026-10-14 GN",
+            USAGE,
         ),
     ],
 )
@@ -194,7 +201,7 @@ async def test_returned_refuses_bad_dates_and_unknown_cases(harness, args, answe
 
 
 async def test_no_survey_for_a_withdrawn_or_deleted_person(harness):
-    person, t = await registered_person(harness, 30011)
+    person, _t = await registered_person(harness, 30011)
     await person.send("/delete")
     await person.press("🗑 Yes, delete everything")
     await staff(harness).send("/returned MA-2026-000001")
