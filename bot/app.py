@@ -45,7 +45,9 @@ class App:
             self.session_factory, self.read_session_factory, self.cipher
         )
         self.users = UserService(self.uow, self.clock)
-        self.registrations = RegistrationService(self.uow, self.clock, self.offices)
+        self.registrations = RegistrationService(
+            self.uow, self.clock, self.offices, self.settings.CHECKIN_MONTHS
+        )
         self.cases = CaseService(self.uow, self.clock, self.settings.STAFF_USER_IDS)
         self.outbox = OutboxService(self.uow, self.clock, self._stop_checkins_of_unreachable)
         self.bookings = BookingService(

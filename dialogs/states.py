@@ -48,6 +48,7 @@ class RegistrationSG(StatesGroup):
     language = State()
     summary = State()
     done = State()
+    returned_on = State()  # returnees asking for reintegration support only
 
 
 class MyRegistrationSG(StatesGroup):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from bot.domain.booking import REMINDER_HOURS, BookingStatus
 from bot.domain.conversations import Conversation, RelayMessage
@@ -17,6 +17,7 @@ from bot.domain.registration import (
     reference,
 )
 from bot.domain.users import User
+from bot.services.checkins import start_monitoring
 from bot.services.ports import (
     AlreadyRegisteredError,
     CaseEvent,
@@ -73,10 +74,17 @@ async def cancel_active_booking(uow: UnitOfWork, registration_id: int, now: date
 
 
 class RegistrationService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, offices: tuple[Office, ...]) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        offices: tuple[Office, ...],
+        checkin_months: tuple[int, ...] = (1, 3, 6, 12),
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._offices = {office.id: office for office in offices}
+        self._checkin_months = checkin_months
 
     async def open_for(self, user_id: int) -> Registration | None:
         async with self._uow(read_only=True) as uow:
@@ -88,10 +96,18 @@ class RegistrationService:
         draft: Draft,
         self_check: dict[str, str] | None = None,
         consent_at: datetime | None = None,
+        *,
+        returned: tuple[date, str] | None = None,
     ) -> tuple[Registration, bool]:
-        """Create the registration, once: a second confirmation returns the first one."""
+        """Create the registration, once: a second confirmation returns the first one.
+
+        `returned` (day, country come back from) marks a returnee asking for reintegration
+        support: a national of the office's country, whose monitoring starts at once.
+        """
         office = self._offices[draft.office_id]
         now = self._clock.now()
+        if returned is not None:
+            draft = replace(draft, country=office.country)
         async with self._uow() as uow:
             existing = await uow.registrations.open_for(user_id)
             if existing is not None:
@@ -108,6 +124,8 @@ class RegistrationService:
                     consent_version=CONSENT_VERSION,
                     source=user.source if user else None,
                     self_check=self_check,
+                    kind="reintegration" if returned else "return",
+                    returned_from=returned[1] if returned else None,
                 )
             except AlreadyRegisteredError:
                 pass
@@ -115,6 +133,14 @@ class RegistrationService:
                 await uow.registrations.add_event(
                     CaseEvent(registration.id, now, PERSON, None, "created", None, Status.NEW)
                 )
+                if returned is not None:
+                    await uow.registrations.set_status(
+                        registration.id, Status.NEW, Status.RETURNED, now
+                    )
+                    await start_monitoring(
+                        uow, registration, returned[0], office.country, office,
+                        self._checkin_months, now,
+                    )  # fmt: skip
                 await notify_staff(
                     uow, "registration_new", str(registration.id),
                     {"registration_id": registration.id}, now, user_id,

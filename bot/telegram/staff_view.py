@@ -39,6 +39,16 @@ def group_notice(registration: Registration, t: Translator, offices: tuple[Offic
     draft = registration.draft
     office = office_of(registration, offices)
     lines = [t.gettext("🆕 New registration: <b>{reference}</b>", reference=registration.reference)]
+    if registration.kind == "reintegration":
+        lines.append(
+            t.gettext(
+                "🏡 Reintegration request: came back from {country} on {date}",
+                country=esc(t.country(registration.returned_from or "")),
+                date=t.date(registration.returned_on, "medium")
+                if registration.returned_on
+                else "–",
+            )
+        )
     flags = urgent(draft.needs)
     if flags:
         lines.append(t.gettext("⚠️ Urgent: {needs}", needs=", ".join(t(NEEDS[n]) for n in flags)))

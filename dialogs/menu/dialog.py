@@ -65,6 +65,13 @@ def create_menu_dialog() -> Dialog:
                     when=~F["registered"],
                 ),
                 Start(
+                    T("🏡 I came back home: reintegration support"),
+                    id="returnee",
+                    state=RegistrationSG.consent,
+                    data={"kind": "reintegration"},
+                    when=~F["registered"] & ~F["checkins"],
+                ),
+                Start(
                     T("📄 My registration"),
                     id="mine",
                     state=MyRegistrationSG.main,

@@ -26,6 +26,7 @@ from aiogram_dialog.widgets.markup.reply_keyboard import ReplyKeyboardFactory
 from aiogram_dialog.widgets.text import Format, Multi
 
 from bot.i18n import N_
+from dialogs.calendar import LocalCalendar
 from dialogs.registration import getters
 from dialogs.registration import handlers as h
 from dialogs.states import RegistrationSG as R
@@ -119,7 +120,8 @@ def create_registration_dialog() -> Dialog:
             state=R.name,
         ),
         screen(
-            T("What is your country of origin?"),
+            T("What is your country of origin?", when=~F["returnee"]),
+            T("From which country did you come back?", when="returnee"),
             T("Type the first letters of your country to find it faster.", when=~F["filtered"]),
             Format("🔎 {typed}", when="filtered"),
             T("No country found. Try other letters, or show all.", when="nothing"),
@@ -226,7 +228,9 @@ def create_registration_dialog() -> Dialog:
             T("<b>Please check your answers</b>"),
             Multi(
                 T("Name: {name}"),
-                T("Country of origin: {country}"),
+                T("Country of origin: {country}", when=~F["returnee"]),
+                T("Came back from: {country}", when="returnee"),
+                T("Came back on: {returned_on}", when="returnee"),
                 T("Where you are: {city}"),
                 T("Phone: {phone}"),
                 T("Gender: {gender}"),
@@ -256,13 +260,30 @@ def create_registration_dialog() -> Dialog:
             state=R.summary,
         ),
         screen(
+            T("When did you come back? Choose the day."),
+            LocalCalendar(id="returned_on", on_click=h.on_return_day),
+            NavRow(BACK),
+            getter=getters.return_day_getter,
+            state=R.returned_on,
+        ),
+        screen(
             T("<b>Thank you. Your registration is received.</b>"),
             T("Your reference: <b>{reference}</b>"),
             T(
                 "What happens next: staff will contact you to arrange an interview. The help of "
-                "the programme is free, and you can stop at any time."
+                "the programme is free, and you can stop at any time.",
+                when=~F["returnee"],
             ),
-            T("You can see your registration in the menu: “My registration”."),
+            T(
+                "What happens next: staff will contact you about reintegration support. From "
+                "time to time the bot will also ask you a few questions about how you are doing; "
+                "answering is your choice.",
+                when="returnee",
+            ),
+            T(
+                "You can see your registration in the menu: “My registration”.",
+                when=~F["returnee"],
+            ),
             Cancel(T("🏠 Main menu"), id="menu"),
             getter=getters.done_getter,
             state=R.done,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from aiogram_dialog import DialogManager
@@ -35,6 +36,7 @@ async def country_getter(
     else:
         codes = [*sorted_countries(names), OTHER_COUNTRY]
     return {
+        "returnee": dialog_manager.dialog_data.get("kind") == "reintegration",
         "countries": [(code, names[code]) for code in codes],
         "filtered": bool(typed),
         "typed": esc(typed),
@@ -90,8 +92,27 @@ def summary_lines(data: dict[str, Any], t: Translator) -> dict[str, str]:
 
 
 async def summary_getter(dialog_manager: DialogManager, t: Translator, **_: Any) -> dict[str, Any]:
-    return summary_lines(dialog_manager.dialog_data, t)
+    data = dialog_manager.dialog_data
+    returned_on = data.get("returned_on")
+    return {
+        **summary_lines(data, t),
+        "returnee": data.get("kind") == "reintegration",
+        "returned_on": t.date(date.fromisoformat(returned_on), "long") if returned_on else "",
+    }
+
+
+async def return_day_getter(t: Translator, **_: Any) -> dict[str, Any]:
+    today = datetime.now(UTC).date()
+    first = today - timedelta(days=730)
+    return {
+        "choosable_days": [(first + timedelta(days=n)).isoformat() for n in range(731)],
+        "min_date": first,
+        "max_date": today,
+    }
 
 
 async def done_getter(dialog_manager: DialogManager, t: Translator, **_: Any) -> dict[str, Any]:
-    return {"reference": t.isolate(dialog_manager.dialog_data.get("reference", ""))}
+    return {
+        "reference": t.isolate(dialog_manager.dialog_data.get("reference", "")),
+        "returnee": dialog_manager.dialog_data.get("kind") == "reintegration",
+    }

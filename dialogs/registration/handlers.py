@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message
@@ -37,6 +37,7 @@ NEXT = {
     R.country: R.city,
     R.city: R.phone,
     R.city_other: R.phone,
+    R.returned_on: R.phone,
     R.phone: R.gender,
     R.gender: R.age,
     R.age: R.passport,
@@ -57,6 +58,7 @@ EDITABLE = {
     "needs": R.needs,
     "language": R.language,
 }
+RETURN_WITHIN_DAYS = 730
 HINTS = {
     "empty": N_("Please write your answer as text."),
     "too_long": N_("That is too long. Please write a shorter answer."),
@@ -65,12 +67,23 @@ HINTS = {
 }
 
 
+REINTEGRATION = "reintegration"  # a returnee asking for support after coming home
+
+
+def is_returnee(manager: DialogManager) -> bool:
+    return manager.dialog_data.get("kind") == REINTEGRATION
+
+
 async def step_done(manager: DialogManager) -> None:
     """Next question, or back to the summary when the person was correcting one answer."""
     if manager.dialog_data.pop("editing", False):
         await manager.switch_to(R.summary)
-    else:
-        await manager.switch_to(NEXT[manager.current_context().state])
+        return
+    state = manager.current_context().state
+    if state in (R.city, R.city_other) and is_returnee(manager):
+        await manager.switch_to(R.returned_on)  # returnees: when did you come back?
+        return
+    await manager.switch_to(NEXT[state])
 
 
 async def hint(message: Message, manager: DialogManager, reason: str) -> None:
@@ -81,8 +94,25 @@ async def hint(message: Message, manager: DialogManager, reason: str) -> None:
 
 # -- consent ------------------------------------------------------------------------------
 async def on_start(start_data: Any, manager: DialogManager) -> None:
-    if isinstance(start_data, dict) and isinstance(start_data.get("self_check"), dict):
+    if not isinstance(start_data, dict):
+        return
+    if isinstance(start_data.get("self_check"), dict):
         manager.dialog_data["self_check"] = start_data["self_check"]
+    if start_data.get("kind") == REINTEGRATION:
+        manager.dialog_data["kind"] = REINTEGRATION
+
+
+async def on_return_day(
+    callback: CallbackQuery, _w: Any, manager: DialogManager, day: date
+) -> None:
+    today = datetime.now(UTC).date()
+    if not today - timedelta(days=RETURN_WITHIN_DAYS) <= day <= today:
+        await callback.answer(
+            translator(manager).gettext("Please choose a day in the past two years.")
+        )
+        return
+    manager.dialog_data["returned_on"] = day.isoformat()
+    await step_done(manager)
 
 
 async def on_agree(_c: CallbackQuery, _w: Any, manager: DialogManager) -> None:
@@ -282,9 +312,13 @@ async def on_confirm(callback: CallbackQuery, _w: Any, manager: DialogManager) -
         else None
     )
     consent_at = datetime.fromisoformat(manager.dialog_data["consent_at"])
+    returned = None
+    if is_returnee(manager) and manager.dialog_data.get("returned_on"):
+        returned = (date.fromisoformat(manager.dialog_data["returned_on"]), draft.country)
     registration, _created = await service.register(
-        callback.from_user.id, draft, self_check, consent_at
+        callback.from_user.id, draft, self_check, consent_at, returned=returned
     )
+    kind = manager.dialog_data.get("kind")
     manager.dialog_data.clear()  # the answers are stored now; keep no copy in the dialog state
-    manager.dialog_data["reference"] = registration.reference
+    manager.dialog_data.update(reference=registration.reference, kind=kind)
     await manager.switch_to(R.done)

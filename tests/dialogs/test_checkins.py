@@ -244,3 +244,45 @@ async def test_marking_returned_from_the_case_view_starts_the_monitoring(harness
     await member.send("/case MA-2026-000001")
     await member.press("→ Returned")
     assert await rows(harness.app, "select count(*) from checkins") == [(4,)]
+
+
+async def test_a_returnee_registers_for_reintegration_support_and_is_monitored(harness):
+    person = harness.person(30015, "fr")
+    await person.send("/start")
+    await person.press("Français")
+    t = harness.app.catalogs["fr"]
+    await person.press(t.gettext("🏡 I came back home: reintegration support"))
+    await person.press(t.gettext("✅ I agree"))
+    await person.send("Youssef")
+    assert t.gettext("From which country did you come back?") in person.last_text()
+    await person.send("lib")
+    await person.press(t.country("LY"))
+    await person.press("Oujda")
+    await person.press("14")  # 14 November 2026, nine days before the fake clock's today
+    await person.press(t.gettext("Skip"))
+    await person.press(t.gettext("Man"))
+    await person.press(t.gettext("26–35"))
+    await person.press(t.gettext("Valid passport"))
+    await person.press(t.number(0))
+    await person.press(t.gettext("Continue ➡️"))
+    await person.press("Français")
+    summary = person.last_text()
+    assert t.gettext("Came back from: {country}", country=t.country("LY")) in summary
+    await person.press(t.gettext("✅ Confirm"))
+    assert (
+        t.gettext(
+            "What happens next: staff will contact you about reintegration support. From "
+            "time to time the bot will also ask you a few questions about how you are doing; "
+            "answering is your choice."
+        )
+        in person.last_text()
+    )
+    stored = await rows(
+        harness.app,
+        "select kind, country, returned_from, returned_on, status, monitoring from registrations",
+    )
+    assert stored == [("reintegration", "MA", "LY", "2026-11-14", "returned", "active")]
+    assert await rows(harness.app, "select count(*) from checkins") == [(4,)]
+    await harness.worker().run_once()
+    notice = harness.staff_chat()[-1]["text"]
+    assert "🏡 Reintegration request: came back from Libya on Nov 14, 2026" in notice

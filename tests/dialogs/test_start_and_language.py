@@ -29,6 +29,7 @@ async def test_choosing_a_language_shows_the_menu_in_it(harness, locale):
             "ℹ️ About the programme",
             "✅ Can I get help?",
             "📝 Register my interest",
+            "🏡 I came back home: reintegration support",
             "✉️ Write to the office",
             "📞 Contact the office",
             "❓ How this bot works",
