@@ -210,7 +210,7 @@ async def bench(people: int, latency_ms: float, fault_rate: float, poll: bool) -
 def table(result: dict[str, Any]) -> str:
     width = max(map(len, result))
     return "\n".join(
-        f"{key:<{width}}  {value:.2f}" if isinstance(value, float) else f"{key:<{width}}  {value}"
+        f"{key:<{width}}  {value:.5g}" if isinstance(value, float) else f"{key:<{width}}  {value}"
         for key, value in result.items()
     )
 

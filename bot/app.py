@@ -21,6 +21,7 @@ from bot.services.conversations import ConversationService
 from bot.services.outbox import OutboxService
 from bot.services.ports import Clock
 from bot.services.registration import RegistrationService
+from bot.services.stats import StatsService
 from bot.services.users import UserService
 from storage.crypto import DataCipher
 from storage.db import create_engine, create_session_factory
@@ -64,6 +65,7 @@ class App:
             self.settings.CHECKIN_MONTHS,
             self.settings.STAFF_USER_IDS,
         )
+        self.stats = StatsService(self.uow, self.clock, self.settings.STAFF_USER_IDS)
         self.conversations = ConversationService(
             self.uow, self.clock, self.offices, self.settings.STAFF_USER_IDS
         )
@@ -85,6 +87,7 @@ class App:
             "conversations": self.conversations,
             "bookings": self.bookings,
             "checkins": self.checkins,
+            "stats": self.stats,
         }
 
     async def close(self) -> None:

@@ -258,3 +258,15 @@ class CheckinRow(Base):
         UniqueConstraint("registration_id", "months", name="uq_checkins_registration_id_months"),
         Index("ix_checkins_status_due_at", "status", "due_at"),
     )
+
+
+class AuditRow(Base):
+    """Staff actions on data that are not about one case (e.g. an export with names)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(String(200))

@@ -12,6 +12,7 @@ from storage.repositories.booking import SqlBookingRepository
 from storage.repositories.checkins import SqlCheckinRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.outbox import SqlOutboxRepository
+from storage.repositories.stats import SqlStatsRepository
 from storage.repositories.registrations import SqlRegistrationRepository
 from storage.repositories.users import SqlUserRepository
 
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
         self.conversations = SqlConversationRepository(self.session, self._cipher)
         self.bookings = SqlBookingRepository(self.session)
         self.checkins = SqlCheckinRepository(self.session, self._cipher)
+        self.stats = SqlStatsRepository(self.session, self._cipher)
         return self
 
     async def __aexit__(

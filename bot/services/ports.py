@@ -11,6 +11,7 @@ from bot.domain.booking import Booking, BookingStatus, Slot
 from bot.domain.checkins import CheckinStatus, DueCheckin, Scores
 from bot.domain.conversations import Conversation, Direction, Kind, RelayMessage
 from bot.domain.registration import Draft, Registration, Status
+from bot.domain.stats import Period
 from bot.domain.users import User
 
 
@@ -228,9 +229,37 @@ class BookingRepository(Protocol):
     ) -> bool: ...
 
 
+class StatsRepository(Protocol):
+    async def registrations_by_country_gender(
+        self, period: Period, office_id: str | None
+    ) -> list[tuple[str, str, int]]: ...
+    async def returns_by_country_gender(
+        self, period: Period, office_id: str | None
+    ) -> list[tuple[str, str, int]]: ...
+    async def stages_reached(self, period: Period, office_id: str | None) -> list[set[str]]: ...
+    async def age_groups(self, period: Period, office_id: str | None) -> dict[str, int]: ...
+    async def needs(self, period: Period, office_id: str | None) -> dict[str, int]: ...
+    async def slots(self, period: Period, office_id: str | None) -> dict[str, int]: ...
+    async def checkins(
+        self, period: Period, office_id: str | None
+    ) -> tuple[dict[str, int], list[tuple]]: ...
+    async def sources(self, period: Period) -> dict[str, int]: ...
+    async def export_registrations(
+        self, period: Period, office_id: str | None, *, full: bool
+    ) -> list[dict[str, object]]: ...
+    async def export_bookings(
+        self, period: Period, office_id: str | None
+    ) -> list[dict[str, object]]: ...
+    async def export_checkins(
+        self, period: Period, office_id: str | None
+    ) -> list[dict[str, object]]: ...
+    async def audit(self, at: datetime, actor_id: int, action: str, detail: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Repositories never commit; the use-case does, once."""
 
+    stats: StatsRepository
     bookings: BookingRepository
     checkins: CheckinRepository
     users: UserRepository

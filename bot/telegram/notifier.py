@@ -13,6 +13,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.app import App
 from bot.domain.registration import Status
+from bot.labels import STATUS_NOTICES
 from bot.services.ports import OutboxMessage
 from bot.telegram.booking_view import (
     BOOKING_PERSON_KINDS,
@@ -31,7 +32,6 @@ from bot.telegram.relay_view import (
     ConversationRenderer,
 )
 from bot.telegram.staff_view import group_keyboard, group_notice
-from dialogs.labels import STATUS_NOTICES
 
 
 class StaffChatNotConfiguredError(Exception):

@@ -17,11 +17,11 @@ from bot.domain.countries import COUNTRIES
 from bot.domain.offices import Office
 from bot.domain.registration import REFERENCE_SHAPE, Status
 from bot.i18n import N_, Translator
+from bot.labels import STATUSES
 from bot.services.cases import CaseService, Change
 from bot.services.checkins import CheckinService, Returned
 from bot.telegram.filters import PrivateChat
 from bot.telegram.staff_view import CaseAction, case_details, case_keyboard
-from dialogs.labels import STATUSES
 from dialogs.states import SlotsSG
 
 

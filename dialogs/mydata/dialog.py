@@ -15,7 +15,7 @@ from bot.domain.offices import Office
 from bot.domain.registration import InvalidInput, clean_name, normalise_phone
 from bot.i18n import N_, Translator
 from bot.services.registration import RegistrationService
-from dialogs.labels import STATUSES
+from bot.labels import STATUSES
 from dialogs.states import BookingSG, DeleteSG, MenuSG, TalkSG
 from dialogs.states import MyRegistrationSG as M
 from dialogs.widgets import T, esc, screen, translator

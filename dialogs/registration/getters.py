@@ -12,7 +12,7 @@ from bot.domain.offices import Office
 from bot.domain.registration import AgeGroup, Gender, Need, PassportState
 from bot.i18n import Catalogs, Translator, native_language_name
 from bot.locales import SUPPORTED_LOCALES
-from dialogs.labels import AGE_GROUPS, GENDERS, NEEDS, PASSPORTS
+from bot.labels import AGE_GROUPS, GENDERS, NEEDS, PASSPORTS
 from dialogs.widgets import esc
 
 OTHER_COUNTRY = "ZZ"
