@@ -46,12 +46,14 @@ async def seed(
     ]
     written: Counter[tuple[str, str]] = Counter()
     tz = ZoneInfo("Africa/Casablanca")
+    start = datetime(year, 1, 1, 9, tzinfo=UTC)
+    # Within the year, and never after `now`: nothing is registered in the future.
+    end = min(now, datetime(year, 12, 31, 9, tzinfo=UTC))
+    span_minutes = max(1, int((end - start).total_seconds() // 60))
     async with uow_factory() as uow:
         for n in range(registrations):
             (country, gender) = rng.choices([k for k, _ in mix], [w for _, w in mix])[0]
-            created = datetime(year, 1, 1, 9, tzinfo=UTC) + timedelta(
-                minutes=rng.randrange(0, 364 * 24 * 60)
-            )
+            created = start + timedelta(minutes=rng.randrange(0, span_minutes))
             draft = Draft(
                 name=f"Person {n}", country=country, office_id=office_id, city="Rabat", phone=None,
                 gender=gender, age_group=rng.choices([a for a, _ in AGES], [w for _, w in AGES])[0],

@@ -15,6 +15,7 @@ def create_dialogs() -> list[Dialog]:
     from dialogs.mydata.dialog import create_delete_dialog, create_my_registration_dialog
     from dialogs.registration.dialog import create_registration_dialog
     from dialogs.slots.dialog import create_slots_dialog
+    from dialogs.stats.dialog import create_stats_dialog
     from dialogs.talk.dialog import create_talk_dialog
 
     return [
@@ -29,4 +30,5 @@ def create_dialogs() -> list[Dialog]:
         create_booking_dialog(),
         create_slots_dialog(),
         create_checkin_dialog(),
+        create_stats_dialog(),
     ]

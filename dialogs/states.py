@@ -91,3 +91,13 @@ class CheckinSG(StatesGroup):
     question = State()
     done = State()
     manage = State()
+
+
+class StatsSG(StatesGroup):
+    period = State()
+    start = State()
+    end = State()
+    office = State()
+    shown = State()
+    export_kind = State()
+    export_confirm = State()

@@ -12,8 +12,8 @@ from storage.repositories.booking import SqlBookingRepository
 from storage.repositories.checkins import SqlCheckinRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.outbox import SqlOutboxRepository
-from storage.repositories.stats import SqlStatsRepository
 from storage.repositories.registrations import SqlRegistrationRepository
+from storage.repositories.stats import SqlStatsRepository
 from storage.repositories.users import SqlUserRepository
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.services.ports import Clock, OutboxMessage, UnitOfWork, UnitOfWorkFactory
@@ -44,6 +45,13 @@ class OutboxService:
             await uow.commit()
             return messages
 
+    async def sending(self, message: OutboxMessage) -> OutboxMessage:
+        """Record that this message's Telegram call starts now (one attempt)."""
+        async with self._uow() as uow:
+            await uow.outbox.mark_sending(message.id)
+            await uow.commit()
+        return replace(message, status="sending", attempts=message.attempts + 1)
+
     async def sent(self, message: OutboxMessage) -> None:
         async with self._uow() as uow:
             await uow.outbox.mark_sent(message.id, self._clock.now())
@@ -62,10 +70,11 @@ class OutboxService:
         return delay.total_seconds()
 
     async def postpone(self, message: OutboxMessage, seconds: float, error: str) -> None:
-        """Not an attempt that failed (a 429 pause, a rate limit): keep the attempt count."""
+        """Not an attempt that failed (a 429 pause, a held chat): the attempt is not counted."""
+        undo = -1 if message.status == "sending" else 0
         async with self._uow() as uow:
             await uow.outbox.retry_at(
-                message.id, self._clock.now() + timedelta(seconds=seconds), error, attempts=-1
+                message.id, self._clock.now() + timedelta(seconds=seconds), error, attempts=undo
             )
             await uow.commit()
 

@@ -35,6 +35,9 @@ STAFF_COMMANDS = (
     ("cases", N_("Recent cases, by status or office")),
     ("slots", N_("Interview slots: publish, see, remove")),
     ("inbox", N_("Open conversations with people")),
+    ("returned", N_("Mark a case returned: /returned MA-2026-000042")),
+    ("stats", N_("The programme's figures")),
+    ("export", N_("Export records as CSV")),
 )
 
 

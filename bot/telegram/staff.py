@@ -22,7 +22,7 @@ from bot.services.cases import CaseService, Change
 from bot.services.checkins import CheckinService, Returned
 from bot.telegram.filters import PrivateChat
 from bot.telegram.staff_view import CaseAction, case_details, case_keyboard
-from dialogs.states import SlotsSG
+from dialogs.states import SlotsSG, StatsSG
 
 
 class IsStaff(BaseFilter):
@@ -97,6 +97,21 @@ def create_staff_router() -> Router:  # noqa: PLR0915 - one handler per staff co
             country=country,
         )
         await message.answer(t(RETURNED_ANSWERS[result]))
+
+    @router.message(Command("stats"))
+    async def stats(message: Message, dialog_manager: DialogManager) -> None:
+        await dialog_manager.start(
+            StatsSG.period, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+        )
+
+    @router.message(Command("export"))
+    async def export(message: Message, dialog_manager: DialogManager) -> None:
+        await dialog_manager.start(
+            StatsSG.period,
+            data={"purpose": "export"},
+            mode=StartMode.RESET_STACK,
+            show_mode=ShowMode.SEND,
+        )
 
     @router.message(Command("slots"))
     async def slots(message: Message, dialog_manager: DialogManager) -> None:

@@ -33,6 +33,7 @@ from bot.telegram.notifier import Outgoing, Renderer, StaffChatNotConfiguredErro
 
 log = logging.getLogger(__name__)
 BATCH = 50
+STAFF_CHAT_WAIT = 60.0  # seconds between looks while no staff chat is configured
 POLL_SECONDS = 1.0
 
 
@@ -110,7 +111,7 @@ class OutboxWorker:
         try:
             outgoing = await self._renderer.render(message)
         except StaffChatNotConfiguredError:
-            await self._outbox.retry(message, "STAFF_CHAT_ID is not set")
+            await self._outbox.postpone(message, STAFF_CHAT_WAIT, "STAFF_CHAT_ID is not set")
             return "waiting"
         if outgoing is None:
             await self._outbox.give_up(message, "nothing to send (data erased)")
@@ -122,6 +123,7 @@ class OutboxWorker:
         wait = self._limiter.delay(outgoing.chat_id, self._monotonic())
         if wait > 0:
             await self._sleep(wait)
+        message = await self._outbox.sending(message)
         try:
             sent = await self._send(outgoing)
         except TelegramRetryAfter as error:

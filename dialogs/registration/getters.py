@@ -11,8 +11,8 @@ from bot.domain.countries import COUNTRIES, search_countries, sorted_countries
 from bot.domain.offices import Office
 from bot.domain.registration import AgeGroup, Gender, Need, PassportState
 from bot.i18n import Catalogs, Translator, native_language_name
-from bot.locales import SUPPORTED_LOCALES
 from bot.labels import AGE_GROUPS, GENDERS, NEEDS, PASSPORTS
+from bot.locales import SUPPORTED_LOCALES
 from dialogs.widgets import esc
 
 OTHER_COUNTRY = "ZZ"

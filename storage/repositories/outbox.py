@@ -12,7 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.ports import OutboxMessage
 from storage.models import OutboxRow
 
-PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
+# pending -> claimed (taken by a worker, not sent yet) -> sending (its Telegram call is under
+# way: a crash now leaves the outcome unknown) -> sent | pending again | failed | cancelled
+PENDING, CLAIMED, SENDING = "pending", "claimed", "sending"
+SENT, FAILED, CANCELLED = "sent", "failed", "cancelled"
 
 
 def _to_message(row: OutboxRow) -> OutboxMessage:
@@ -64,7 +67,7 @@ class SqlOutboxRepository:
         return True
 
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        """Mark due messages as being sent (committed before the send: a crash cannot hide it)."""
+        """Take a batch of due messages for this worker (not sent yet: no attempt counted)."""
         rows = list(
             await self._session.scalars(
                 select(OutboxRow)
@@ -75,16 +78,19 @@ class SqlOutboxRepository:
         )
         if not rows:
             return []
-        claimed = [
-            replace(_to_message(row), status=SENDING, attempts=row.attempts + 1) for row in rows
-        ]
+        claimed = [replace(_to_message(row), status=CLAIMED) for row in rows]
         await self._session.execute(
             update(OutboxRow)
             .where(OutboxRow.id.in_([row.id for row in rows]), OutboxRow.status == PENDING)
-            .values(status=SENDING, attempts=OutboxRow.attempts + 1),
+            .values(status=CLAIMED),
             execution_options={"synchronize_session": False},
         )
         return claimed
+
+    async def mark_sending(self, message_id: int) -> None:
+        """Committed just before the Telegram call: a crash after it leaves the outcome unknown
+        for this one message only."""
+        await self._set(message_id, status=SENDING, attempts=OutboxRow.attempts + 1)
 
     async def mark_sent(self, message_id: int, now: datetime) -> None:
         await self._set(message_id, status=SENT, sent_at=now, last_error=None)
@@ -106,10 +112,13 @@ class SqlOutboxRepository:
         await self._set(message_id, status=FAILED, last_error=error[:80])
 
     async def recover_interrupted(self, now: datetime, max_attempts: int) -> int:
-        """After a crash, messages left "sending" may or may not have gone out.
-
-        Each is retried once at most (attempts counts the interrupted try): never resent blindly.
+        """After a crash: claimed messages were never sent and simply wait again; a message left
+        "sending" may or may not have gone out, so it is retried once at most (attempts counts
+        the interrupted try): never resent blindly.
         """
+        await self._session.execute(
+            update(OutboxRow).where(OutboxRow.status == CLAIMED).values(status=PENDING)
+        )
         retry = await self._session.execute(
             update(OutboxRow)
             .where(OutboxRow.status == SENDING, OutboxRow.attempts < max_attempts)
@@ -126,7 +135,7 @@ class SqlOutboxRepository:
         """Cancel what waits for or about the person, and unlink every message from them."""
         result = await self._session.execute(
             update(OutboxRow)
-            .where(OutboxRow.user_id == user_id, OutboxRow.status.in_([PENDING, SENDING]))
+            .where(OutboxRow.user_id == user_id, OutboxRow.status.in_([PENDING, CLAIMED, SENDING]))
             .values(status=CANCELLED)
         )
         await self._session.execute(
@@ -140,7 +149,7 @@ class SqlOutboxRepository:
             return 0
         result = await self._session.execute(
             update(OutboxRow)
-            .where(OutboxRow.dedupe_key.in_(keys), OutboxRow.status == PENDING)
+            .where(OutboxRow.dedupe_key.in_(keys), OutboxRow.status.in_([PENDING, CLAIMED]))
             .values(status=CANCELLED)
         )
         return result.rowcount or 0

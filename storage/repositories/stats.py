@@ -51,7 +51,10 @@ class SqlStatsRepository:
     ) -> list[tuple[str, str, int]]:
         query = (
             select(RegistrationRow.country, RegistrationRow.gender, func.count())
-            .where(RegistrationRow.returned_on >= period.start, RegistrationRow.returned_on <= period.end)
+            .where(
+                RegistrationRow.returned_on >= period.start,
+                RegistrationRow.returned_on <= period.end,
+            )
             .group_by(RegistrationRow.country, RegistrationRow.gender)
         )
         if office_id:
@@ -60,11 +63,14 @@ class SqlStatsRepository:
 
     async def stages_reached(self, period: Period, office_id: str | None) -> list[set[str]]:
         cohort = self._cohort(select(RegistrationRow.id, RegistrationRow.status), period, office_id)
-        reached: dict[int, set[str]] = {row.id: {"new", row.status} for row in await self._session.execute(cohort)}
+        reached: dict[int, set[str]] = {
+            row.id: {"new", row.status} for row in await self._session.execute(cohort)
+        }
         if reached:
             events = await self._session.execute(
                 select(CaseEventRow.registration_id, CaseEventRow.to_status).where(
-                    CaseEventRow.registration_id.in_(list(reached)), CaseEventRow.to_status.is_not(None)
+                    CaseEventRow.registration_id.in_(list(reached)),
+                    CaseEventRow.to_status.is_not(None),
                 )
             )
             for registration_id, status in events.all():
@@ -87,7 +93,11 @@ class SqlStatsRepository:
 
     async def slots(self, period: Period, office_id: str | None) -> dict[str, int]:
         start, end = bounds(period)
-        in_period = (SlotRow.starts_at >= start, SlotRow.starts_at < end, SlotRow.removed_at.is_(None))
+        in_period = (
+            SlotRow.starts_at >= start,
+            SlotRow.starts_at < end,
+            SlotRow.removed_at.is_(None),
+        )
         offered_query = select(func.coalesce(func.sum(SlotRow.capacity), 0)).where(*in_period)
         bookings_query = (
             select(BookingRow.status, func.count())
@@ -106,7 +116,9 @@ class SqlStatsRepository:
             "missed": by_status.get("missed", 0),
         }
 
-    async def checkins(self, period: Period, office_id: str | None) -> tuple[dict[str, int], list[tuple]]:
+    async def checkins(
+        self, period: Period, office_id: str | None
+    ) -> tuple[dict[str, int], list[tuple]]:
         start, end = bounds(period)
         query = select(
             CheckinRow.status,
@@ -116,9 +128,9 @@ class SqlStatsRepository:
             CheckinRow.score_psychosocial,
         ).where(CheckinRow.due_at >= start, CheckinRow.due_at < end)
         if office_id:
-            query = query.join(RegistrationRow, RegistrationRow.id == CheckinRow.registration_id).where(
-                RegistrationRow.office_id == office_id
-            )
+            query = query.join(
+                RegistrationRow, RegistrationRow.id == CheckinRow.registration_id
+            ).where(RegistrationRow.office_id == office_id)
         rows = (await self._session.execute(query)).all()
         statuses = Counter(row.status for row in rows)
         counts = {
@@ -127,14 +139,20 @@ class SqlStatsRepository:
             "missed": statuses["missed"],
             "alerts": sum(1 for row in rows if row.alerts),
         }
-        scores = [(r.score_economic, r.score_social, r.score_psychosocial) for r in rows if r.status == "answered"]
+        scores = [
+            (r.score_economic, r.score_social, r.score_psychosocial)
+            for r in rows
+            if r.status == "answered"
+        ]
         return counts, scores
 
     async def sources(self, period: Period) -> dict[str, int]:
         start, end = bounds(period)
         query = (
             select(UserRow.source, func.count())
-            .where(UserRow.first_seen >= start, UserRow.first_seen < end, UserRow.source.is_not(None))
+            .where(
+                UserRow.first_seen >= start, UserRow.first_seen < end, UserRow.source.is_not(None)
+            )
             .group_by(UserRow.source)
         )
         return dict((await self._session.execute(query)).all())  # type: ignore[arg-type]
@@ -165,28 +183,47 @@ class SqlStatsRepository:
             rows.append(item)
         return rows
 
-    async def export_bookings(self, period: Period, office_id: str | None) -> list[dict[str, object]]:
+    async def export_bookings(
+        self, period: Period, office_id: str | None
+    ) -> list[dict[str, object]]:
         start, end = bounds(period)
         query = (
-            select(RegistrationRow.reference, SlotRow.office_id, SlotRow.starts_at, BookingRow.status)
+            select(
+                RegistrationRow.reference, SlotRow.office_id, SlotRow.starts_at, BookingRow.status
+            )
             .join(SlotRow, BookingRow.slot_id == SlotRow.id)
             .join(RegistrationRow, BookingRow.registration_id == RegistrationRow.id)
-            .where(SlotRow.starts_at >= start, SlotRow.starts_at < end, RegistrationRow.erased_at.is_(None))
+            .where(
+                SlotRow.starts_at >= start,
+                SlotRow.starts_at < end,
+                RegistrationRow.erased_at.is_(None),
+            )
             .order_by(SlotRow.starts_at)
         )
         if office_id:
             query = query.where(SlotRow.office_id == office_id)
         return [
-            {"reference": r.reference, "office": r.office_id, "starts_at": r.starts_at.isoformat(), "status": r.status}
+            {
+                "reference": r.reference,
+                "office": r.office_id,
+                "starts_at": r.starts_at.isoformat(),
+                "status": r.status,
+            }
             for r in (await self._session.execute(query)).all()
         ]
 
-    async def export_checkins(self, period: Period, office_id: str | None) -> list[dict[str, object]]:
+    async def export_checkins(
+        self, period: Period, office_id: str | None
+    ) -> list[dict[str, object]]:
         start, end = bounds(period)
         query = (
             select(CheckinRow, RegistrationRow.reference)
             .join(RegistrationRow, RegistrationRow.id == CheckinRow.registration_id)
-            .where(CheckinRow.due_at >= start, CheckinRow.due_at < end, RegistrationRow.erased_at.is_(None))
+            .where(
+                CheckinRow.due_at >= start,
+                CheckinRow.due_at < end,
+                RegistrationRow.erased_at.is_(None),
+            )
             .order_by(CheckinRow.due_at)
         )
         if office_id:

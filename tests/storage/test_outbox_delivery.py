@@ -72,7 +72,7 @@ async def test_messages_wait_when_no_staff_chat_is_configured(db_path, clock):
     harness = await start_harness(app)
     await register_people(harness, 1)
     await harness.worker().run_once()
-    assert await outbox_rows(app) == [("registration_new", "pending", 1)]
+    assert await outbox_rows(app) == [("registration_new", "pending", 0)]  # never attempted
     await harness.bot.session.close()
     await app.close()
 
@@ -105,20 +105,29 @@ async def test_a_person_who_blocked_the_bot_is_marked_unreachable(harness):
         assert not (await uow.users.get(8101)).blocked
 
 
-async def test_interrupted_sends_are_retried_once_never_blindly(harness):
+async def test_claimed_but_unsent_messages_survive_any_number_of_crashes(harness):
+    await register_people(harness, 3)
+    for _ in range(3):  # a worker claims a batch and dies before sending, three times over
+        assert len(await harness.app.outbox.claim(10)) == 3
+        await harness.worker().start()
+    await harness.worker().run_once()
+    assert len(staff_texts(harness)) == 3
+    assert [row[1:] for row in await outbox_rows(harness.app)] == [("sent", 1)] * 3
+
+
+async def test_a_send_interrupted_mid_call_is_retried_once_never_blindly(harness):
     await register_people(harness, 2)
-    claimed = await harness.app.outbox.claim(10)  # a worker claimed them, then the process died
-    assert len(claimed) == 2
-    worker = harness.worker()
-    await worker.start()  # the next process recovers them
-    await worker.run_once()
+    first, second = await harness.app.outbox.claim(10)
+    await harness.app.outbox.sending(first)  # the call to Telegram was under way: unknown
+    await harness.worker().start()  # the next process: `first` retried once, `second` waits
+    await harness.worker().run_once()
     assert len(staff_texts(harness)) == 2
 
     await register_people(harness, 1, first_id=8201)
-    await harness.app.outbox.claim(10)  # interrupted once ...
-    await harness.worker().start()
-    await harness.app.outbox.claim(10)  # ... and interrupted again: the outcome is unknown twice
-    await harness.worker().start()
+    for _ in range(2):  # interrupted during its Telegram call, twice
+        (third,) = await harness.app.outbox.claim(10)
+        await harness.app.outbox.sending(third)
+        await harness.worker().start()
     await harness.worker().run_once()
     assert len(staff_texts(harness)) == 2  # not resent a third time
     assert (await outbox_rows(harness.app))[-1][1] == "failed"

@@ -23,7 +23,11 @@ def test_country_gender_table_in_the_reports_shape():
 
 
 def test_ties_are_sorted_by_country_and_an_empty_table_has_a_zero_total():
-    assert [r.country for r in country_gender_table([("ML", "man", 3), ("BF", "woman", 3)])] == ["BF", "ML", ""]
+    assert [r.country for r in country_gender_table([("ML", "man", 3), ("BF", "woman", 3)])] == [
+        "BF",
+        "ML",
+        "",
+    ]
     assert country_gender_table([]) == [CountryRow("", 0, 0, 0)]
 
 
@@ -31,19 +35,32 @@ def test_ties_are_sorted_by_country_and_an_empty_table_has_a_zero_total():
     ("cases", "expected"),
     [
         ([], {"registered": 0, "interviewed": 0, "departed": 0, "returned": 0, "withdrawn": 0}),
-        ([{"new"}], {"registered": 1, "interviewed": 0, "departed": 0, "returned": 0, "withdrawn": 0}),
         (
-            [{"new", "contacted", "interview"}, {"new", "returned"}, {"new", "interview", "withdrawn"}],
+            [{"new"}],
+            {"registered": 1, "interviewed": 0, "departed": 0, "returned": 0, "withdrawn": 0},
+        ),
+        (
+            [
+                {"new", "contacted", "interview"},
+                {"new", "returned"},
+                {"new", "interview", "withdrawn"},
+            ],
             {"registered": 3, "interviewed": 3, "departed": 1, "returned": 1, "withdrawn": 1},
         ),
-        ([{"new", "departure_planned"}], {"registered": 1, "interviewed": 1, "departed": 1, "returned": 0, "withdrawn": 0}),
+        (
+            [{"new", "departure_planned"}],
+            {"registered": 1, "interviewed": 1, "departed": 1, "returned": 0, "withdrawn": 0},
+        ),
     ],
 )
 def test_funnel(cases, expected):
     assert funnel(cases) == expected
 
 
-@pytest.mark.parametrize(("value", "exact", "shown"), [(0, False, "0"), (1, False, "<5"), (4, False, "<5"), (5, False, "5"), (4, True, "4")])
+@pytest.mark.parametrize(
+    ("value", "exact", "shown"),
+    [(0, False, "0"), (1, False, "<5"), (4, False, "<5"), (5, False, "5"), (4, True, "4")],
+)
 def test_small_numbers_are_suppressed_outside_the_staff_chat(value, exact, shown):
     assert suppress(value, exact) == shown
 
