@@ -1,13 +1,12 @@
 """10,000 due check-ins through the outbox worker to a fake Telegram that enforces the limits.
 
-Setup (not timed): on a temporary SQLite file, --people returnees (10,000) registered by
-`RegistrationService.register` and marked returned 40 days ago by `mark_returned`, so each
-1-month check-in is due (the registrations' staff notices are cancelled). The real
-`OutboxWorker` (its `RateLimiter`, `before_round=app.checkins.dispatch`) then runs `run_once()`
-until all are delivered to `LimitedBotAPI`, a `LocalBotAPI` that checks each SendMessage
-against `SendLimits` (25 over any sliding second, 1 a second per chat), answers a break with
-429 retry_after 1 as Telegram would, and a seeded --fault-rate (0.5 %) of sends with 429
-retry_after 1-3 (Telegram's own throttling). Each Bot API call takes --latency-ms (5).
+Setup (not timed), on a temporary SQLite file: --people returnees (10,000) registered by the
+service, marked returned 40 days before by `mark_returned`: each 1-month check-in is due (the
+registrations' staff notices are cancelled). The real `OutboxWorker` (its `RateLimiter`,
+`before_round=app.checkins.dispatch`) runs `run_once()` until all are delivered, to a
+`LocalBotAPI` that checks each SendMessage against `SendLimits` (25 in any sliding second, 1 a
+second per chat), answers a break with 429 retry_after 1 like Telegram, and a seeded
+--fault-rate (0.5 %) of sends with 429 retry_after 1-3. Each call takes --latency-ms (5).
 --poll adds run_forever's POLL_SECONDS wait after each round (nothing wakes it for check-ins).
 
 Time is simulated: 10,000 messages at 25/s are 400 s of real time. The worker's monotonic()
@@ -17,9 +16,8 @@ enforced in it); database, rendering and aiogram cost CPU, not simulated time.
 Reported: rate (messages / simulated s) as a share of 25/s, also without 429 pauses (may pass
 100 %: after a pause 25 go at once); 429s from a broken limit vs injected; duplicates; losses
 (people without the message, or whose check-in and outbox row are not both 'sent'); wall and
-CPU time of the run (tracemalloc slows it); peak memory (tracemalloc, maxrss).
-
-Run: `.venv/bin/python bench/checkins.py` (about 5 min); `--people 2000` for a quick run.
+CPU time of the run (tracemalloc slows it); peak memory (tracemalloc, maxrss). Run:
+`.venv/bin/python bench/checkins.py` (about 5 min); `--people 2000` for a quick run.
 """
 
 from __future__ import annotations
@@ -27,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import random
 import resource
 import tempfile
@@ -35,6 +32,7 @@ import time
 import tracemalloc
 from collections import Counter, deque
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from aiogram.methods import SendMessage
@@ -92,10 +90,8 @@ class LimitedBotAPI(LocalBotAPI):
     def breaks_limits(self, chat_id: int, now: float) -> bool:
         while self.overall and self.overall[0] <= now - 1.0:
             self.overall.popleft()
-        last = self.last_by_chat.get(chat_id)
-        return len(self.overall) >= self.limits.overall_per_second or (
-            last is not None and now - last < self.limits.per_chat_seconds
-        )
+        chat_busy = now - self.last_by_chat.get(chat_id, -1e9) < self.limits.per_chat_seconds
+        return chat_busy or len(self.overall) >= self.limits.overall_per_second
 
     async def make_request(self, bot: Any, method: Any, timeout: int | None = None) -> Any:  # noqa: ASYNC109
         now = self.clock.seconds  # Telegram takes the request now and answers `latency` later
@@ -121,13 +117,9 @@ async def prepare(app: App, clock: SimClock, people: int) -> None:
     """Register everyone, then, 40 days later, mark them returned 40 days ago."""
     ids = [(await app.registrations.register(FIRST_USER + i, DRAFT))[0].id for i in range(people)]
     clock.seconds += timedelta(days=40).total_seconds()
-    returned_on = (clock.now() - timedelta(days=40)).date()
-    for registration_id in ids:
-        outcome, _ = await app.checkins.mark_returned(
-            STAFF_ID, registration_id=registration_id, returned_on=returned_on
-        )
-        if outcome is not Returned.STARTED:
-            raise RuntimeError(f"mark_returned: {outcome}")
+    mark = partial(app.checkins.mark_returned, STAFF_ID, returned_on=START.date())
+    if {(await mark(registration_id=i))[0] for i in ids} != {Returned.STARTED}:
+        raise RuntimeError("some returnees could not be marked returned")
     async with app.engine.begin() as connection:
         await connection.execute(text(CANCEL_STAFF))
 
@@ -147,10 +139,9 @@ async def bench(people: int, latency_ms: float, fault_rate: float, poll: bool) -
         clock = SimClock()
         app = await create_app(settings, clock=clock)
         api = LimitedBotAPI(clock, latency_ms / 1000, fault_rate, seed=1)
-        bot = create_bot(LOCAL_TOKEN, api)
         worker = OutboxWorker(
-            app.outbox, Renderer(app), bot, monotonic=lambda: clock.seconds, sleep=clock.sleep,
-            before_round=app.checkins.dispatch,
+            app.outbox, Renderer(app), create_bot(LOCAL_TOKEN, api),
+            monotonic=lambda: clock.seconds, sleep=clock.sleep, before_round=app.checkins.dispatch,
         )  # fmt: skip
         try:
             setup = time.perf_counter()
@@ -166,7 +157,7 @@ async def bench(people: int, latency_ms: float, fault_rate: float, poll: bool) -
             elapsed, peak = clock.seconds - started, tracemalloc.get_traced_memory()[1]
             ok = set(await scalars(app, DELIVERED))
         finally:
-            await bot.session.close()
+            await api.close()
             await app.close()
     chats = Counter(chat_id for chat_id, _ in api.delivered)
     received = set(chats) & set(range(FIRST_USER, FIRST_USER + people))
@@ -197,7 +188,6 @@ def main() -> None:
     parser.add_argument("--poll", action="store_true", help="wait POLL_SECONDS between rounds")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING)
     if args.people < 1 or args.latency_ms < 0 or not 0 <= args.fault_rate < 1:
         parser.error("--people >= 1, --latency-ms >= 0 and 0 <= --fault-rate < 1")
     result = asyncio.run(bench(args.people, args.latency_ms, args.fault_rate, args.poll))

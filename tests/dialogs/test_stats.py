@@ -1,6 +1,7 @@
 """Staff figures and exports: exact tables, charts for a phone, suppression of small numbers,
 pseudonymised exports, audit, and authorisation."""
 
+import asyncio
 import csv
 import io
 import json
@@ -59,7 +60,7 @@ async def test_stats_reproduce_the_seeded_country_and_gender_figures_exactly(har
     )
     t = harness.app.catalogs["en"]
     for (country, gender), count in written.items():
-        female, male, _total = table[t.country(country)]
+        female, male, _total = table[t.country(country)[:18]]  # names cut to fit a phone
         assert (female if gender == "woman" else male) == count
     assert table["Total"][2] == 300
     photos = sent_files(harness, "SendPhoto")
@@ -159,8 +160,13 @@ async def test_command_line_figures_suppress_small_numbers_and_need_no_aiogram(a
         "DATA_KEY": settings.DATA_KEY.get_secret_value(),
         "PATH": "",
     }
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
     figures = json.loads(result.stdout)
     assert figures["registrations"][0] == {"country": "GN", "F": "0", "M": "<5", "total": "<5"}

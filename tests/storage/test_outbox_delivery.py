@@ -117,7 +117,7 @@ async def test_claimed_but_unsent_messages_survive_any_number_of_crashes(harness
 
 async def test_a_send_interrupted_mid_call_is_retried_once_never_blindly(harness):
     await register_people(harness, 2)
-    first, second = await harness.app.outbox.claim(10)
+    first, _second = await harness.app.outbox.claim(10)
     await harness.app.outbox.sending(first)  # the call to Telegram was under way: unknown
     await harness.worker().start()  # the next process: `first` retried once, `second` waits
     await harness.worker().run_once()
