@@ -176,7 +176,7 @@ async def bench(people: int, latency_ms: float, fault_rate: float, poll: bool) -
 
 
 def table(result: dict[str, Any]) -> str:
-    rounded = {key: round(v, 2) if isinstance(v, float) else v for key, v in result.items()}
+    rounded = {key: round(v, 3) if isinstance(v, float) else v for key, v in result.items()}
     return "\n".join(f"{key:<29} {value}" for key, value in rounded.items())
 
 

@@ -62,6 +62,10 @@ class ConsolePrinter:
         body = message.get("text") or message.get("caption") or ""
         if "document" in message:
             lines.append(f"📎 {message['document'].get('file_name', 'file')}")
+        if "photo" in message:
+            lines.append("🖼 (picture)")
+        if "voice" in message:
+            lines.append("🎤 (voice message)")
         lines.extend(plain(body).splitlines() or [""])
         if where == "":
             lines.extend(self._buttons(message))
