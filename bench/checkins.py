@@ -57,7 +57,7 @@ DRAFT = Draft(
     companions=0, contact_locale="en",
 )  # fmt: skip
 CANCEL_STAFF = "update outbox set status = 'cancelled' where audience = 'staff'"
-LEFT = """select (select count(*) from outbox where status in ('pending', 'sending'))
+LEFT = """select (select count(*) from outbox where status not in ('sent', 'failed', 'cancelled'))
   + (select count(*) from checkins where status = 'scheduled' and months = 1)"""
 DELIVERED = """select c.user_id from checkins c join outbox o on o.dedupe_key = 'checkin:' || c.id
   where c.months = 1 and c.status = 'sent' and o.status = 'sent'"""

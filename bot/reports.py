@@ -22,11 +22,11 @@ FUNNEL_LABELS = {
     "returned": N_("returned"),
     "withdrawn": N_("withdrawn"),
 }
-SLOT_LABELS = {
+SLOT_LABELS = {  # "not attended", not "missed": that word is the check-ins' own
     "offered": N_("places offered"),
     "booked": N_("booked"),
     "attended": N_("attended"),
-    "missed": N_("missed"),
+    "missed": N_("not attended"),
 }
 CHECKIN_LABELS = {
     "sent": N_("sent"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,14 +16,45 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, tests of SQLite's own behaviour (files, pragmas) are skipped, by name."""
+    if not POSTGRES_URL:
+        return
+    skip = pytest.mark.skip(reason="SQLite-only test; this run is on PostgreSQL")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.db"
 
 
 @pytest.fixture
-def settings(db_path: Path) -> Settings:
-    return make_settings(db_path)
+async def database(db_path: Path) -> str:
+    """The test's database URL: a fresh SQLite file, or (with TEST_DATABASE_URL) a PostgreSQL
+    database whose schema is dropped and created again for each test."""
+    if not POSTGRES_URL:
+        return f"sqlite+aiosqlite:///{db_path}"
+    from sqlalchemy import text
+
+    from storage.db import create_engine
+
+    engine = create_engine(POSTGRES_URL)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def settings(database: str) -> Settings:
+    return make_settings(database)
 
 
 @pytest.fixture

@@ -26,9 +26,11 @@ class FakeClock:
         self.current += timedelta(**delta)
 
 
-def make_settings(db_path: Path, **overrides: Any) -> Settings:
+def make_settings(database: Path | str, **overrides: Any) -> Settings:
+    """Settings on a test database: a SQLite file path, or a database URL (PostgreSQL)."""
+    url = database if isinstance(database, str) else f"sqlite+aiosqlite:///{database}"
     values: dict[str, Any] = {
-        "DATABASE_URL": f"sqlite+aiosqlite:///{db_path}",
+        "DATABASE_URL": url,
         "STAFF_USER_IDS": str(STAFF_ID),
         "STAFF_CHAT_ID": str(STAFF_CHAT),
         "DEFAULT_LOCALE": "en",

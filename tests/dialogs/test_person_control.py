@@ -1,7 +1,7 @@
 """The person's control over their data: see it, change it, withdraw, delete it."""
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from bot.locales import SUPPORTED_LOCALES
 from tests.dialogs.registration_steps import open_menu, register
@@ -11,11 +11,7 @@ async def all_rows(app):
     """Every value of every table, as text: what a person with the database file would see."""
     out = []
     async with app.engine.connect() as connection:
-        tables = (
-            (await connection.execute(text("select name from sqlite_master where type='table'")))
-            .scalars()
-            .all()
-        )
+        tables = await connection.run_sync(lambda c: inspect(c).get_table_names())
         for table in tables:
             for row in (await connection.execute(text(f'select * from "{table}"'))).all():
                 out.append((table, [str(v) for v in row]))

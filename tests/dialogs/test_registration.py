@@ -202,6 +202,7 @@ async def test_shared_contact_must_be_the_persons_own(harness):
     assert "Gender:" in person.last_text()
 
 
+@pytest.mark.sqlite_only  # reads the database file itself
 async def test_personal_data_is_encrypted_at_rest(harness):
     person, t = await open_menu(harness, 4012, "en")
     await register(person, t)

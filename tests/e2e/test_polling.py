@@ -23,6 +23,9 @@ from bot.telegram.polling import PUBLIC_COMMANDS
 from tests.e2e.bot_api_server import FakeBotApiServer
 from tests.support import TEST_DATA_KEY
 
+# The bot runs as a separate process on a SQLite file here.
+pytestmark = pytest.mark.sqlite_only
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456789:" + "A" * 35
 USER = 555

@@ -34,6 +34,9 @@ from tests.e2e.bot_api_server import FakeBotApiServer
 from tests.e2e.test_polling import START_TIMEOUT, BotProcess
 from tests.support import STAFF_CHAT, STAFF_ID, TEST_DATA_KEY, FakeClock
 
+# The bot runs as a separate process on a SQLite file here.
+pytestmark = pytest.mark.sqlite_only
+
 PEOPLE = 200
 FIRST_USER = 40001
 # Check-ins received by the server before the crash: 60, in the middle of the second batch.

@@ -21,8 +21,8 @@ def cached(request):
 
 
 @pytest.fixture
-async def sessions(db_path):
-    engine = create_engine(f"sqlite+aiosqlite:///{db_path}")
+async def sessions(database):
+    engine = create_engine(database)
     await migrate(engine)
     yield create_session_factory(engine)
     await engine.dispose()
@@ -73,9 +73,9 @@ async def test_keys_are_isolated_by_user_chat_and_destiny(sessions, cached):
     assert await storage.get_state(key(destiny="aiogram_dialog_stack")) == "D:d"
 
 
-async def test_survives_a_new_storage_instance(sessions, cached, db_path):
+async def test_survives_a_new_storage_instance(sessions, cached, database):
     await SqlStorage(sessions, cache=cached).set_data(key(), {"kept": True})
-    engine = create_engine(f"sqlite+aiosqlite:///{db_path}")
+    engine = create_engine(database)
     again = SqlStorage(create_session_factory(engine))
     assert await again.get_data(key()) == {"kept": True}
     await engine.dispose()

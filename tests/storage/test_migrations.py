@@ -1,5 +1,6 @@
 """The migrations build the schema the models describe, on a real SQLite file."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -14,8 +15,8 @@ def _diff(connection):
     return compare_metadata(context, Base.metadata)
 
 
-async def test_models_match_migrations(db_path):
-    engine = create_engine(f"sqlite+aiosqlite:///{db_path}")
+async def test_models_match_migrations(database):
+    engine = create_engine(database)
     await migrate(engine)
     async with engine.connect() as connection:
         differences = await connection.run_sync(_diff)
@@ -23,8 +24,8 @@ async def test_models_match_migrations(db_path):
     assert differences == []
 
 
-async def test_migrating_twice_is_harmless(db_path):
-    engine = create_engine(f"sqlite+aiosqlite:///{db_path}")
+async def test_migrating_twice_is_harmless(database):
+    engine = create_engine(database)
     await migrate(engine)
     await migrate(engine)
     async with engine.connect() as connection:
@@ -37,6 +38,7 @@ async def test_migrating_twice_is_harmless(db_path):
     assert version is not None
 
 
+@pytest.mark.sqlite_only
 async def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(db_path):
     engine = create_engine(f"sqlite+aiosqlite:///{db_path}")
     async with engine.connect() as connection:

@@ -67,8 +67,8 @@ async def test_429_pauses_everything_for_retry_after(harness):
     assert [row[2] for row in await outbox_rows(harness.app)] == [1, 1, 1]  # a pause is no attempt
 
 
-async def test_messages_wait_when_no_staff_chat_is_configured(db_path, clock):
-    app = await create_app(make_settings(db_path, STAFF_CHAT_ID=""), clock=clock)
+async def test_messages_wait_when_no_staff_chat_is_configured(database, clock):
+    app = await create_app(make_settings(database, STAFF_CHAT_ID=""), clock=clock)
     harness = await start_harness(app)
     await register_people(harness, 1)
     await harness.worker().run_once()
