@@ -10,7 +10,7 @@ MO := $(PO:.po=.mo)
 PYBABEL := $(VENV)/bin/pybabel
 LANGS := fr ar es pt
 
-.PHONY: run test console lint i18n migrate setup bench clean
+.PHONY: run test test-pg console lint i18n migrate setup bench clean
 
 run: setup
 	$(PY) -m bot
@@ -19,7 +19,11 @@ console: setup
 	$(PY) -m bot console $(ARGS)
 
 test: setup
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -q $(ARGS)
+
+# The same suite against a throwaway PostgreSQL server on 127.0.0.1 (Debian's packages).
+test-pg: setup
+	scripts/with-postgres.sh $(PY) -m pytest -q $(ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

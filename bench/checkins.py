@@ -16,8 +16,8 @@ enforced in it); database, rendering and aiogram cost CPU, not simulated time.
 Reported: rate (messages / simulated s) as a share of 25/s, also without 429 pauses (may pass
 100 %: after a pause 25 go at once); 429s from a broken limit vs injected; duplicates; losses
 (people without the message, or whose check-in and outbox row are not both 'sent'); wall and
-CPU time of the run (tracemalloc slows it); peak memory (tracemalloc, maxrss). Run:
-`.venv/bin/python bench/checkins.py` (about 5 min); `--people 2000` for a quick run.
+CPU time of the run (tracemalloc about doubles them: --no-trace); peak memory (tracemalloc;
+maxrss, setup included). Run: `.venv/bin/python bench/checkins.py` (5-7 min), `--people 2000`.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ async def scalars(app: App, sql: str) -> list[Any]:
         return list((await connection.execute(text(sql))).scalars())
 
 
-async def bench(people: int, latency_ms: float, fault_rate: float, poll: bool) -> dict[str, Any]:
+async def bench(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmpdir:
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None, DATABASE_URL=f"sqlite+aiosqlite:///{tmpdir}/bench.db",
@@ -138,20 +138,21 @@ async def bench(people: int, latency_ms: float, fault_rate: float, poll: bool) -
         )  # fmt: skip
         clock = SimClock()
         app = await create_app(settings, clock=clock)
-        api = LimitedBotAPI(clock, latency_ms / 1000, fault_rate, seed=1)
+        api = LimitedBotAPI(clock, args.latency_ms / 1000, args.fault_rate, seed=1)
         worker = OutboxWorker(
             app.outbox, Renderer(app), create_bot(LOCAL_TOKEN, api),
             monotonic=lambda: clock.seconds, sleep=clock.sleep, before_round=app.checkins.dispatch,
         )  # fmt: skip
         try:
             setup = time.perf_counter()
-            await prepare(app, clock, people)
+            await prepare(app, clock, args.people)
             setup, rounds = time.perf_counter() - setup, 0
-            tracemalloc.start()
+            if not args.no_trace:  # it about doubles the CPU time
+                tracemalloc.start()
             started, wall, cpu = clock.seconds, time.perf_counter(), time.process_time()
-            while rounds < 100 + people // 5 and (await scalars(app, LEFT))[0] > 0:
+            while rounds < 100 + args.people // 5 and (await scalars(app, LEFT))[0] > 0:
                 rounds += 1
-                if await worker.run_once() == 0 or poll:
+                if await worker.run_once() == 0 or args.poll:
                     clock.seconds += POLL_SECONDS  # run_forever's wait for a wake-up
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
             elapsed, peak = clock.seconds - started, tracemalloc.get_traced_memory()[1]
@@ -160,17 +161,17 @@ async def bench(people: int, latency_ms: float, fault_rate: float, poll: bool) -
             await api.close()
             await app.close()
     chats = Counter(chat_id for chat_id, _ in api.delivered)
-    received = set(chats) & set(range(FIRST_USER, FIRST_USER + people))
+    received = set(chats) & set(range(FIRST_USER, FIRST_USER + args.people))
     sent, limit = len(api.delivered), api.limits.overall_per_second
     return {
-        "people": people, "latency_ms": latency_ms, "fault_rate": fault_rate, "poll": poll,
-        "delivered": sent, "rounds": rounds, "simulated_seconds": elapsed,
+        "people": args.people, "latency_ms": args.latency_ms, "fault_rate": args.fault_rate,
+        "poll": args.poll, "delivered": sent, "rounds": rounds, "simulated_seconds": elapsed,
         "rate_per_second": sent / elapsed, "share_of_limit_pct": 100 * sent / elapsed / limit,
         "share_without_429_pauses_pct": 100 * sent / (elapsed - api.pause_seconds) / limit,
         "limit_429s": api.limit_429, "injected_429s": api.injected_429,
         "pause_seconds_429": api.pause_seconds, "duplicates": sum(chats.values()) - len(chats),
-        "losses": people - len(received & ok), "setup_seconds": setup, "wall_seconds": wall,
-        "cpu_seconds": cpu, "tracemalloc_peak_mb": peak / 2**20,
+        "losses": args.people - len(received & ok), "setup_seconds": setup,
+        "wall_seconds": wall, "cpu_seconds": cpu, "tracemalloc_peak_mb": peak / 2**20,
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }  # fmt: skip
 
@@ -186,11 +187,12 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=5.0, help="per Bot API call (5)")
     parser.add_argument("--fault-rate", type=float, default=0.005, help="injected 429s (0.005)")
     parser.add_argument("--poll", action="store_true", help="wait POLL_SECONDS between rounds")
+    parser.add_argument("--no-trace", action="store_true", help="no tracemalloc (faster)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     if args.people < 1 or args.latency_ms < 0 or not 0 <= args.fault_rate < 1:
         parser.error("--people >= 1, --latency-ms >= 0 and 0 <= --fault-rate < 1")
-    result = asyncio.run(bench(args.people, args.latency_ms, args.fault_rate, args.poll))
+    result = asyncio.run(bench(args))
     print(json.dumps(result, indent=2) if args.json else table(result))
 
 

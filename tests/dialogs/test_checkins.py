@@ -281,7 +281,9 @@ async def test_a_returnee_registers_for_reintegration_support_and_is_monitored(h
         harness.app,
         "select kind, country, returned_from, returned_on, status, monitoring from registrations",
     )
-    assert stored == [("reintegration", "MA", "LY", "2026-11-14", "returned", "active")]
+    assert [tuple(str(v) for v in row) for row in stored] == [
+        ("reintegration", "MA", "LY", "2026-11-14", "returned", "active")
+    ]
     assert await rows(harness.app, "select count(*) from checkins") == [(4,)]
     await harness.worker().run_once()
     notice = harness.staff_chat()[-1]["text"]
