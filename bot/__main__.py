@@ -75,6 +75,10 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             from bot.telegram.console import run_console
 
             await run_console(app, args.user_id, args.lang)
+        elif settings.WEBHOOK_URL:
+            from bot.telegram.webhook import serve_webhook
+
+            await serve_webhook(app, settings.token)
         else:
             from bot.telegram.polling import serve_polling
 

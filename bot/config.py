@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.locales import SUPPORTED_LOCALES
@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     DATA_KEY: SecretStr | None = None
     BOOKING_CUTOFF_HOURS: float = Field(default=2.0, ge=0, le=168)
     CHECKIN_MONTHS: Annotated[tuple[int, ...], NoDecode] = (1, 3, 6, 12)
+    WEBHOOK_URL: str | None = None
+    WEBHOOK_SECRET: SecretStr | None = None
+    WEBHOOK_HOST: str = "127.0.0.1"
+    WEBHOOK_PORT: int = Field(default=8080, ge=1, le=65535)
 
     @field_validator("BOT_TOKEN", mode="before")
     @classmethod
@@ -84,6 +88,30 @@ class Settings(BaseSettings):
             return tuple(sorted({int(p) for p in parts}))
         return value
 
+    @field_validator("WEBHOOK_URL", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not re.match(r"^https://[^\s/]+(/[^\s]*)?$", value):
+            raise ValueError("must be the public https:// URL Telegram will call")
+        return value
+
+    @field_validator("WEBHOOK_SECRET", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
+            raise ValueError("must be 16 to 256 letters, digits, _ or -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.WEBHOOK_URL and self.WEBHOOK_SECRET is None:
+            raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL")
+        return self
+
     @field_validator("DEFAULT_LOCALE")
     @classmethod
     def _locale(cls, value: str) -> str:
@@ -130,7 +158,7 @@ def load_settings(**overrides: object) -> Settings:
         first = error.errors()[0]
         name = ".".join(str(part) for part in first["loc"]) or "settings"
         message = first["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{name}: {message}") from None
+        raise ConfigError(f"{name}: {message}" if first["loc"] else message) from None
     ensure_database_folder(settings.DATABASE_URL)
     return settings
 

@@ -270,3 +270,12 @@ class AuditRow(Base):
     actor_id: Mapped[int] = mapped_column(BigInteger)
     action: Mapped[str] = mapped_column(String(30))
     detail: Mapped[str] = mapped_column(String(200))
+
+
+class ProcessedUpdateRow(Base):
+    """Webhook updates already handled: Telegram re-sends after a timeout; each is handled once."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -40,6 +40,7 @@ from bot.telegram.worker import OutboxWorker
 from dialogs import create_dialogs
 from storage.db import is_sqlite
 from storage.fsm import SqlStorage
+from storage.locks import SenderLease
 
 # pydantic caches `Response[T]` weakly: without a strong reference, aiogram's session rebuilds
 # the type on every call (about 2 ms). Keep the ones every update uses alive.
@@ -91,7 +92,10 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
 
 
 def create_worker(app: App, bot: Bot) -> OutboxWorker:
-    return OutboxWorker(app.outbox, Renderer(app), bot, before_round=app.checkins.dispatch)
+    lease = SenderLease(app.engine)
+    return OutboxWorker(
+        app.outbox, Renderer(app), bot, before_round=app.checkins.dispatch, is_sender=lease.held
+    )
 
 
 def create_bot(token: str, session: BaseSession) -> Bot:

@@ -47,6 +47,7 @@ class OutboxWorker:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         before_round: Callable[[], Awaitable[object]] | None = None,
+        is_sender: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         self._outbox = outbox
         self._renderer = renderer
@@ -56,6 +57,7 @@ class OutboxWorker:
         self._sleep = sleep
         self._wake = asyncio.Event()
         self._before_round = before_round  # e.g. queue the check-ins that fell due
+        self._is_sender = is_sender  # several processes: only the lease holder sends
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -89,10 +91,14 @@ class OutboxWorker:
                     return sent
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        await self.start()
+        recovered = False
         while not stop.is_set():
             try:
-                await self.run_once()
+                if self._is_sender is None or await self._is_sender():
+                    if not recovered:  # only the sender may take back interrupted messages
+                        await self.start()
+                        recovered = True
+                    await self.run_once()
             except Exception:  # the worker must outlive any single failure
                 log.exception("outbox worker round failed")
             self._wake.clear()

@@ -74,6 +74,9 @@ class SqlOutboxRepository:
                 .where(OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= now)
                 .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
                 .limit(limit)
+                # PostgreSQL: two workers never take the same rows (SQLite omits the clause:
+                # its BEGIN IMMEDIATE already serialises writers).
+                .with_for_update(skip_locked=True)
             )
         )
         if not rows:

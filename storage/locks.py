@@ -1,0 +1,79 @@
+"""Cross-process coordination on PostgreSQL (advisory locks); plain in-process on SQLite.
+
+- `PersonLock`: the updates of one person are handled one at a time, even when a load balancer
+  sends them to different bot processes (aiogram's event isolation, backed by
+  `pg_advisory_lock` on a connection of its own).
+- `SenderLease`: one process at a time delivers the outbox, so Telegram's global rate limit
+  holds across processes (`pg_try_advisory_lock`, kept while the process lives).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from aiogram.fsm.storage.base import BaseEventIsolation, StorageKey
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage.db import create_engine
+
+SENDER_LOCK_ID = 7_242_420_001  # an arbitrary, fixed advisory lock number
+
+
+def lock_id(name: str) -> int:
+    """A stable signed 64-bit number for an advisory lock."""
+    return int.from_bytes(
+        hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True
+    )
+
+
+class PersonLock(BaseEventIsolation):
+    def __init__(self, url: str, pool_size: int = 20) -> None:
+        # A pool of its own: a held lock must never starve the handlers of connections.
+        self._engine: AsyncEngine = create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+
+    @asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
+        number = lock_id(f"person:{key.bot_id}:{key.chat_id}:{key.user_id}")
+        async with self._engine.connect() as connection:
+            await connection.execute(text("SELECT pg_advisory_lock(:n)"), {"n": number})
+            try:
+                yield
+            finally:
+                await connection.execute(text("SELECT pg_advisory_unlock(:n)"), {"n": number})
+                await connection.commit()
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+
+class SenderLease:
+    """Whether this process is the one that sends. Always true on SQLite (one process)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self._shared = engine.dialect.name == "postgresql"
+
+    async def held(self) -> bool:
+        if not self._shared:
+            return True
+        if self._connection is not None:
+            return True
+        connection = await self._engine.connect()
+        got = (
+            await connection.execute(text("SELECT pg_try_advisory_lock(:n)"), {"n": SENDER_LOCK_ID})
+        ).scalar()
+        await connection.commit()
+        if got:
+            self._connection = connection  # the lock lives as long as this connection
+            return True
+        await connection.close()
+        return False
+
+    async def release(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
