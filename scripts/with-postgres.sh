@@ -16,7 +16,8 @@ if [ -z "$BIN" ]; then
   BIN=$(find_bin)
 fi
 
-PORT=${TEST_PG_PORT:-55432}
+# A free port on the loopback address, unless one is given.
+PORT=${TEST_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 DIR=$(mktemp -d /tmp/avrr-pg.XXXXXX)
 RUN_AS=()
 if [ "$(id -u)" = 0 ]; then  # the server refuses to run as root
@@ -29,8 +30,11 @@ stop() {
   rm -rf "$DIR"
 }
 trap stop EXIT
-"${RUN_AS[@]}" "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
-  -o "-h 127.0.0.1 -p $PORT -k $DIR -c fsync=off -c max_connections=200" start >/dev/null
+if ! "${RUN_AS[@]}" "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
+  -o "-h 127.0.0.1 -p $PORT -k $DIR -c fsync=off -c max_connections=200" start >/dev/null; then
+  cat "$DIR/server.log" >&2
+  exit 1
+fi
 "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U avrr avrr_test
 export TEST_DATABASE_URL="postgresql+asyncpg://avrr@127.0.0.1:$PORT/avrr_test"
 echo "PostgreSQL on 127.0.0.1:$PORT (throwaway)"
