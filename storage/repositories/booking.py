@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -120,38 +120,21 @@ class SqlBookingRepository:
         return Booking(row.id, slot, registration_id, BookingStatus.ACTIVE)
 
     async def active_booking(self, registration_id: int) -> Booking | None:
-        result = await self._session.execute(
-            select(BookingRow, SlotRow)
-            .join(SlotRow, BookingRow.slot_id == SlotRow.id)
-            .where(BookingRow.active_registration_id == registration_id)
-        )
-        found = result.first()
-        if found is None:
-            return None
-        booking, slot = found
-        return Booking(
-            booking.id, _slot(slot), booking.registration_id, BookingStatus(booking.status)
-        )
+        found = await self._bookings(BookingRow.active_registration_id == registration_id)
+        return found[0] if found else None
 
     async def booking(self, booking_id: int) -> Booking | None:
-        result = await self._session.execute(
-            select(BookingRow, SlotRow)
-            .join(SlotRow, BookingRow.slot_id == SlotRow.id)
-            .where(BookingRow.id == booking_id)
-        )
-        found = result.first()
-        if found is None:
-            return None
-        booking, slot = found
-        return Booking(
-            booking.id, _slot(slot), booking.registration_id, BookingStatus(booking.status)
-        )
+        found = await self._bookings(BookingRow.id == booking_id)
+        return found[0] if found else None
 
     async def bookings_of_slot(self, slot_id: int) -> list[Booking]:
+        return await self._bookings(BookingRow.slot_id == slot_id)
+
+    async def _bookings(self, condition: ColumnElement[bool]) -> list[Booking]:
         result = await self._session.execute(
             select(BookingRow, SlotRow)
             .join(SlotRow, BookingRow.slot_id == SlotRow.id)
-            .where(BookingRow.slot_id == slot_id)
+            .where(condition)
             .order_by(BookingRow.id)
         )
         return [
