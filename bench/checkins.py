@@ -16,7 +16,7 @@ enforced in it); database, rendering and aiogram cost CPU, not simulated time.
 Reported: rate (messages / simulated s) as a share of 25/s, also without 429 pauses (may pass
 100 %: after a pause 25 go at once); 429s from a broken limit vs injected; duplicates; losses
 (people without the message, or whose check-in and outbox row are not both 'sent'); wall and
-CPU time of the run (tracemalloc about doubles them: --no-trace); peak memory (tracemalloc;
+CPU time of the run (tracemalloc triples them: --no-trace); peak memory (tracemalloc;
 maxrss, setup included). Run: `.venv/bin/python bench/checkins.py` (5-7 min), `--people 2000`.
 """
 
@@ -146,7 +146,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         try:
             setup = time.perf_counter()
             await prepare(app, clock, args.people)
-            if not args.no_trace:  # it about doubles the CPU time
+            if not args.no_trace:  # it triples the CPU time
                 tracemalloc.start()
             started, wall, cpu, rounds = clock.seconds, time.perf_counter(), time.process_time(), 0
             while rounds < 100 + args.people // 5 and (await scalars(app, LEFT))[0] > 0:

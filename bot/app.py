@@ -24,7 +24,7 @@ from bot.services.registration import RegistrationService
 from bot.services.stats import StatsService
 from bot.services.users import UserService
 from storage.crypto import DataCipher
-from storage.db import create_engine, create_session_factory
+from storage.db import WriteGate, create_engine, create_session_factory
 from storage.migrate import migrate
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -42,8 +42,9 @@ class App:
         self.session_factory: async_sessionmaker[AsyncSession] = create_session_factory(self.engine)
         self.read_session_factory = create_session_factory(self.engine, read_only=True)
         self.cipher = DataCipher(data_key(self.settings))
+        self.write_gate = WriteGate(self.settings.DATABASE_URL)
         self.uow = SqlUnitOfWorkFactory(
-            self.session_factory, self.read_session_factory, self.cipher
+            self.session_factory, self.read_session_factory, self.cipher, self.write_gate
         )
         self.users = UserService(self.uow, self.clock)
         self.registrations = RegistrationService(

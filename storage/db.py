@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import event
@@ -63,3 +64,24 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 def create_session_factory(engine: AsyncEngine, *, read_only: bool = False) -> async_sessionmaker:
     bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
     return async_sessionmaker(bind, expire_on_commit=False)
+
+
+class WriteGate:
+    """SQLite: one writer at a time, first come first served, inside the process.
+
+    SQLite's own busy handler sleeps in growing steps and is not woken when the lock frees, so
+    under a burst a waiting writer can starve past the busy timeout ("database is locked"). A FIFO
+    asyncio lock in front of every write transaction keeps waits short and fair. Not reentrant:
+    a write never opens another write. PostgreSQL needs no gate (row locks, MVCC).
+    """
+
+    def __init__(self, url: str) -> None:
+        self._lock = asyncio.Lock() if is_sqlite(url) else None
+
+    async def __aenter__(self) -> None:
+        if self._lock is not None:
+            await self._lock.acquire()
+
+    async def __aexit__(self, *_exc: object) -> None:
+        if self._lock is not None:
+            self._lock.release()

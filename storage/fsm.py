@@ -30,6 +30,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.crypto import DataCipher
+from storage.db import WriteGate
 from storage.dialect import upsert
 from storage.models import FsmRecordRow
 
@@ -51,6 +52,7 @@ class SqlStorage(BaseStorage):
         key_builder: KeyBuilder | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         *,
+        gate: WriteGate | None = None,
         cipher: DataCipher | None = None,
         cache: bool = False,
         cache_size: int = 20_000,
@@ -60,6 +62,7 @@ class SqlStorage(BaseStorage):
         self._keys = key_builder or DefaultKeyBuilder(with_destiny=True)
         self._now = now
         self._cipher = cipher
+        self._gate = gate or WriteGate("")  # "" is not SQLite: no gate unless given one
         self._cache: OrderedDict[str, _Record] | None = OrderedDict() if cache else None
         self._cache_size = cache_size
 
@@ -96,7 +99,7 @@ class SqlStorage(BaseStorage):
         if self._cache is not None:
             for record_key in [k for k, r in self._cache.items() if r.user_id == user_id]:
                 del self._cache[record_key]
-        async with self._sessions() as session, session.begin():
+        async with self._gate, self._sessions() as session, session.begin():
             result = await session.execute(
                 delete(FsmRecordRow).where(FsmRecordRow.user_id == user_id)
             )
@@ -143,7 +146,7 @@ class SqlStorage(BaseStorage):
         if "data" in values:
             values = {**values, "data": self._seal(values["data"])}
         now = self._now()
-        async with self._sessions() as session, session.begin():
+        async with self._gate, self._sessions() as session, session.begin():
             if not any(values.values()):
                 # Cleared: drop the row when the other half is empty too (finished dialogs).
                 other = "data" if "state" in values else "state"

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.crypto import DataCipher
+from storage.db import WriteGate
 from storage.repositories.booking import SqlBookingRepository
 from storage.repositories.checkins import SqlCheckinRepository
 from storage.repositories.conversations import SqlConversationRepository
@@ -19,12 +20,18 @@ from storage.repositories.users import SqlUserRepository
 
 class SqlUnitOfWork:
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], cipher: DataCipher
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        cipher: DataCipher,
+        gate: WriteGate | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._cipher = cipher
+        self._gate = gate  # writes only; None for read-only work
 
     async def __aenter__(self) -> Self:
+        if self._gate is not None:
+            await self._gate.__aenter__()
         self.session = self._session_factory()
         self.users = SqlUserRepository(self.session)
         self.registrations = SqlRegistrationRepository(self.session, self._cipher)
@@ -46,6 +53,8 @@ class SqlUnitOfWork:
                 await self.session.rollback()
         finally:
             await self.session.close()
+            if self._gate is not None:
+                await self._gate.__aexit__()
 
     async def commit(self) -> None:
         await self.session.commit()
@@ -62,11 +71,14 @@ class SqlUnitOfWorkFactory:
         session_factory: async_sessionmaker[AsyncSession],
         read_session_factory: async_sessionmaker[AsyncSession],
         cipher: DataCipher,
+        gate: WriteGate | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._read_session_factory = read_session_factory
         self._cipher = cipher
+        self._gate = gate
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
-        factory = self._read_session_factory if read_only else self._session_factory
-        return SqlUnitOfWork(factory, self._cipher)
+        if read_only:
+            return SqlUnitOfWork(self._read_session_factory, self._cipher)
+        return SqlUnitOfWork(self._session_factory, self._cipher, self._gate)

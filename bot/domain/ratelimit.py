@@ -28,6 +28,10 @@ class RateLimiter:
 
     def delay(self, chat_id: int, now: float) -> float:
         """Seconds to wait before a message to `chat_id` may go (0 when it may go now)."""
+        return max(self.chat_delay(chat_id, now), self.overall_delay(now))
+
+    def chat_delay(self, chat_id: int, now: float) -> float:
+        """The wait that only this chat imposes (1 a second; 20 a minute for a group)."""
         waits = [0.0]
         last = self._last_by_chat.get(chat_id)
         if last is not None:
@@ -36,10 +40,13 @@ class RateLimiter:
             window = self._window(self._group_window.setdefault(chat_id, deque()), now, 60.0)
             if len(window) >= self.limits.group_per_minute:
                 waits.append(window[0] + 60.0 - now)
+        return max(waits)
+
+    def overall_delay(self, now: float) -> float:
         overall = self._window(self._overall, now, 1.0)
         if len(overall) >= self.limits.overall_per_second:
-            waits.append(overall[0] + 1.0 - now)
-        return max(waits)
+            return overall[0] + 1.0 - now
+        return 0.0
 
     def record(self, chat_id: int, now: float) -> None:
         self._last_by_chat[chat_id] = now

@@ -61,6 +61,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
         app.session_factory,
         app.read_session_factory,
         cipher=app.cipher,
+        gate=app.write_gate,
         cache=is_sqlite(app.settings.DATABASE_URL),  # one process is the only writer
     )
     dp = Dispatcher(

@@ -34,6 +34,7 @@ from bot.telegram.notifier import Outgoing, Renderer, StaffChatNotConfiguredErro
 log = logging.getLogger(__name__)
 BATCH = 50
 STAFF_CHAT_WAIT = 60.0  # seconds between looks while no staff chat is configured
+HOLD_LONGER_THAN = 2.0  # a chat's own wait beyond this is not slept: its message waits a round
 POLL_SECONDS = 1.0
 
 
@@ -79,16 +80,24 @@ class OutboxWorker:
         while True:
             batch = await self._outbox.claim(BATCH)
             if not batch:
+                # More may have fallen due while this round was sending (check-ins in batches).
+                if self._before_round is not None and await self._before_round():
+                    continue
                 return sent
             for index, message in enumerate(batch):
-                outcome = await self._deliver(message)
+                try:
+                    outcome = await self._deliver(message)
+                except Exception as error:  # one message must never strand the batch
+                    log.exception("outbox message %s failed: %s", message.id, type(error).__name__)
+                    await self._outbox.retry(message, type(error).__name__)
+                    continue
                 if outcome == "sent":
                     sent += 1
                 elif outcome == "pause":
                     for waiting in batch[index + 1 :]:
                         await self._outbox.postpone(waiting, self._pause_seconds, "paused (429)")
                     await self._sleep(self._pause_seconds)
-                    return sent
+                    break  # Telegram's pause is over: claim again (postponed ones are due)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         recovered = False
@@ -98,7 +107,8 @@ class OutboxWorker:
                     if not recovered:  # only the sender may take back interrupted messages
                         await self.start()
                         recovered = True
-                    await self.run_once()
+                    if await self.run_once():
+                        continue  # busy: look again at once
             except Exception:  # the worker must outlive any single failure
                 log.exception("outbox worker round failed")
             self._wake.clear()
@@ -126,7 +136,14 @@ class OutboxWorker:
             # An earlier message to this chat just failed: wait with it, so order is kept.
             await self._outbox.postpone(message, self._held[outgoing.chat_id], "held")
             return "held"
-        wait = self._limiter.delay(outgoing.chat_id, self._monotonic())
+        now = self._monotonic()
+        chat_wait = self._limiter.chat_delay(outgoing.chat_id, now)
+        if chat_wait > HOLD_LONGER_THAN:
+            # This chat is at its own limit (20 a minute to a group): the others go on meanwhile.
+            self._held[outgoing.chat_id] = chat_wait
+            await self._outbox.postpone(message, chat_wait, "chat rate limit")
+            return "held"
+        wait = max(chat_wait, self._limiter.overall_delay(now))
         if wait > 0:
             await self._sleep(wait)
         message = await self._outbox.sending(message)

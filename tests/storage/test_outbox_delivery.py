@@ -59,9 +59,7 @@ async def test_429_pauses_everything_for_retry_after(harness):
     await register_people(harness, 3)
     harness.api.faults.append(Fault(429, "Too Many Requests: retry after 7", retry_after=7))
     start = harness.app.clock.now()
-    await harness.worker().run_once()
-    assert staff_texts(harness) == []
-    await harness.worker().run_once()
+    await harness.worker().run_once()  # paused by the 429, then goes on once the time is over
     assert len(staff_texts(harness)) == 3
     assert (harness.app.clock.now() - start).total_seconds() >= 7
     assert [row[2] for row in await outbox_rows(harness.app)] == [1, 1, 1]  # a pause is no attempt
@@ -81,11 +79,36 @@ async def test_group_pace_is_twenty_a_minute_and_one_a_second(harness):
     await register_people(harness, 25)
     times = []
     harness.api.on_event = lambda event: times.append(harness.app.clock.now().timestamp())
-    await harness.worker().run_once()
+    worker = harness.worker()
+    await worker.run_once()
+    assert len(staff_texts(harness)) == 20  # the group's limit: the rest wait, others go on
+    for _ in range(5):
+        harness.app.clock.advance(seconds=30)
+        await worker.run_once()
     assert len(staff_texts(harness)) == 25
     assert all(b - a >= 1.0 for a, b in itertools.pairwise(times))
     for i in range(len(times) - 20):
         assert times[i + 20] - times[i] >= 60.0  # never 21 within a minute
+
+
+async def test_a_group_at_its_limit_does_not_hold_back_messages_to_people(harness):
+    await register_people(harness, 22)  # 22 staff notices: 2 over the group's minute
+    staff = harness.person(900001, "en")
+    await staff.send("/case MA-2026-000001")
+    await staff.press("→ Contacted")  # and one message to a person, queued after them
+    started = harness.app.clock.now()
+    await harness.worker().run_once()
+    person_messages = harness.api.chat(8001)
+    assert person_messages[-1]["text"].startswith("News about your registration")
+    assert (harness.app.clock.now() - started).total_seconds() < 30  # not after the group's wait
+
+
+async def test_an_unexpected_error_on_one_message_does_not_strand_the_others(harness):
+    await register_people(harness, 3)
+    harness.api.faults.append(Fault(401, "Unauthorized", method="SendMessage"))
+    await harness.worker().run_once()
+    statuses = [row[1] for row in await outbox_rows(harness.app)]
+    assert statuses.count("sent") == 2 and statuses.count("pending") == 1
 
 
 async def test_a_person_who_blocked_the_bot_is_marked_unreachable(harness):
