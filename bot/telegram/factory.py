@@ -95,7 +95,12 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
 def create_worker(app: App, bot: Bot) -> OutboxWorker:
     lease = SenderLease(app.engine)
     return OutboxWorker(
-        app.outbox, Renderer(app), bot, before_round=app.checkins.dispatch, is_sender=lease.held
+        app.outbox,
+        Renderer(app),
+        bot,
+        before_round=app.checkins.dispatch,
+        is_sender=lease.held,
+        on_stop=lease.release,
     )
 
 

@@ -49,6 +49,7 @@ class OutboxWorker:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         before_round: Callable[[], Awaitable[object]] | None = None,
         is_sender: Callable[[], Awaitable[bool]] | None = None,
+        on_stop: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._outbox = outbox
         self._renderer = renderer
@@ -59,6 +60,7 @@ class OutboxWorker:
         self._wake = asyncio.Event()
         self._before_round = before_round  # e.g. queue the check-ins that fell due
         self._is_sender = is_sender  # several processes: only the lease holder sends
+        self._on_stop = on_stop  # e.g. give the lease back
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -114,6 +116,8 @@ class OutboxWorker:
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wait_any(stop), POLL_SECONDS)
+        if self._on_stop is not None:
+            await self._on_stop()
 
     async def _wait_any(self, stop: asyncio.Event) -> None:
         _done, pending = await asyncio.wait(
