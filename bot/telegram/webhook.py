@@ -34,7 +34,6 @@ from bot.telegram.factory import (
     create_telegram_session,
     create_worker,
 )
-from bot.telegram.inflight import InFlight
 from bot.telegram.polling import SHUTDOWN_GRACE_SECONDS, register_commands
 from storage.db import is_sqlite
 from storage.locks import PersonLock
@@ -107,9 +106,12 @@ def build_web_app(app: App, bot: Bot) -> web.Application:
     web_app[DISPATCHER] = dp
     secret = settings.WEBHOOK_SECRET.get_secret_value() if settings.WEBHOOK_SECRET else None
     path = urlparse(settings.WEBHOOK_URL or "").path or "/webhook"
-    SimpleRequestHandler(
+    handler = SimpleRequestHandler(
         dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False
-    ).register(web_app, path=path)
+    )
+    # Not handler.register(): that would close the bot's HTTP session on shutdown, while updates
+    # still being handled need it (they would fail and the person get an apology).
+    web_app.router.add_post(path, handler.handle)
     web_app.router.add_get("/healthz", healthz)
     return web_app
 
@@ -119,8 +121,6 @@ async def serve_webhook(app: App, token: str) -> None:
     bot = create_bot(token, create_telegram_session(settings.TELEGRAM_API_URL))
     web_app = build_web_app(app, bot)
     dp = web_app[DISPATCHER]
-    in_flight = InFlight()
-    dp.update.outer_middleware(in_flight)
     worker = create_worker(app, bot)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -134,7 +134,8 @@ async def serve_webhook(app: App, token: str) -> None:
         secret_token=secret,
         allowed_updates=dp.resolve_used_update_types(),
     )
-    runner = web.AppRunner(web_app)
+    # cleanup() stops listening, then waits up to the grace period for requests being handled.
+    runner = web.AppRunner(web_app, shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
     await runner.setup()
     site = web.TCPSite(runner, settings.WEBHOOK_HOST, settings.WEBHOOK_PORT)
     await site.start()
@@ -143,10 +144,7 @@ async def serve_webhook(app: App, token: str) -> None:
     try:
         await stop.wait()
     finally:
-        await runner.shutdown()  # no new requests
-        if not await in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS):
-            log.warning("stopping with updates still in flight")
+        await runner.cleanup()  # no new requests; those in flight finish
         await worker_task
         await forget_old_updates(app)
-        await runner.cleanup()
         await bot.session.close()
