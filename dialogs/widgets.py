@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from operator import itemgetter
 from typing import Any
 
 from aiogram.enums import ContentType
@@ -11,7 +12,7 @@ from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.api.internal import RawKeyboard
 from aiogram_dialog.widgets.common import WhenCondition
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import CurrentPage, NextPage, PrevPage, Row
+from aiogram_dialog.widgets.kbd import CurrentPage, Group, NextPage, PrevPage, Row, Select
 from aiogram_dialog.widgets.text import Format, Multi, Text
 
 from bot.i18n import Translator
@@ -110,6 +111,20 @@ def unexpected_input_hint(t: Translator, message: Message) -> str:
 
 
 UNEXPECTED_INPUT = MessageInput(on_unexpected_input, content_types=ContentType.ANY)
+
+
+def choices(widget_id: str, items: str, on_click: Any, width: int = 1) -> Group:
+    """Buttons from a getter's list of (id, label), `width` a row: one answer per press."""
+    return Group(
+        Select(
+            Format("{item[1]}"),
+            id=widget_id,
+            item_id_getter=itemgetter(0),
+            items=items,
+            on_click=on_click,
+        ),
+        width=width,
+    )
 
 
 def screen(*widgets: Any, **kwargs: Any) -> Window:

@@ -22,7 +22,7 @@ from bot.domain.booking import (
 from bot.domain.offices import Office
 from bot.domain.registration import Registration, Status
 from bot.services.ports import AlreadyBookedError, CaseEvent, Clock, UnitOfWork, UnitOfWorkFactory
-from bot.services.registration import reminder_keys
+from bot.services.registration import end_booking, reminder_keys
 
 BOOKABLE = frozenset({Status.NEW, Status.CONTACTED, Status.INTERVIEW})
 
@@ -72,6 +72,16 @@ class BookingService:
     def local_day(self, slot: Slot) -> date:
         return slot.starts_at.astimezone(self._offices[slot.office_id].tz).date()
 
+    async def free_slot(self, office_id: str, slot_id: int) -> Slot | None:
+        """The slot if it is still bookable: this office's, ahead, not removed, with a place."""
+        async with self._uow(read_only=True) as uow:
+            found = await uow.bookings.slot(slot_id)
+        if found is None or found[1]:
+            return None
+        slot = found[0]
+        ok = slot.office_id == office_id and slot.free > 0 and slot.starts_at > self._clock.now()
+        return slot if ok else None
+
     def changeable(self, booking: Booking) -> bool:
         return can_change(booking.slot.starts_at, self._clock.now(), self.cutoff)
 
@@ -120,7 +130,7 @@ class BookingService:
                 alternatives = await self._alternatives(uow, slot, now)
                 return BookResult(Booked.TAKEN, alternatives=alternatives)
             if current is not None:
-                await self._end(uow, current, BookingStatus.MOVED, now)
+                await end_booking(uow, current, BookingStatus.MOVED, now)
             try:
                 booking = await uow.bookings.add_booking(slot, registration.id, now)
             except AlreadyBookedError:  # a second press of Confirm raced the first one
@@ -155,7 +165,7 @@ class BookingService:
                 return None
             if not can_change(current.slot.starts_at, now, self.cutoff):
                 return Booked.TOO_LATE
-            await self._end(uow, current, BookingStatus.CANCELLED, now)
+            await end_booking(uow, current, BookingStatus.CANCELLED, now)
             await _to_staff(uow, "interview_cancelled", current.id, now)
             await uow.commit()
             return Booked.BOOKED
@@ -253,13 +263,6 @@ class BookingService:
             return True
 
     # -- internals --------------------------------------------------------------------------
-    async def _end(
-        self, uow: UnitOfWork, booking: Booking, status: BookingStatus, now: datetime
-    ) -> None:
-        await uow.bookings.set_status(booking.id, BookingStatus.ACTIVE, status, now)
-        await uow.bookings.release_place(booking.slot.id)  # free again at once
-        await uow.outbox.cancel_keys(reminder_keys(booking.id))
-
     async def _schedule_reminders(
         self, uow: UnitOfWork, booking: Booking, registration: Registration, now: datetime
     ) -> None:

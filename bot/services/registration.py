@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from bot.domain.booking import REMINDER_HOURS, BookingStatus
+from bot.domain.booking import REMINDER_HOURS, Booking, BookingStatus
 from bot.domain.conversations import Conversation, RelayMessage
 from bot.domain.offices import Office
 from bot.domain.registration import (
@@ -63,14 +63,20 @@ def reminder_keys(booking_id: int) -> list[str]:
     return [f"interview_reminder:{booking_id}:{hours}" for hours in REMINDER_HOURS]
 
 
-async def cancel_active_booking(uow: UnitOfWork, registration_id: int, now: datetime) -> None:
-    """A withdrawn or erased registration keeps no interview: its place is free again."""
-    booking = await uow.bookings.active_booking(registration_id)
-    if booking is None:
-        return
-    await uow.bookings.set_status(booking.id, BookingStatus.ACTIVE, BookingStatus.CANCELLED, now)
+async def end_booking(
+    uow: UnitOfWork, booking: Booking, status: BookingStatus, now: datetime
+) -> None:
+    """The booking stops being active; its place is free again at once; its reminders go."""
+    await uow.bookings.set_status(booking.id, BookingStatus.ACTIVE, status, now)
     await uow.bookings.release_place(booking.slot.id)
     await uow.outbox.cancel_keys(reminder_keys(booking.id))
+
+
+async def cancel_active_booking(uow: UnitOfWork, registration_id: int, now: datetime) -> None:
+    """A withdrawn or erased registration keeps no interview."""
+    booking = await uow.bookings.active_booking(registration_id)
+    if booking is not None:
+        await end_booking(uow, booking, BookingStatus.CANCELLED, now)
 
 
 class RegistrationService:

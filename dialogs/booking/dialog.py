@@ -94,8 +94,9 @@ async def confirm_getter(
 ) -> dict[str, Any]:
     registration, current = await _registration(dialog_manager)
     slot_id = dialog_manager.dialog_data.get("slot_id")
-    slots = await bookings.free_slots(registration.draft.office_id) if registration else []
-    slot = next((s for s in slots if s.id == slot_id), None)
+    slot = None
+    if registration is not None and isinstance(slot_id, int):
+        slot = await bookings.free_slot(registration.draft.office_id, slot_id)
     office = bookings.office(registration.draft.office_id) if registration else None
     return {
         "when": when_text(slot, bookings, office.id, t) if slot and office else "",

@@ -30,23 +30,10 @@ from dialogs.calendar import LocalCalendar
 from dialogs.registration import getters
 from dialogs.registration import handlers as h
 from dialogs.states import RegistrationSG as R
-from dialogs.widgets import NavRow, T, pager, screen
+from dialogs.widgets import NavRow, T, choices, pager, screen
 
 BACK = Back(T("⬅️ Back"), id="back")
 TEXT = ContentType.TEXT
-
-
-def _select(field: str, items: str, on_click, width: int = 1) -> Group:
-    return Group(
-        Select(
-            Format("{item[1]}"),
-            id=field,
-            item_id_getter=itemgetter(0),
-            items=items,
-            on_click=on_click,
-        ),
-        width=width,
-    )
 
 
 def _edit(field: str, label: str) -> Button:
@@ -147,7 +134,7 @@ def create_registration_dialog() -> Dialog:
         ),
         screen(
             T("Where are you now?"),
-            _select("city", "cities", h.on_city),
+            choices("city", "cities", h.on_city),
             NavRow(BACK),
             getter=getters.city_getter,
             state=R.city,
@@ -170,28 +157,28 @@ def create_registration_dialog() -> Dialog:
         ),
         screen(
             T("Gender:"),
-            _select("gender", "genders", h.on_gender, width=2),
+            choices("gender", "genders", h.on_gender, width=2),
             NavRow(BACK),
             getter=getters.choices_getter,
             state=R.gender,
         ),
         screen(
             T("Age group:"),
-            _select("age", "ages", h.on_age, width=3),
+            choices("age", "ages", h.on_age, width=3),
             NavRow(BACK),
             getter=getters.choices_getter,
             state=R.age,
         ),
         screen(
             T("Passport:"),
-            _select("passport", "passports", h.on_passport),
+            choices("passport", "passports", h.on_passport),
             NavRow(BACK),
             getter=getters.choices_getter,
             state=R.passport,
         ),
         screen(
             T("How many people travel with you? (0 if you travel alone)"),
-            _select("companions", "companions", h.on_companions, width=4),
+            choices("companions", "companions", h.on_companions, width=4),
             MessageInput(h.on_companions_typed, content_types=TEXT),
             NavRow(BACK),
             getter=getters.choices_getter,
@@ -219,7 +206,7 @@ def create_registration_dialog() -> Dialog:
         ),
         screen(
             T("In which language should staff contact you?"),
-            _select("language", "languages", h.on_language),
+            choices("language", "languages", h.on_language),
             NavRow(BACK),
             getter=getters.choices_getter,
             state=R.language,

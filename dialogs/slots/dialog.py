@@ -37,7 +37,7 @@ from bot.i18n import N_, Translator
 from bot.services.booking import BookingService, NotStaffError
 from dialogs.calendar import LocalCalendar
 from dialogs.states import SlotsSG as S
-from dialogs.widgets import NavRow, T, esc, pager, screen, translator
+from dialogs.widgets import NavRow, T, choices, esc, pager, screen, translator
 
 HOURS = [time(h, m) for h in range(7, 20) for m in (0, 30)]
 PLAN_ERRORS = {
@@ -300,19 +300,6 @@ async def on_create(callback: CallbackQuery, _w: Any, manager: DialogManager) ->
     await manager.switch_to(S.schedule)
 
 
-def _select(widget_id: str, items: str, on_click, width: int) -> Group:
-    return Group(
-        Select(
-            Format("{item[1]}"),
-            id=widget_id,
-            item_id_getter=itemgetter(0),
-            items=items,
-            on_click=on_click,
-        ),
-        width=width,
-    )
-
-
 def create_slots_dialog() -> Dialog:
     back_to_schedule = SwitchTo(T("⬅️ Back"), id="to_schedule", state=S.schedule)
     return Dialog(
@@ -396,28 +383,28 @@ def create_slots_dialog() -> Dialog:
         ),
         screen(
             T("From what time?"),
-            _select("start", "hours", on_start_hour, width=4),
+            choices("start", "hours", on_start_hour, width=4),
             NavRow(SwitchTo(T("⬅️ Back"), id="back", state=S.days)),
             getter=start_getter,
             state=S.start,
         ),
         screen(
             T("Until what time?"),
-            _select("end", "hours", on_end_hour, width=4),
+            choices("end", "hours", on_end_hour, width=4),
             NavRow(SwitchTo(T("⬅️ Back"), id="back", state=S.start)),
             getter=end_getter,
             state=S.end,
         ),
         screen(
             T("How long is one interview?"),
-            _select("length", "lengths", on_length, width=3),
+            choices("length", "lengths", on_length, width=3),
             NavRow(SwitchTo(T("⬅️ Back"), id="back", state=S.end)),
             getter=lengths_getter,
             state=S.length,
         ),
         screen(
             T("How many people can be received at the same time (interviewers in parallel)?"),
-            _select("capacity", "capacities", on_capacity, width=5),
+            choices("capacity", "capacities", on_capacity, width=5),
             MessageInput(on_capacity_typed, content_types=ContentType.TEXT),
             NavRow(SwitchTo(T("⬅️ Back"), id="back", state=S.length)),
             getter=capacity_getter,
