@@ -1,16 +1,19 @@
 # Every target sets itself up: the virtualenv is created on first use and refreshed when
-# pyproject.toml changes; catalogs are compiled when a .po file changes.
+# requirements.lock changes; catalogs are compiled when a .po file changes.
+# The lock is the only source of versions: pip installs exactly it (--require-hashes,
+# --no-deps), never a range. `make lock` / `make upgrade` refresh it from pyproject.toml.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+LOCK := requirements.lock
 PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 PYBABEL := $(VENV)/bin/pybabel
 LANGS := fr ar es pt
 
-.PHONY: run test test-pg console lint i18n migrate setup bench clean
+.PHONY: run test test-fast test-pg console lint i18n migrate setup bench clean lock upgrade genkey
 
 run: setup
 	$(PY) -m bot
@@ -20,6 +23,14 @@ console: setup
 
 test: setup
 	$(PY) -m pytest -q $(ARGS)
+
+# The same suite without the tests that run real processes at Telegram's real pace (marked slow).
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow" $(ARGS)
+
+# Prints a new DATA_KEY for .env (the key that encrypts personal data at rest).
+genkey: setup
+	@$(PY) -m bot genkey
 
 # The same suite against a throwaway PostgreSQL server on 127.0.0.1 (Debian's packages).
 test-pg: setup
@@ -37,11 +48,26 @@ bench: setup
 
 setup: $(STAMP) $(MO)
 
-$(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+# A changed lock rebuilds the virtualenv from nothing, so an old one never keeps a package
+# the lock no longer lists. The project itself is not installed: it runs from this folder.
+$(STAMP): $(LOCK)
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
 	touch $(STAMP)
+
+# Re-resolve the lock from pyproject.toml's ranges, keeping today's pins where they still fit
+# (lock), or moving every package to the newest version the ranges allow (upgrade); then test.
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes \
+	--universal --python-version 3.11 --no-header --quiet -o $(LOCK)
+
+lock: setup
+	$(UV_COMPILE)
+	$(MAKE) --no-print-directory test
+
+upgrade: setup
+	$(UV_COMPILE) --upgrade
+	$(MAKE) --no-print-directory test
 
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
 	$(PYBABEL) -q compile -l $* -i $< -o $@
@@ -53,6 +79,8 @@ i18n: $(STAMP)
 	for lang in $(LANGS); do test -f locales/$$lang/LC_MESSAGES/messages.po || \
 		$(PYBABEL) -q init -i locales/messages.pot -d locales -D messages -l $$lang; done
 	$(PYBABEL) -q update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+	# The extraction date changes on every run and would make every branch's catalogs conflict.
+	sed -i '/^"POT-Creation-Date: /d' locales/messages.pot locales/*/LC_MESSAGES/messages.po
 	$(MAKE) --no-print-directory $(patsubst %,locales/%/LC_MESSAGES/messages.mo,$(LANGS))
 
 clean:

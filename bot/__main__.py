@@ -3,7 +3,7 @@
     python -m bot                  serve Telegram by long polling, or the terminal chat
     python -m bot console [--user-id N] [--lang xx]
     python -m bot migrate          apply database migrations
-    python -m bot genkey           print a new DATA_KEY
+    python -m bot genkey           print a new DATA_KEY (make genkey does the same)
 
 Only the Telegram paths import aiogram (which alone costs seconds of CPU).
 """

@@ -139,7 +139,7 @@ class Settings(BaseSettings):
         if value in (None, ""):
             return None
         if not isinstance(value, str) or not _is_fernet_key(value.strip()):
-            raise ValueError("must be a key made by `python -m bot genkey` (44 characters)")
+            raise ValueError("must be a key made by `make genkey` (44 characters)")
         return value.strip()
 
     @property
@@ -184,8 +184,8 @@ def data_key(settings: Settings) -> str:
     path = sqlite_path(settings.DATABASE_URL)
     if settings.token is not None or path is None:
         raise ConfigError(
-            "DATA_KEY: required to serve Telegram; make one with `python -m bot genkey`, "
-            "put it in .env and keep a copy with the database backups"
+            "DATA_KEY: required to serve Telegram; run `make genkey`, put the key it prints "
+            "in .env as DATA_KEY=... and keep a copy with the database backups"
         )
     from cryptography.fernet import Fernet
 

@@ -1,16 +1,16 @@
 """Every catalog is complete, compiles, keeps each msgid's placeholders and plural forms."""
 
+import gettext
 import io
 import re
 from pathlib import Path
 
 import pytest
 from babel.messages.mofile import write_mo
-from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 from bot.i18n import LOCALES_DIR
-from bot.locales import SOURCE_LOCALE, SUPPORTED_LOCALES
+from bot.locales import PLURAL_FORMS, SOURCE_LOCALE, SUPPORTED_LOCALES
 
 TRANSLATED = [code for code in SUPPORTED_LOCALES if code != SOURCE_LOCALE]
 PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*\}")
@@ -72,12 +72,55 @@ def test_translations_keep_placeholders_and_markup(code):
     assert wrong == []
 
 
+def plural_header(code):
+    path = LOCALES_DIR / code / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        headers = dict(read_po(handle).mime_headers)
+    return " ".join(headers["Plural-Forms"].split())
+
+
 @pytest.mark.parametrize("code", TRANSLATED)
-def test_plural_entries_have_every_form_of_the_language(code):
-    expected = get_plural(code).num_plurals  # gettext's forms for the language (ar: 6)
+def test_catalog_declares_the_plural_rule_decided_for_its_language(code):
+    # The decision lives in bot.locales, not in the installed Babel's CLDR data.
+    assert plural_header(code) == PLURAL_FORMS[code]
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_plural_entries_have_every_form_the_catalog_declares(code):
+    declared = int(re.search(r"nplurals=(\d+)", PLURAL_FORMS[code]).group(1))
+    short = []
     for message in catalog(code):
         if isinstance(message.id, tuple):
-            assert len(message.string) == expected, message.id
+            if len(message.string) != declared or not all(message.string):
+                short.append(message.id[0])
+    assert short == []
+
+
+# Which form gettext picks for a few counts, under each decided rule (the form's index).
+PLURAL_CASES = {
+    "fr": {0: 0, 1: 0, 2: 1, 5: 1, 1_000_000: 1},
+    "es": {0: 1, 1: 0, 2: 1, 1_000_000: 1},
+    "pt": {0: 1, 1: 0, 2: 1, 1_000_000: 1},
+    "ar": {0: 0, 1: 1, 2: 2, 3: 3, 10: 3, 11: 5, 99: 5, 100: 4, 102: 4, 103: 3, 111: 5},
+}
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_compiled_catalog_picks_the_decided_form(code):
+    translations = gettext.GNUTranslations(io.BytesIO(compiled(code)))
+    # The entry whose forms differ most, so that a wrong pick shows.
+    entry = max(
+        (m for m in catalog(code) if isinstance(m.id, tuple)), key=lambda m: len(set(m.string))
+    )
+    assert len(set(entry.string)) == len(entry.string)
+    for count, index in PLURAL_CASES[code].items():
+        assert translations.ngettext(*entry.id, count) == entry.string[index], count
+
+
+def compiled(code):
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog(code))
+    return buffer.getvalue()
 
 
 def test_arabic_has_six_plural_forms():
