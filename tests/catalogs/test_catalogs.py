@@ -90,9 +90,9 @@ def test_plural_entries_have_every_form_the_catalog_declares(code):
     declared = int(re.search(r"nplurals=(\d+)", PLURAL_FORMS[code]).group(1))
     short = []
     for message in catalog(code):
-        if isinstance(message.id, tuple):
-            if len(message.string) != declared or not all(message.string):
-                short.append(message.id[0])
+        plural = isinstance(message.id, tuple)
+        if plural and (len(message.string) != declared or not all(message.string)):
+            short.append(message.id[0])
     assert short == []
 
 
