@@ -123,6 +123,7 @@ def assert_commands_registered(server: FakeBotApiServer, starts: int) -> None:
         assert call["commands"] == expected
 
 
+@pytest.mark.slow  # a real process at Telegram's real pace
 async def test_polling_process_serves_stops_cleanly_and_resumes_dialogs(
     server: FakeBotApiServer, tmp_path: Path
 ) -> None:

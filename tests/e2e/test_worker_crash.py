@@ -189,6 +189,7 @@ def assert_final_database(db_path: Path, unknown: set[int]) -> None:
     assert query(db_path, "select count(*) from outbox where status != 'sent'") == [(0,)]
 
 
+@pytest.mark.slow  # a real process at Telegram's real pace
 async def test_a_worker_killed_mid_batch_resumes_without_loss_or_blind_resends(
     server: FakeBotApiServer, tmp_path: Path
 ) -> None:
