@@ -101,3 +101,19 @@ class StatsSG(StatesGroup):
     shown = State()
     export_kind = State()
     export_confirm = State()
+
+
+class DangerSG(StatesGroup):
+    main = State()
+    sent = State()
+
+
+class ConcernSG(StatesGroup):
+    category = State()
+    message = State()
+    identity = State()
+    done = State()
+
+
+class RecordSG(StatesGroup):
+    waiting = State()

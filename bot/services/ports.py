@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 from bot.domain.booking import Booking, BookingStatus, Slot
 from bot.domain.checkins import CheckinStatus, DueCheckin, Scores
 from bot.domain.conversations import Conversation, Direction, Kind, RelayMessage
+from bot.domain.protection import Concern, ConcernCategory, UrgentAlert
 from bot.domain.registration import Draft, Registration, Status
 from bot.domain.stats import Period
 from bot.domain.users import User
@@ -114,6 +115,7 @@ class OutboxRepository(Protocol):
         payload: dict[str, object],
         dedupe_key: str,
         due: datetime,
+        priority: int = 0,
     ) -> bool: ...
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]: ...
     async def mark_sending(self, message_id: int) -> None: ...
@@ -257,6 +259,56 @@ class StatsRepository(Protocol):
     async def audit(self, at: datetime, actor_id: int, action: str, detail: str) -> None: ...
 
 
+class AlertRepository(Protocol):
+    async def add(
+        self,
+        *,
+        user_id: int,
+        conversation_id: int,
+        office_id: str,
+        locale: str,
+        now: datetime,
+        repeat_at: datetime,
+    ) -> UrgentAlert: ...
+    async def get(self, alert_id: int) -> UrgentAlert | None: ...
+    async def waiting_for(self, user_id: int) -> UrgentAlert | None: ...
+    async def waiting(self) -> list[UrgentAlert]: ...
+    async def take(self, alert_id: int, staff_id: int, now: datetime) -> bool: ...
+    async def take_for_conversation(
+        self, conversation_id: int, staff_id: int, now: datetime
+    ) -> list[int]: ...
+    async def set_message(self, alert_id: int, message_id: int, *, repeat: bool) -> None: ...
+    async def all_for(self, user_id: int) -> list[UrgentAlert]: ...
+    async def erase_for_user(self, user_id: int) -> None: ...
+
+
+class ConcernRepository(Protocol):
+    async def add(
+        self,
+        *,
+        reference: str,
+        user_id: int,
+        category: ConcernCategory,
+        kind: str,
+        text: str | None,
+        file_id: str | None,
+        registration: str | None,
+        locale: str,
+        now: datetime,
+    ) -> Concern: ...
+    async def get(self, concern_id: int) -> Concern | None: ...
+    async def all_for(self, user_id: int) -> list[Concern]: ...
+    async def erase_for_user(self, user_id: int) -> None: ...
+
+
+class RecordingRepository(Protocol):
+    async def get(self, topic: str, page: int, locale: str) -> str | None: ...
+    async def put(
+        self, topic: str, page: int, locale: str, file_id: str, staff_id: int, now: datetime
+    ) -> None: ...
+    async def remove(self, topic: str, page: int, locale: str) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Repositories never commit; the use-case does, once."""
 
@@ -267,6 +319,9 @@ class UnitOfWork(Protocol):
     registrations: RegistrationRepository
     outbox: OutboxRepository
     conversations: ConversationRepository
+    alerts: AlertRepository
+    concerns: ConcernRepository
+    recordings: RecordingRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
