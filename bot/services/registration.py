@@ -223,6 +223,8 @@ class RegistrationService:
             erased = await uow.registrations.erase_personal_data(user_id, now)
             await uow.outbox.forget_user(user_id)
             await uow.checkins.erase_for_user(user_id)
+            await uow.alerts.erase_for_user(user_id)
+            await uow.concerns.erase_for_user(user_id)
             for registration in erased:
                 was_open = is_open(registration.status)
                 await uow.registrations.add_event(

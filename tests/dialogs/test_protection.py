@@ -112,7 +112,7 @@ async def test_taken_alert_is_not_repeated_and_the_person_is_told(harness):
 
 
 async def test_a_reply_to_the_alert_reaches_the_person_and_takes_the_alert(harness):
-    person, t = await raise_alert(harness, 7005, "en")
+    person, _t = await raise_alert(harness, 7005, "en")
     await harness.worker().run_once()
     alert = urgent_messages(harness)[0]
     await staff_in_group(harness).send("We are calling you now.", reply_to_message=alert)
@@ -237,7 +237,7 @@ async def test_concern_with_the_reference_and_a_voice_message(concerns_harness):
     (report,) = h.api.chat(CONCERNS_CHAT)
     assert report["voice"]["file_id"] == "concern-voice"
     assert "MA-2026-000001" in report["caption"]
-    assert not any("concern-voice" == (m.get("voice") or {}).get("file_id") for m in h.staff_chat())
+    assert not any((m.get("voice") or {}).get("file_id") == "concern-voice" for m in h.staff_chat())
 
 
 async def test_concern_survives_a_restart(database, clock):
