@@ -267,3 +267,26 @@ def test_concerns_chat_cannot_be_the_staff_group(database):
 
     with pytest.raises(ValidationError, match="CONCERNS_CHAT_ID"):
         make_settings(database, CONCERNS_CHAT_ID=str(STAFF_CHAT))
+
+
+async def test_concern_and_alert_are_shown_by_mydata_and_erased_by_delete(concerns_harness):
+    h = concerns_harness
+    person, t = await open_menu(h, 7105, "en")
+    await person.press(t.gettext("🔒 Report a concern"))
+    await person.press(t.gettext("✋ Insulted, threatened or hurt"))
+    await person.send("The guard at the centre hit me")
+    await person.press(t.gettext("🏠 Main menu"))
+    await person.press(t.gettext(DANGER))
+    await person.press(f"{t.country('MA')} – Rabat")
+    await person.press(t.gettext(ALERT))
+    await person.send("/mydata")
+    shown = person.last_text()
+    assert "The guard at the centre hit me" in shown and "🔒 Report CN-" in shown
+    assert "🆘 Urgent alert sent on" in shown
+    await person.send("/delete")
+    await person.press(t.gettext("🗑 Yes, delete everything"))
+    await h.worker().run_once()
+    assert h.api.chat(CONCERNS_CHAT) == []  # erased before it was delivered: never sent
+    assert urgent_messages(h) == []
+    assert await rows(h.app, "SELECT * FROM concerns") == []
+    assert await rows(h.app, "SELECT user_id FROM urgent_alerts") == [(None,)]
