@@ -112,8 +112,8 @@ def create_concern_dialog() -> Dialog:
                 "touched you without your agreement, threatened or insulted you."
             ),
             T(
-                "You can tell us here. Your report goes only to the few people in charge of "
-                "protection, not to the office staff. You do not have to give your name."
+                "You can tell us here. Your report does not go to the office staff group: only to "
+                "the few people in charge of protection. You do not have to give your name."
             ),
             T("What is it about?"),
             choices("category", "categories", on_category),
@@ -147,7 +147,8 @@ def create_concern_dialog() -> Dialog:
             T("✅ <b>Your report was sent.</b>", when="sent"),
             T(
                 "Your reference: <b>{concern}</b>\nKeep it. Give it if you talk about this "
-                "report again, with the office or by a new report.",
+                "report again, with the office or in a new report. You can see your report with "
+                "/mydata and delete it with /delete.",
                 when="sent",
             ),
             T("Reporting is not possible at the moment. Please try again later.", when=~F["sent"]),

@@ -120,8 +120,8 @@ def create_danger_dialog() -> Dialog:
             T("Where are you now?", when="choose_office"),
             T("If your life is in danger now, call:\n{numbers}", when="has_numbers"),
             T(
-                "Press the red button to send an urgent alert to the office. Staff see it in "
-                "their group and answer you here, in this chat.",
+                "Press 🚨 below to send an urgent alert to the office. Office staff will see it "
+                "and answer you here, in this chat.",
                 when=~F["choose_office"],
             ),
             Group(
@@ -149,7 +149,7 @@ def create_danger_dialog() -> Dialog:
         screen(
             T("✅ <b>Your alert was sent to the office.</b>", when="new"),
             T(
-                "✅ <b>Your alert was already sent, {sent_at}.</b> Nobody needs to press again.",
+                "✅ <b>Your alert was already sent, {sent_at}.</b> You do not need to press again.",
                 when=~F["new"],
             ),
             T("A staff member has seen it.", when="taken"),
