@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings, data_key
-from bot.content import ContentLibrary
+from bot.content import TOPIC_IDS, ContentLibrary
 from bot.domain.offices import Office, load_offices
 from bot.i18n import Catalogs
 from bot.services.booking import BookingService
@@ -83,7 +83,11 @@ class App:
             self.uow, self.clock, self.settings.CONCERNS_CHAT_ID, self.settings.CONCERNS_USER_IDS
         )
         self.recordings = RecordingService(
-            self.uow, self.clock, self.settings.STAFF_USER_IDS, self.content.page_count
+            self.uow,
+            self.clock,
+            self.settings.STAFF_USER_IDS,
+            self.content.page_count,
+            TOPIC_IDS,
         )
 
     async def _stop_checkins_of_unreachable(self, uow: Any, user_id: int, now: Any) -> None:

@@ -10,6 +10,7 @@ class MenuSG(StatesGroup):
 
 class LanguageSG(StatesGroup):
     pick = State()
+    written = State()  # after a listening language: the language of the menus
 
 
 class InfoSG(StatesGroup):

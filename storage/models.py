@@ -47,6 +47,7 @@ class UserRow(Base):
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime())
     blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    listen_locale: Mapped[str | None] = mapped_column(String(8))  # a LISTENING_LOCALES one
 
 
 class FsmRecordRow(Base):

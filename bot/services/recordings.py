@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from enum import StrEnum
 
-from bot.locales import SUPPORTED_LOCALES
+from bot.locales import LISTENING_LOCALES, SUPPORTED_LOCALES
 from bot.services.ports import Clock, UnitOfWorkFactory
 
 
@@ -28,15 +28,32 @@ class RecordingService:
         clock: Clock,
         staff_ids: Collection[int],
         page_count: Callable[[str], int | None],
+        topics: tuple[str, ...] = (),
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._staff = frozenset(staff_ids)
         self._page_count = page_count  # topic -> number of pages (None: no such topic)
+        self._topics = topics
 
     def page_exists(self, topic: str, page: int, locale: str) -> bool:
         count = self._page_count(topic)
-        return count is not None and 1 <= page <= count and locale in SUPPORTED_LOCALES
+        known = locale in SUPPORTED_LOCALES or locale in LISTENING_LOCALES
+        return count is not None and 1 <= page <= count and known
+
+    async def complete_listening_locales(self) -> list[str]:
+        """Listening languages in which every page of every topic has a recording."""
+        async with self._uow(read_only=True) as uow:
+            recorded = await uow.recordings.pages(LISTENING_LOCALES)
+        wanted = {
+            (topic, page) for topic in self._topics
+            for page in range(1, (self._page_count(topic) or 0) + 1)
+        }  # fmt: skip
+        return [
+            locale
+            for locale in LISTENING_LOCALES
+            if wanted and all((topic, page, locale) in recorded for topic, page in wanted)
+        ]
 
     async def voice(self, topic: str, page: int, locale: str) -> str | None:
         async with self._uow(read_only=True) as uow:

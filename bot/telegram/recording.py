@@ -10,7 +10,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.content import TOPIC_IDS
 from bot.i18n import Translator
-from bot.locales import SUPPORTED_LOCALES
+from bot.locales import LISTENING_LOCALES, SUPPORTED_LOCALES
 from bot.services.recordings import RecordingService
 from bot.telegram.filters import PrivateChat
 from bot.telegram.staff import IsStaff
@@ -37,7 +37,7 @@ def create_recording_router() -> Router:
                     "Write: /record TOPIC PAGE LANGUAGE, for example /record about 2 fr\n"
                     "Topics: {topics}\nLanguages: {languages}",
                     topics=", ".join(TOPIC_IDS),
-                    languages=", ".join(SUPPORTED_LOCALES),
+                    languages=", ".join(SUPPORTED_LOCALES + LISTENING_LOCALES),
                 )
             )
             return

@@ -24,6 +24,12 @@ TOPIC_LABELS: tuple[tuple[str, str], ...] = (
 TOPIC_IDS = frozenset(topic for topic, _ in TOPIC_LABELS)
 
 
+def listening(manager: DialogManager, t: Translator) -> str:
+    """The language the person listens to: their listening language, else the written one."""
+    person = manager.middleware_data.get("person")
+    return getattr(person, "listen_locale", None) or t.locale
+
+
 def position(manager: DialogManager) -> tuple[str, int]:
     data = manager.dialog_data
     return data.get("topic", "about"), int(data.get("index", 0))
@@ -42,7 +48,8 @@ async def page_getter(
     index = max(0, min(index, len(pages) - 1))
     page = pages[index]
     return {
-        "has_voice": await recordings.voice(topic_id, index + 1, t.locale) is not None,
+        "has_voice": await recordings.voice(topic_id, index + 1, listening(dialog_manager, t))
+        is not None,
         "title": esc(page.title),
         "body": esc(page.body),
         "current": t.number(index + 1),

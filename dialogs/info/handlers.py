@@ -6,7 +6,7 @@ from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager, ShowMode
 
 from bot.services.recordings import RecordingService
-from dialogs.info.getters import TOPIC_IDS, position
+from dialogs.info.getters import TOPIC_IDS, listening, position
 from dialogs.states import InfoSG
 from dialogs.widgets import translator
 
@@ -45,7 +45,7 @@ async def on_listen(callback: CallbackQuery, _w: Any, manager: DialogManager) ->
     """Send the page's recording, then the page again below it (the buttons stay at hand)."""
     topic, index = position(manager)
     service: RecordingService = manager.middleware_data["recordings"]
-    file_id = await service.voice(topic, index + 1, translator(manager).locale)
+    file_id = await service.voice(topic, index + 1, listening(manager, translator(manager)))
     if file_id is None or callback.message is None:
         await callback.answer(translator(manager).gettext("This page has no recording."))
         return

@@ -49,6 +49,13 @@ def render_personal_data(data: PersonalData, t: Translator, offices: tuple[Offic
                 t.gettext("Language: {language}", language=native_language_name(data.user.locale))
             )
         lines.append(t.gettext("First message: {date}", date=t.datetime(data.user.first_seen, tz)))
+        if data.user.listen_locale:
+            lines.append(
+                t.gettext(
+                    "Language you listen to: {language}",
+                    language=native_language_name(data.user.listen_locale),
+                )
+            )
         if data.user.source:
             lines.append(
                 t.gettext("Link you came from: {source}", source=t.isolate(data.user.source))

@@ -15,6 +15,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel
 
 from bot.content import ContentLibrary
 from bot.i18n import native_language_name
+from bot.locales import SOURCE_LOCALE, SUPPORTED_LOCALES
 from bot.services.recordings import Recorded, RecordingService
 from dialogs.states import RecordSG
 from dialogs.widgets import T, esc, screen, translator
@@ -37,11 +38,13 @@ async def record_getter(
     if target is None:
         return {"topic": "", "page": 0, "language": "", "title": "", "has_voice": False}
     topic, page, locale = target
+    written = locale if locale in SUPPORTED_LOCALES else SOURCE_LOCALE
     return {
         "topic": topic,
         "page": page,
         "language": native_language_name(locale),
-        "title": esc(content.topic(locale, topic).pages[page - 1].title),
+        # A listening language has no written pages: staff see the English title.
+        "title": esc(content.topic(written, topic).pages[page - 1].title),
         "has_voice": await recordings.voice(topic, page, locale) is not None,
     }
 

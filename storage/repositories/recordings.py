@@ -40,6 +40,15 @@ class SqlRecordingRepository:
             )
         )  # fmt: skip
 
+    async def pages(self, locales: tuple[str, ...]) -> set[tuple[str, int, str]]:
+        """(topic, page, locale) of every recording in these languages."""
+        rows = await self._session.execute(
+            select(VoiceRecordingRow.topic, VoiceRecordingRow.page, VoiceRecordingRow.locale).where(
+                VoiceRecordingRow.locale.in_(locales)
+            )
+        )
+        return {(topic, page, locale) for topic, page, locale in rows}
+
     async def remove(self, topic: str, page: int, locale: str) -> bool:
         result = await self._session.execute(
             delete(VoiceRecordingRow).where(

@@ -18,6 +18,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("listen_locale", sa.String(length=8), nullable=True))
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("priority", sa.Integer(), server_default="0", nullable=False)
@@ -93,3 +95,5 @@ def downgrade() -> None:
     op.drop_table("urgent_alerts")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_column("priority")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("listen_locale")
