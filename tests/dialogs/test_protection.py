@@ -290,3 +290,54 @@ async def test_concern_and_alert_are_shown_by_mydata_and_erased_by_delete(concer
     assert urgent_messages(h) == []
     assert await rows(h.app, "SELECT * FROM concerns") == []
     assert await rows(h.app, "SELECT user_id FROM urgent_alerts") == [(None,)]
+
+
+async def test_a_focal_point_who_has_not_started_the_bot_gets_the_concern_later(
+    concerns_harness,
+):
+    from bot.telegram.local_api import Fault
+
+    h = concerns_harness
+    h.api.faults.append(
+        Fault(403, "Forbidden: bot can't initiate conversation with a user", chat_id=FOCAL_POINT)
+    )
+    person, t = await open_menu(h, 7106, "en")
+    await person.press(t.gettext("🔒 Report a concern"))
+    await person.press(t.gettext("📝 Something else"))
+    await person.press(t.gettext("📨 Send without a message"))
+    await h.worker().run_once()
+    assert len(h.api.chat(CONCERNS_CHAT)) == 1
+    assert h.api.chat(FOCAL_POINT) == []
+    assert await rows(h.app, "SELECT blocked FROM users WHERE id = 7106") == [(False,)]
+    h.app.clock.advance(minutes=1)
+    await h.worker().run_once()
+    assert len(h.api.chat(FOCAL_POINT)) == 1  # it waited; the person was never marked blocked
+
+
+async def test_office_hours_decide_what_the_person_is_told_and_when_the_alert_repeats(
+    harness, monkeypatch
+):
+    from dataclasses import replace
+
+    from bot.domain.office_hours import parse_period
+
+    offices = harness.app.offices
+    open_weekdays = (parse_period("mon-fri 09:00-17:00"),)
+    changed = (replace(offices[0], hours=open_weekdays), *offices[1:])
+    monkeypatch.setattr(harness.app.urgent, "_offices", changed)
+    # Monday 23 November 2026, 20:00 in Rabat (UTC+1): the office is closed.
+    harness.app.clock.current = harness.app.clock.current.replace(hour=19)
+    person, _t = await raise_alert(harness, 7107, "fr")
+    shown = person.last_text()
+    assert "Le bureau est fermé maintenant." in shown
+    assert "mardi 24 novembre 2026" in shown  # opens again on Tuesday morning
+    assert "du lundi au vendredi, 09:00–17:00" in shown  # the hours, in French
+    worker = harness.worker()
+    await worker.run_once()
+    assert len(urgent_messages(harness)) == 1  # sent at once, even at night
+    harness.app.clock.advance(hours=12, minutes=59)  # Tuesday 08:59 local: still closed
+    await worker.run_once()
+    assert urgent_messages(harness, "URGENT, AGAIN") == []
+    harness.app.clock.advance(minutes=16)  # 09:15 local: 15 minutes of office time
+    await worker.run_once()
+    assert len(urgent_messages(harness, "URGENT, AGAIN")) == 1
