@@ -62,7 +62,11 @@ class UrgentService:
     async def office_of(self, user_id: int) -> Office | None:
         """The office of the person's registration or conversation, if the bot knows it."""
         async with self._uow(read_only=True) as uow:
+            # Their open registration, else their latest (a returnee's case is closed).
             registration = await uow.registrations.open_for(user_id)
+            if registration is None:
+                past = await uow.registrations.all_for(user_id)
+                registration = max(past, key=lambda r: r.created_at) if past else None
             if registration is not None:
                 return self.office(registration.draft.office_id)
             conversation = await uow.conversations.open_for(user_id)
