@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings, data_key
-from bot.content import ContentLibrary
+from bot.content import TOPIC_IDS, ContentLibrary
 from bot.domain.offices import Office, load_offices
 from bot.i18n import Catalogs
 from bot.services.booking import BookingService
@@ -20,6 +20,8 @@ from bot.services.clock import SystemClock
 from bot.services.conversations import ConversationService
 from bot.services.outbox import OutboxService
 from bot.services.ports import Clock
+from bot.services.protection import ConcernService, UrgentService
+from bot.services.recordings import RecordingService
 from bot.services.registration import RegistrationService
 from bot.services.stats import StatsService
 from bot.services.users import UserService
@@ -70,6 +72,23 @@ class App:
         self.conversations = ConversationService(
             self.uow, self.clock, self.offices, self.settings.STAFF_USER_IDS
         )
+        self.urgent = UrgentService(
+            self.uow,
+            self.clock,
+            self.offices,
+            self.settings.STAFF_USER_IDS,
+            timedelta(minutes=self.settings.URGENT_REPEAT_MINUTES),
+        )
+        self.concerns = ConcernService(
+            self.uow, self.clock, self.settings.CONCERNS_CHAT_ID, self.settings.CONCERNS_USER_IDS
+        )
+        self.recordings = RecordingService(
+            self.uow,
+            self.clock,
+            self.settings.STAFF_USER_IDS,
+            self.content.page_count,
+            TOPIC_IDS,
+        )
 
     async def _stop_checkins_of_unreachable(self, uow: Any, user_id: int, now: Any) -> None:
         await self.checkins.unreachable(uow, user_id, now)
@@ -89,6 +108,9 @@ class App:
             "bookings": self.bookings,
             "checkins": self.checkins,
             "stats": self.stats,
+            "urgent": self.urgent,
+            "concerns": self.concerns,
+            "recordings": self.recordings,
         }
 
     async def close(self) -> None:

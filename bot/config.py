@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     WEBHOOK_SECRET: SecretStr | None = None
     WEBHOOK_HOST: str = "127.0.0.1"
     WEBHOOK_PORT: int = Field(default=8080, ge=1, le=65535)
+    URGENT_REPEAT_MINUTES: int = Field(default=15, ge=1, le=1440)
+    CONCERNS_CHAT_ID: int | None = None
+    CONCERNS_USER_IDS: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
 
     @field_validator("BOT_TOKEN", mode="before")
     @classmethod
@@ -55,7 +58,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as https://api.telegram.org")
         return value.rstrip("/")
 
-    @field_validator("STAFF_CHAT_ID", mode="before")
+    @field_validator("STAFF_CHAT_ID", "CONCERNS_CHAT_ID", mode="before")
     @classmethod
     def _chat_id(cls, value: object) -> object:
         if value in (None, ""):
@@ -64,7 +67,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a numeric chat id such as -1001234567890")
         return int(str(value).strip())
 
-    @field_validator("STAFF_USER_IDS", mode="before")
+    @field_validator("STAFF_USER_IDS", "CONCERNS_USER_IDS", mode="before")
     @classmethod
     def _user_ids(cls, value: object) -> frozenset[int]:
         if value in (None, ""):
@@ -105,6 +108,13 @@ class Settings(BaseSettings):
         if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
             raise ValueError("must be 16 to 256 letters, digits, _ or -")
         return value
+
+    @model_validator(mode="after")
+    def _concerns_apart_from_staff(self) -> Settings:
+        # Reports about staff must never reach the staff group itself.
+        if self.CONCERNS_CHAT_ID is not None and self.CONCERNS_CHAT_ID == self.STAFF_CHAT_ID:
+            raise ValueError("CONCERNS_CHAT_ID must not be the staff group (STAFF_CHAT_ID)")
+        return self
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:

@@ -78,6 +78,11 @@ class ContentLibrary:
     def topic(self, locale: str, topic_id: str) -> Topic:
         return self._topics[locale][topic_id]
 
+    def page_count(self, topic_id: str) -> int | None:
+        """Pages of a topic (the same in every language), or None for no such topic."""
+        topic = self._topics[SOURCE_LOCALE].get(topic_id)
+        return len(topic.pages) if topic else None
+
     def _check_languages_agree(self) -> None:
         for topic_id in TOPIC_IDS:
             expected = len(self._topics[SOURCE_LOCALE][topic_id].pages)

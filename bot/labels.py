@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.protection import ConcernCategory
 from bot.domain.registration import AgeGroup, Gender, Need, PassportState, Status
 from bot.i18n import N_
 
@@ -66,4 +67,11 @@ STATUS_NOTICES = {
         "Your registration {reference} is closed. You can write to the office or register "
         "again at any time."
     ),
+}
+
+CONCERN_CATEGORIES = {
+    ConcernCategory.MONEY: N_("💰 Asked for money or a favour"),
+    ConcernCategory.SEXUAL: N_("⚠️ Sexual abuse or exploitation"),
+    ConcernCategory.MISTREATED: N_("✋ Insulted, threatened or hurt"),
+    ConcernCategory.OTHER: N_("📝 Something else"),
 }

@@ -3,6 +3,10 @@
 SOURCE_LOCALE = "en"
 SUPPORTED_LOCALES: tuple[str, ...] = ("en", "fr", "ar", "es", "pt")
 RTL_LOCALES: frozenset[str] = frozenset({"ar"})
+# Languages people may listen to with no written catalog (yet): staff record every information
+# page in them; one is offered on the language screen once every page has its recording, and
+# the menus are then in a written language the person chooses.
+LISTENING_LOCALES: tuple[str, ...] = ("wo", "bm", "ff")  # Wolof, Bambara, Pulaar (Fula)
 
 # The plural rule each catalog uses, decided here and written in the catalog's Plural-Forms
 # header (what gettext applies at run time). Not read from Babel's CLDR data: CLDR 42+ gives

@@ -10,6 +10,7 @@ class MenuSG(StatesGroup):
 
 class LanguageSG(StatesGroup):
     pick = State()
+    written = State()  # after a listening language: the language of the menus
 
 
 class InfoSG(StatesGroup):
@@ -101,3 +102,19 @@ class StatsSG(StatesGroup):
     shown = State()
     export_kind = State()
     export_confirm = State()
+
+
+class DangerSG(StatesGroup):
+    main = State()
+    sent = State()
+
+
+class ConcernSG(StatesGroup):
+    category = State()
+    message = State()
+    identity = State()
+    done = State()
+
+
+class RecordSG(StatesGroup):
+    waiting = State()

@@ -47,6 +47,7 @@ class UserRow(Base):
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime())
     blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    listen_locale: Mapped[str | None] = mapped_column(String(8))  # a LISTENING_LOCALES one
 
 
 class FsmRecordRow(Base):
@@ -151,6 +152,8 @@ class OutboxRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(80))
+    # Higher first: an urgent alert overtakes whatever is waiting (0 for everything else).
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
 
@@ -279,3 +282,61 @@ class ProcessedUpdateRow(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class UrgentAlertRow(Base):
+    """ "I am in danger": an urgent alert to the office, until a staff member takes it.
+
+    It carries no words of the person: who (reference or the conversation's handle), the
+    office, the language and the times. `conversation_id` lets staff answer by replying to it.
+    """
+
+    __tablename__ = "urgent_alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    conversation_id: Mapped[int | None] = mapped_column(Integer)
+    office_id: Mapped[str] = mapped_column(String(32))
+    locale: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    repeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    taken_by: Mapped[int | None] = mapped_column(BigInteger)
+    staff_message_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    repeat_message_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+class ConcernRow(Base):
+    """A confidential report about the programme's staff or partners. Never sent to the staff
+    group: only to CONCERNS_CHAT_ID / CONCERNS_USER_IDS. Content encrypted."""
+
+    __tablename__ = "concerns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    category: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(10))  # text, voice, none
+    text_enc: Mapped[str | None] = mapped_column(Text)
+    file_enc: Mapped[str | None] = mapped_column(Text)
+    registration_enc: Mapped[str | None] = mapped_column(Text)  # only if the person chose so
+    locale: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class VoiceRecordingRow(Base):
+    """A recorded voice version of one information page in one language (a Telegram file id)."""
+
+    __tablename__ = "voice_recordings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    topic: Mapped[str] = mapped_column(String(40))
+    page: Mapped[int] = mapped_column(Integer)  # 1-based
+    locale: Mapped[str] = mapped_column(String(8))
+    file_id: Mapped[str] = mapped_column(String(255))
+    recorded_by: Mapped[int] = mapped_column(BigInteger)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("topic", "page", "locale", name="uq_voice_recordings_topic_page_locale"),
+    )

@@ -13,6 +13,8 @@ from storage.repositories.booking import SqlBookingRepository
 from storage.repositories.checkins import SqlCheckinRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.outbox import SqlOutboxRepository
+from storage.repositories.protection import SqlAlertRepository, SqlConcernRepository
+from storage.repositories.recordings import SqlRecordingRepository
 from storage.repositories.registrations import SqlRegistrationRepository
 from storage.repositories.stats import SqlStatsRepository
 from storage.repositories.users import SqlUserRepository
@@ -40,6 +42,9 @@ class SqlUnitOfWork:
         self.bookings = SqlBookingRepository(self.session)
         self.checkins = SqlCheckinRepository(self.session, self._cipher)
         self.stats = SqlStatsRepository(self.session, self._cipher)
+        self.alerts = SqlAlertRepository(self.session)
+        self.concerns = SqlConcernRepository(self.session, self._cipher)
+        self.recordings = SqlRecordingRepository(self.session)
         return self
 
     async def __aexit__(

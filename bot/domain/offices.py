@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.office_hours import HoursError, OpeningPeriod, parse_period
+
 OFFICES_FILE = Path(__file__).resolve().parents[2] / "config" / "offices.toml"
 _ID = re.compile(r"^[a-z][a-z0-9_-]{1,30}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,25}$")
+_SHORT_NUMBER = re.compile(r"^\+?[0-9 ()-]{2,25}$")  # emergency numbers can be "19" or "112"
 _FIELDS = {
     "id",
     "country",
@@ -22,11 +25,25 @@ _FIELDS = {
     "email",
     "hours",
     "cities_served",
+    "emergency",
 }
 
 
 class OfficesError(ValueError):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class EmergencyContact:
+    """A number to call in an emergency. `labels` maps a language code to the label; the
+    label in "" is shown in any language that has none of its own."""
+
+    labels: tuple[tuple[str, str], ...]
+    number: str
+
+    def label(self, locale: str) -> str:
+        named = dict(self.labels)
+        return named.get(locale) or named.get("") or named.get("en") or self.labels[0][1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +55,9 @@ class Office:
     address: str | None = None
     phone: str | None = None
     email: str | None = None
-    hours: str | None = None
+    hours: tuple[OpeningPeriod, ...] = ()
     cities_served: tuple[str, ...] = ()
+    emergency: tuple[EmergencyContact, ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -88,12 +106,49 @@ def _office(path: Path, number: int, entry: dict[str, object]) -> Office:
     cities = entry.get("cities_served", [])
     if not isinstance(cities, list) or not all(isinstance(c, str) and c.strip() for c in cities):
         raise OfficesError(f"{where}: cities_served must be a list of names")
-    optional = {k: str(entry[k]) for k in ("address", "phone", "email", "hours") if entry.get(k)}
+    optional = {k: str(entry[k]) for k in ("address", "phone", "email") if entry.get(k)}
     return Office(
         id=office_id,
         country=country,
         city=str(entry["city"]),
         timezone=str(entry["timezone"]),
         cities_served=tuple(cities),
+        hours=_hours(where, entry.get("hours", [])),
+        emergency=_emergency(where, entry.get("emergency", [])),
         **optional,
     )
+
+
+def _hours(where: str, value: object) -> tuple[OpeningPeriod, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise OfficesError(f'{where}: hours must be a list such as ["mon-fri 08:30-16:30"]')
+    try:
+        return tuple(parse_period(v) for v in value)
+    except HoursError as error:
+        raise OfficesError(f"{where}: hours: {error}") from None
+
+
+def _emergency(where: str, value: object) -> tuple[EmergencyContact, ...]:
+    """`emergency = [{ label = "Police", number = "19" }]`; a label may be a table of
+    translations: `label = { en = "Police", fr = "Police", ar = "الشرطة" }`."""
+    if not isinstance(value, list):
+        raise OfficesError(f"{where}: emergency must be a list of {{ label, number }}")
+    contacts = []
+    for number, item in enumerate(value, 1):
+        here = f"{where}: emergency {number}"
+        if not isinstance(item, dict) or set(item) != {"label", "number"}:
+            raise OfficesError(f"{here}: needs exactly a label and a number")
+        phone, label = item["number"], item["label"]
+        if not isinstance(phone, str) or not _SHORT_NUMBER.match(phone):
+            raise OfficesError(f"{here}: number is not a phone number")
+        labels = {"": label} if isinstance(label, str) else label
+        if (
+            not isinstance(labels, dict)
+            or not labels
+            or not all(
+                isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in labels.items()
+            )
+        ):
+            raise OfficesError(f"{here}: label must be text or a table of translations")
+        contacts.append(EmergencyContact(tuple(labels.items()), phone))
+    return tuple(contacts)

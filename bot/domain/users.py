@@ -22,6 +22,7 @@ class User:
     first_seen: datetime
     last_seen: datetime
     blocked: bool = False
+    listen_locale: str | None = None  # a language they listen to (recordings), if any
 
 
 def resolve_locale(stored: str | None, telegram_code: str | None, default: str) -> str:

@@ -55,20 +55,7 @@ class ConversationService:
         """The person's open conversation, or a new one announced to staff."""
         now = self._clock.now()
         async with self._uow() as uow:
-            existing = await uow.conversations.open_for(user_id)
-            if existing is not None:
-                return existing
-            registration = await uow.registrations.open_for(user_id)
-            office_id = registration.draft.office_id if registration else self._offices[0].id
-            conversation = await uow.conversations.create(
-                user_id=user_id,
-                handle=new_handle(),
-                reference=registration.reference if registration else None,
-                office_id=office_id,
-                locale=locale,
-                now=now,
-            )
-            await _to_staff(uow, "conversation_opened", conversation.id, now, user_id)
+            conversation = await open_conversation(uow, user_id, locale, self._offices[0].id, now)
             await uow.commit()
             return conversation
 
@@ -115,6 +102,9 @@ class ConversationService:
             message = await uow.conversations.add_message(
                 conversation.id, Direction.OUT, kind, text, file_id, now, staff_id
             )
+            # Answering the person takes their urgent alerts: no repeat alarm for them.
+            for alert_id in await uow.alerts.take_for_conversation(conversation.id, staff_id, now):
+                await uow.outbox.cancel_keys([f"urgent_repeat:{alert_id}"])
             await uow.outbox.add(
                 kind="relay_out",
                 audience="person",
@@ -181,6 +171,27 @@ class ConversationService:
                 (c, await uow.conversations.messages(c.id))
                 for c in await uow.conversations.all_for(user_id)
             ]
+
+
+async def open_conversation(
+    uow: UnitOfWork, user_id: int, locale: str, office_id: str, now: datetime
+) -> Conversation:
+    """The person's open conversation, or a new one announced to staff (the office of their
+    registration if they have one, else `office_id`)."""
+    existing = await uow.conversations.open_for(user_id)
+    if existing is not None:
+        return existing
+    registration = await uow.registrations.open_for(user_id)
+    conversation = await uow.conversations.create(
+        user_id=user_id,
+        handle=new_handle(),
+        reference=registration.reference if registration else None,
+        office_id=registration.draft.office_id if registration else office_id,
+        locale=locale,
+        now=now,
+    )
+    await _to_staff(uow, "conversation_opened", conversation.id, now, user_id)
+    return conversation
 
 
 async def _to_staff(uow: UnitOfWork, kind: str, key: int, now: datetime, user_id: int) -> None:

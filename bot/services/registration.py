@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bot.domain.booking import REMINDER_HOURS, Booking, BookingStatus
 from bot.domain.conversations import Conversation, RelayMessage
 from bot.domain.offices import Office
+from bot.domain.protection import Concern, UrgentAlert
 from bot.domain.registration import (
     CONSENT_VERSION,
     Draft,
@@ -37,6 +38,8 @@ class PersonalData:
     registrations: list[Registration]
     pending_messages: int
     conversations: list[tuple[Conversation, list[RelayMessage]]]
+    urgent_alerts: list[UrgentAlert] = field(default_factory=list)
+    concerns: list[Concern] = field(default_factory=list)
 
 
 async def notify_staff(
@@ -223,6 +226,8 @@ class RegistrationService:
             erased = await uow.registrations.erase_personal_data(user_id, now)
             await uow.outbox.forget_user(user_id)
             await uow.checkins.erase_for_user(user_id)
+            await uow.alerts.erase_for_user(user_id)
+            await uow.concerns.erase_for_user(user_id)
             for registration in erased:
                 was_open = is_open(registration.status)
                 await uow.registrations.add_event(
@@ -254,4 +259,6 @@ class RegistrationService:
                     (c, await uow.conversations.messages(c.id))
                     for c in await uow.conversations.all_for(user_id)
                 ],
+                urgent_alerts=await uow.alerts.all_for(user_id),
+                concerns=await uow.concerns.all_for(user_id),
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.users import User, needs_last_seen_refresh
-from bot.locales import SUPPORTED_LOCALES
+from bot.locales import LISTENING_LOCALES, SUPPORTED_LOCALES
 from bot.services.ports import Clock, UnitOfWorkFactory
 
 
@@ -49,6 +49,16 @@ class UserService:
             raise ValueError(f"unsupported locale {locale!r}")
         async with self._uow() as uow:
             await uow.users.set_locale(user_id, locale)
+            await uow.users.set_listen_locale(user_id, None)  # a written language: reading
+            await uow.commit()
+
+    async def choose_listening(self, user_id: int, listen: str, written: str) -> None:
+        """Listen to the pages in `listen` (recordings only); menus in `written`."""
+        if listen not in LISTENING_LOCALES or written not in SUPPORTED_LOCALES:
+            raise ValueError("unsupported locale")
+        async with self._uow() as uow:
+            await uow.users.set_locale(user_id, written)
+            await uow.users.set_listen_locale(user_id, listen)
             await uow.commit()
 
     async def record_source(self, user_id: int, source: str) -> bool:

@@ -32,6 +32,9 @@ from bot.telegram.errors import register_error_handlers
 from bot.telegram.fallback import ForeignCallbackGuard, create_fallback_router
 from bot.telegram.middlewares import PersonContextMiddleware
 from bot.telegram.notifier import Renderer
+from bot.telegram.protection import create_protection_router
+from bot.telegram.protection_view import UrgentAction
+from bot.telegram.recording import create_recording_router
 from bot.telegram.relay import create_relay_router
 from bot.telegram.relay_view import ConversationAction
 from bot.telegram.staff import create_staff_router
@@ -79,12 +82,15 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
                 ConversationAction.__prefix__,
                 BookStart.__prefix__,
                 OpenCheckin.__prefix__,
+                UrgentAction.__prefix__,
             )
         )
     )
     dp.include_router(create_commands_router())
     dp.include_router(create_staff_router())
     dp.include_router(create_relay_router())
+    dp.include_router(create_protection_router())
+    dp.include_router(create_recording_router())
     dp.include_routers(*create_dialogs())
     dp.include_router(create_fallback_router())
     register_error_handlers(dp)

@@ -26,6 +26,12 @@ from bot.telegram.checkin_view import (
     CHECKIN_STAFF_KINDS,
     CheckinRenderer,
 )
+from bot.telegram.protection_view import (
+    CONCERN_KINDS,
+    URGENT_PERSON_KINDS,
+    URGENT_STAFF_KINDS,
+    ProtectionRenderer,
+)
 from bot.telegram.relay_view import (
     CONVERSATION_PERSON_KINDS,
     CONVERSATION_STAFF_KINDS,
@@ -58,9 +64,12 @@ class Renderer:
         self._conversations = ConversationRenderer(app)
         self._bookings = BookingRenderer(app)
         self._checkins = CheckinRenderer(app)
+        self._protection = ProtectionRenderer(app)
 
     async def render(self, message: OutboxMessage) -> Outgoing | None:
         app = self._app
+        if message.audience == "concerns" and message.kind in CONCERN_KINDS:
+            return await self._protection.concern(message)
         if message.audience == "staff":
             chat_id = app.settings.STAFF_CHAT_ID
             if chat_id is None:
@@ -81,6 +90,8 @@ class Renderer:
             return await self._bookings.to_staff(message, chat_id, t)
         if kind in CHECKIN_STAFF_KINDS:
             return await self._checkins.to_staff(message, chat_id, t)
+        if kind in URGENT_STAFF_KINDS:
+            return await self._protection.urgent_to_staff(message, chat_id, t)
         if kind in ("registration_withdrawn", "registration_erased"):
             text = (
                 t.gettext(
@@ -121,6 +132,8 @@ class Renderer:
             return await self._bookings.to_person(message)
         if message.kind in CHECKIN_PERSON_KINDS:
             return await self._checkins.to_person(message)
+        if message.kind in URGENT_PERSON_KINDS:
+            return await self._protection.urgent_to_person(message)
         if message.kind == "status_changed":
             registration = await self._registration(message)
             if registration is None or registration.user_id != message.user_id:

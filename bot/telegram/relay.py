@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.domain.conversations import TEXT_MAX, Kind
 from bot.i18n import Translator
 from bot.services.conversations import ConversationService, Relay
+from bot.services.protection import UrgentService
 from bot.telegram.filters import PrivateChat
 from bot.telegram.relay_view import ConversationAction, who
 from bot.telegram.staff import IsStaff
@@ -87,14 +88,28 @@ def create_relay_router() -> Router:
 
     @router.message(Command("inbox"), PrivateChat(), IsStaff())
     async def inbox(
-        message: Message, conversations: ConversationService, t: Translator, clock,
+        message: Message, conversations: ConversationService, urgent: UrgentService,
+        t: Translator, clock,
     ) -> None:  # fmt: skip
-        items = await conversations.inbox(message.from_user.id)  # type: ignore[union-attr]
-        if not items:
+        staff_id = message.from_user.id  # type: ignore[union-attr]
+        items = await conversations.inbox(staff_id)
+        alerts = await urgent.waiting(staff_id)
+        if not items and not alerts:
             await message.answer(t.gettext("No open conversation."))
             return
         now: datetime = clock.now()
-        lines = [t.gettext("<b>Open conversations</b>")]
+        lines = []
+        if alerts:  # first: people who said they are in danger and nobody has taken yet
+            lines.append(t.gettext("🚨 <b>Urgent: nobody has taken these alerts</b>"))
+            for waiting in alerts:
+                minutes = int((now - waiting.alert.created_at).total_seconds() // 60)
+                lines.append(
+                    f"🚨 {waiting.who} · {waiting.alert.locale} · "
+                    + t.ngettext("waiting {n} minute", "waiting {n} minutes", minutes)
+                )
+            lines.append("")
+        if items:
+            lines.append(t.gettext("<b>Open conversations</b>"))
         for item in items:
             since = item.conversation.waiting_since
             if since is None:

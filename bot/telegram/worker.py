@@ -36,6 +36,9 @@ BATCH = 50
 STAFF_CHAT_WAIT = 60.0  # seconds between looks while no staff chat is configured
 HOLD_LONGER_THAN = 2.0  # a chat's own wait beyond this is not slept: its message waits a round
 POLL_SECONDS = 1.0
+# Messages to the office's own chats (the staff group, the focal points for concerns) wait for
+# a fix when Telegram refuses them; messages to a person are dropped instead.
+WAITING_AUDIENCES = frozenset({"staff", "concerns"})
 
 
 class OutboxWorker:
@@ -160,7 +163,7 @@ class OutboxWorker:
         except TelegramForbiddenError as error:
             return await self._unreachable(message, outgoing.chat_id, f"403 {error.message}")
         except (TelegramBadRequest, TelegramNotFound) as error:
-            if message.audience == "staff":  # wrong chat id or not a member: wait for a fix
+            if message.audience in WAITING_AUDIENCES:  # wrong chat id or not a member: wait
                 return await self._retry(message, outgoing.chat_id, f"staff chat: {error.message}")
             await self._outbox.give_up(message, f"400 {error.message}"[:80])
             return "dropped"
@@ -201,7 +204,8 @@ class OutboxWorker:
         return "retry"
 
     async def _unreachable(self, message: OutboxMessage, chat_id: int, error: str) -> str:
-        if message.audience == "staff":  # the bot was removed from the group: wait
+        if message.audience in WAITING_AUDIENCES:  # removed from the group, or a focal
+            # point who has not pressed Start yet: wait
             return await self._retry(message, chat_id, error)
         await self._outbox.person_unreachable(message, error[:80])
         return "dropped"

@@ -16,6 +16,7 @@ from bot.domain.checkins import QUESTIONS, valid_answer
 from bot.i18n import N_, Translator
 from bot.services.checkins import Answered, CheckinService
 from dialogs.checkin.texts import ANSWER_TEXTS, QUESTION_TEXTS
+from dialogs.danger.dialog import danger_button
 from dialogs.states import CheckinSG as C
 from dialogs.states import MenuSG, TalkSG
 from dialogs.widgets import NavRow, T, screen, translator
@@ -59,6 +60,7 @@ async def on_answer(callback: CallbackQuery, _w: Any, manager: DialogManager, op
         await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
         return
     data["help_now"] = data["answers"].get("help_now") == "yes"
+    data["unsafe"] = data["answers"].get("safe") == "no"
     data.pop("answers")  # stored, encrypted; no copy left in the dialog state
     await manager.switch_to(C.done)
 
@@ -68,7 +70,11 @@ async def on_previous(_c: CallbackQuery, _w: Any, manager: DialogManager) -> Non
 
 
 async def done_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    return {"help_now": bool(dialog_manager.dialog_data.get("help_now"))}
+    data = dialog_manager.dialog_data
+    return {
+        "help_now": bool(data.get("help_now")),
+        "unsafe": bool(data.get("unsafe") or data.get("help_now")),
+    }
 
 
 async def manage_getter(
@@ -131,6 +137,7 @@ def create_checkin_dialog() -> Dialog:
             T("<b>Thank you for your answers.</b>"),
             T("They help the programme support you and other people who come back."),
             T("Staff will contact you as soon as possible.", when="help_now"),
+            danger_button(when="unsafe"),
             Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
             Cancel(T("🏠 Main menu"), id="menu"),
             getter=done_getter,

@@ -11,9 +11,10 @@ from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Select, Start
 from aiogram_dialog.widgets.text import Format
 
-from bot.domain.eligibility import Answers, Outcome, assess
+from bot.domain.eligibility import Answer, Answers, Outcome, assess
 from bot.i18n import N_, Translator
 from bot.services.registration import RegistrationService
+from dialogs.danger.dialog import danger_button
 from dialogs.eligibility.questions import QUESTIONS, REASON_TEXTS, Question
 from dialogs.states import EligibilitySG, InfoSG, MyRegistrationSG, RegistrationSG, TalkSG
 from dialogs.widgets import NavRow, T, screen
@@ -68,7 +69,10 @@ def answers_from(data: dict[str, Any]) -> Answers | None:
 async def result_getter(dialog_manager: DialogManager, t: Translator, **_: Any) -> dict[str, Any]:
     answers = answers_from(dialog_manager.dialog_data)
     if answers is None:
-        return {"outcome": "", "reasons": "", "complete": False, "likely": False, "other": False}
+        return {
+            "outcome": "", "reasons": "", "complete": False, "likely": False, "other": False,
+            "unsafe": False,
+        }  # fmt: skip
     result = assess(answers)
     reasons = "\n\n".join("• " + t(REASON_TEXTS[r]) for r in result.reasons)
     return {
@@ -77,6 +81,8 @@ async def result_getter(dialog_manager: DialogManager, t: Translator, **_: Any) 
         "complete": True,
         "likely": result.outcome is Outcome.LIKELY,
         "other": result.outcome is Outcome.OTHER_ROUTE,
+        # Anything but "yes" or "not sure" to "your own choice?" means someone pushes them.
+        "unsafe": answers.own_choice not in (Answer.YES, Answer.NOT_SURE),
     }
 
 
@@ -116,6 +122,7 @@ def create_eligibility_dialog() -> Dialog:
                 when="complete",
             ),
             T("Some answers are missing. Please start the questions again.", when=_incomplete),
+            danger_button(when="unsafe"),
             Button(
                 T("📝 Register my interest"),
                 id="register",

@@ -40,6 +40,7 @@ def create_info_dialog() -> Dialog:
         ),
         screen(
             Format("<b>{title}</b>\n\n{body}\n\n{current}/{total}"),
+            Button(T("🔊 Listen"), id="listen", on_click=handlers.on_listen, when="has_voice"),
             NavRow(
                 Button(T("⬅️ Back"), id="prev", on_click=handlers.on_prev, when="has_prev"),
                 Button(T("Next ➡️"), id="next", on_click=handlers.on_next, when="has_next"),

@@ -9,6 +9,7 @@ from aiogram_dialog import DialogManager
 from bot.content import ContentLibrary
 from bot.domain.offices import Office
 from bot.i18n import N_, Translator
+from bot.services.recordings import RecordingService
 from dialogs.widgets import esc
 
 TOPIC_LABELS: tuple[tuple[str, str], ...] = (
@@ -23,6 +24,12 @@ TOPIC_LABELS: tuple[tuple[str, str], ...] = (
 TOPIC_IDS = frozenset(topic for topic, _ in TOPIC_LABELS)
 
 
+def listening(manager: DialogManager, t: Translator) -> str:
+    """The language the person listens to: their listening language, else the written one."""
+    person = manager.middleware_data.get("person")
+    return getattr(person, "listen_locale", None) or t.locale
+
+
 def position(manager: DialogManager) -> tuple[str, int]:
     data = manager.dialog_data
     return data.get("topic", "about"), int(data.get("index", 0))
@@ -33,13 +40,16 @@ async def topics_getter(t: Translator, **_: Any) -> dict[str, Any]:
 
 
 async def page_getter(
-    dialog_manager: DialogManager, content: ContentLibrary, t: Translator, **_: Any
-) -> dict[str, Any]:
+    dialog_manager: DialogManager, content: ContentLibrary, recordings: RecordingService,
+    t: Translator, **_: Any,
+) -> dict[str, Any]:  # fmt: skip
     topic_id, index = position(dialog_manager)
     pages = content.topic(t.locale, topic_id).pages
     index = max(0, min(index, len(pages) - 1))
     page = pages[index]
     return {
+        "has_voice": await recordings.voice(topic_id, index + 1, listening(dialog_manager, t))
+        is not None,
         "title": esc(page.title),
         "body": esc(page.body),
         "current": t.number(index + 1),
@@ -71,9 +81,32 @@ def office_card(office: Office, t: Translator) -> str:
     if office.email:
         lines.append(t.gettext("E-mail: {email}", email=t.isolate(esc(office.email))))
     if office.hours:
-        lines.append(t.gettext("Opening hours: {hours}", hours=esc(office.hours)))
+        lines.append(t.gettext("Opening hours: {hours}", hours=hours_text(office, t)))
     if len(lines) == 1:
         lines.append(
             t.gettext("Contact details will be added soon. Please ask at the nearest IOM office.")
         )
     return "\n".join(lines)
+
+
+def hours_text(office: Office, t: Translator) -> str:
+    """The office's hours in the reader's language: "Monday – Friday, 08:30 – 16:30"."""
+    from babel.dates import format_time
+
+    days = t.babel.days["format"]["wide"]
+    parts = []
+    for period in office.hours:
+        names = days[period.first_day]
+        if period.last_day != period.first_day:
+            names = t.gettext(
+                "{first} to {last}", first=days[period.first_day], last=days[period.last_day]
+            )
+        parts.append(
+            t.gettext(
+                "{days}, {opens}–{closes}",
+                days=names,
+                opens=format_time(period.opens, "short", locale=t.babel),
+                closes=format_time(period.closes, "short", locale=t.babel),
+            )
+        )
+    return "; ".join(parts)

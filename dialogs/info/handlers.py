@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import DialogManager
+from aiogram_dialog import DialogManager, ShowMode
 
-from dialogs.info.getters import TOPIC_IDS, position
+from bot.services.recordings import RecordingService
+from dialogs.info.getters import TOPIC_IDS, listening, position
 from dialogs.states import InfoSG
+from dialogs.widgets import translator
 
 
 async def on_start(start_data: Any, manager: DialogManager) -> None:
@@ -37,3 +39,15 @@ async def on_next(_c: CallbackQuery, _w: Any, manager: DialogManager) -> None:
 async def on_prev(_c: CallbackQuery, _w: Any, manager: DialogManager) -> None:
     _topic, index = position(manager)
     manager.dialog_data["index"] = max(0, index - 1)
+
+
+async def on_listen(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    """Send the page's recording, then the page again below it (the buttons stay at hand)."""
+    topic, index = position(manager)
+    service: RecordingService = manager.middleware_data["recordings"]
+    file_id = await service.voice(topic, index + 1, listening(manager, translator(manager)))
+    if file_id is None or callback.message is None:
+        await callback.answer(translator(manager).gettext("This page has no recording."))
+        return
+    await callback.message.answer_voice(file_id)
+    manager.show_mode = ShowMode.SEND

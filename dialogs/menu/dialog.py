@@ -7,6 +7,9 @@ from aiogram_dialog.widgets.text import Multi
 
 from bot.services.booking import BOOKABLE, BookingService
 from bot.services.checkins import CheckinService
+from bot.services.protection import ConcernService
+from dialogs.concern.dialog import concern_button
+from dialogs.danger.dialog import danger_button
 from dialogs.states import (
     BookingSG,
     CheckinSG,
@@ -22,8 +25,9 @@ from dialogs.widgets import T, screen
 
 
 async def menu_getter(
-    dialog_manager: DialogManager, bookings: BookingService, checkins: CheckinService, **_: Any
-) -> dict[str, Any]:
+    dialog_manager: DialogManager, bookings: BookingService, checkins: CheckinService,
+    concerns: ConcernService, **_: Any,
+) -> dict[str, Any]:  # fmt: skip
     user = dialog_manager.middleware_data.get("event_from_user")
     registration, booking = await bookings.context(user.id) if user else (None, None)
     monitored, checkin = await checkins.state(user.id) if user else (None, None)
@@ -35,6 +39,7 @@ async def menu_getter(
         and booking is None
         and registration.status in BOOKABLE,
         "booked": booking is not None,
+        "concerns_on": concerns.configured,  # hidden while nobody would receive a report
     }
 
 
@@ -56,6 +61,7 @@ def create_menu_dialog() -> Dialog:
                 sep="\n\n",
             ),
             Column(
+                danger_button(),
                 Start(T("ℹ️ About the programme"), id="info", state=InfoSG.topics),
                 Start(T("✅ Can I get help?"), id="check", state=EligibilitySG.where_now),
                 Start(
@@ -93,6 +99,7 @@ def create_menu_dialog() -> Dialog:
                 ),
                 Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
                 Start(T("📞 Contact the office"), id="contact", state=InfoSG.contact),
+                concern_button(when="concerns_on"),
                 SwitchTo(T("❓ How this bot works"), id="help", state=MenuSG.help),
                 Start(T("🌐 Language"), id="language", state=LanguageSG.pick),
             ),

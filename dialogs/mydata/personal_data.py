@@ -49,6 +49,13 @@ def render_personal_data(data: PersonalData, t: Translator, offices: tuple[Offic
                 t.gettext("Language: {language}", language=native_language_name(data.user.locale))
             )
         lines.append(t.gettext("First message: {date}", date=t.datetime(data.user.first_seen, tz)))
+        if data.user.listen_locale:
+            lines.append(
+                t.gettext(
+                    "Language you listen to: {language}",
+                    language=native_language_name(data.user.listen_locale),
+                )
+            )
         if data.user.source:
             lines.append(
                 t.gettext("Link you came from: {source}", source=t.isolate(data.user.source))
@@ -93,6 +100,23 @@ def render_personal_data(data: PersonalData, t: Translator, offices: tuple[Offic
                 )
             )
     lines += conversation_lines(data, t)
+    for alert in data.urgent_alerts:
+        lines += [
+            "",
+            t.gettext("🆘 Urgent alert sent on {date}", date=t.datetime(alert.created_at, tz)),
+        ]
+    for concern in data.concerns:
+        lines += [
+            "",
+            t.gettext(
+                "🔒 Report {reference}, sent on {date}",
+                reference=t.isolate(concern.reference),
+                date=t.datetime(concern.created_at, tz),
+            ),
+        ]
+        if concern.text or concern.file_id:
+            body = esc(concern.text or "") or t(KIND_LABELS[Kind.VOICE])
+            lines.append(body[:MESSAGES_BUDGET])
     if data.pending_messages:
         lines.append("")
         lines.append(
@@ -102,7 +126,12 @@ def render_personal_data(data: PersonalData, t: Translator, offices: tuple[Offic
                 data.pending_messages,
             )
         )
-    if data.user is None and not data.registrations and not data.conversations:
+    if (
+        data.user is None
+        and not data.registrations
+        and not data.conversations
+        and not (data.urgent_alerts or data.concerns)
+    ):
         lines.append(t.gettext("Nothing."))
     lines += ["", t.gettext("To delete all of it: /delete")]
     return "\n".join(lines)

@@ -15,8 +15,9 @@ from aiogram_dialog.widgets.kbd import Button, Cancel
 from bot.domain.conversations import TEXT_MAX, Kind
 from bot.i18n import Translator
 from bot.services.conversations import ConversationService, Relay
+from dialogs.info.getters import hours_text
 from dialogs.states import MenuSG, TalkSG
-from dialogs.widgets import T, esc, screen, translator
+from dialogs.widgets import T, screen, translator
 
 RELAYED = [ContentType.TEXT, ContentType.PHOTO, ContentType.VOICE, ContentType.DOCUMENT]
 
@@ -32,7 +33,7 @@ async def talk_getter(
     dialog_manager: DialogManager, conversations: ConversationService, t: Translator, **_: Any
 ) -> dict[str, Any]:
     office = await conversations.office_of(dialog_manager.middleware_data["event_from_user"].id)
-    return {"hours": esc(office.hours or ""), "has_hours": bool(office.hours)}
+    return {"hours": hours_text(office, t), "has_hours": bool(office.hours)}
 
 
 def _content(message: Message) -> tuple[Kind, str | None, str | None]:
@@ -69,7 +70,7 @@ async def on_message(message: Message, _w: Any, manager: DialogManager) -> None:
         await message.answer(
             t.gettext(
                 "Sent to the office. Staff answer during office hours: {hours}.",
-                hours=esc(office.hours),
+                hours=hours_text(office, t),
             )
             if office.hours
             else t.gettext(

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.conversations import Conversation, Direction, Kind, RelayMessage
 from storage.crypto import DataCipher
-from storage.models import ConversationRow, RelayMessageRow
+from storage.models import ConversationRow, RelayMessageRow, UrgentAlertRow
 
 OPEN, CLOSED = "open", "closed"
 
@@ -89,6 +89,15 @@ class SqlConversationRepository:
                 select(ConversationRow)
                 .join(RelayMessageRow, RelayMessageRow.conversation_id == ConversationRow.id)
                 .where(RelayMessageRow.staff_chat_message_id == message_id)
+            )
+        if row is None:  # an urgent alert: staff answer the person by replying to it
+            row = await self._session.scalar(
+                select(ConversationRow)
+                .join(UrgentAlertRow, UrgentAlertRow.conversation_id == ConversationRow.id)
+                .where(
+                    (UrgentAlertRow.staff_message_id == message_id)
+                    | (UrgentAlertRow.repeat_message_id == message_id)
+                )
             )
         return _conversation(row) if row else None
 

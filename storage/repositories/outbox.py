@@ -44,6 +44,7 @@ class SqlOutboxRepository:
         payload: dict[str, object],
         dedupe_key: str,
         due: datetime,
+        priority: int = 0,
     ) -> bool:
         """Insert unless the same dedupe key exists: enqueueing twice sends once."""
         exists = await self._session.scalar(
@@ -62,6 +63,7 @@ class SqlOutboxRepository:
                 attempts=0,
                 next_attempt_at=due,
                 created_at=due,
+                priority=priority,
             )
         )
         return True
@@ -72,7 +74,7 @@ class SqlOutboxRepository:
             await self._session.scalars(
                 select(OutboxRow)
                 .where(OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= now)
-                .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+                .order_by(OutboxRow.priority.desc(), OutboxRow.next_attempt_at, OutboxRow.id)
                 .limit(limit)
                 # PostgreSQL: two workers never take the same rows (SQLite omits the clause:
                 # its BEGIN IMMEDIATE already serialises writers).

@@ -17,6 +17,7 @@ def _to_domain(row: UserRow) -> User:
         first_seen=row.first_seen,
         last_seen=row.last_seen,
         blocked=row.blocked,
+        listen_locale=row.listen_locale,
     )
 
 
@@ -45,6 +46,9 @@ class SqlUserRepository:
 
     async def set_locale(self, user_id: int, locale: str) -> None:
         await self._set(user_id, locale=locale)
+
+    async def set_listen_locale(self, user_id: int, locale: str | None) -> None:
+        await self._set(user_id, listen_locale=locale)
 
     async def set_source(self, user_id: int, source: str) -> None:
         await self._set(user_id, source=source)

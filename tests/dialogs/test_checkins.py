@@ -288,3 +288,22 @@ async def test_a_returnee_registers_for_reintegration_support_and_is_monitored(h
     await harness.worker().run_once()
     notice = harness.staff_chat()[-1]["text"]
     assert "🏡 Reintegration request: came back from Libya on Nov 14, 2026" in notice
+
+
+async def test_not_feeling_safe_offers_the_danger_button(harness):
+    danger = "🆘 I am in danger / I need help now"
+    person, t = await returned(harness, 30020, "ar")
+    await harness.worker().run_once()
+    await person.press(t.gettext("📝 Answer now"))
+    await answer_all(person, t, safe="no")
+    assert t.gettext(danger) in person.button_texts()
+    await person.press(t.gettext(danger))
+    await person.press(t.gettext("🚨 Send an urgent alert to the office"))
+    await harness.worker().run_once()
+    assert any("URGENT" in (m.get("text") or "") for m in harness.staff_chat())
+
+    other, t = await returned(harness, 30021, "en")
+    await harness.worker().run_once()
+    await other.press(t.gettext("📝 Answer now"))
+    await answer_all(other, t)
+    assert danger not in other.button_texts()  # feels safe, needs no help now

@@ -26,6 +26,7 @@ async def test_choosing_a_language_shows_the_menu_in_it(harness, locale):
     assert person.button_texts() == [
         t.gettext(label)
         for label in (
+            "🆘 I am in danger / I need help now",
             "ℹ️ About the programme",
             "✅ Can I get help?",
             "📝 Register my interest",
