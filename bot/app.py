@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings, data_key
 from bot.content import ContentLibrary
-from bot.domain.offices import Office, load_offices
+from bot.domain.offices import Office, load_offices, missing_details
 from bot.i18n import Catalogs
 from bot.services.booking import BookingService
 from bot.services.cases import CaseService
@@ -27,6 +28,8 @@ from storage.crypto import DataCipher
 from storage.db import WriteGate, create_engine, create_session_factory
 from storage.migrate import migrate
 from storage.uow import SqlUnitOfWorkFactory
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -102,11 +105,26 @@ async def create_app(
     engine = create_engine(settings.DATABASE_URL)
     if run_migrations:
         await migrate(engine)
+    offices = load_offices()
+    warn_missing_office_details(offices)
     return App(
         settings=settings,
         engine=engine,
         catalogs=Catalogs(),
         content=ContentLibrary.load(),
-        offices=load_offices(),
+        offices=offices,
         clock=clock or SystemClock(),
     )
+
+
+def warn_missing_office_details(offices: tuple[Office, ...]) -> None:
+    """Make an office file's gaps visible to staff at every start (no personal data here)."""
+    for office in offices:
+        missing = missing_details(office)
+        if missing:
+            logger.warning(
+                "Office %r has no %s in config/offices.toml: people are told to go to any IOM "
+                "office or to write through the bot; interview slots cannot tell them where to go",
+                office.id,
+                ", ".join(missing),
+            )
