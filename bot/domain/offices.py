@@ -96,7 +96,7 @@ def _office(path: Path, number: int, entry: dict[str, object]) -> Office:
     cities = entry.get("cities_served", [])
     if not isinstance(cities, list) or not all(isinstance(c, str) and c.strip() for c in cities):
         raise OfficesError(f"{where}: cities_served must be a list of names")
-    optional = {k: str(entry[k]) for k in CONTACT_FIELDS + ("fax",) if entry.get(k)}
+    optional = {k: str(entry[k]) for k in (*CONTACT_FIELDS, "fax") if entry.get(k)}
     return Office(
         id=office_id,
         country=country,

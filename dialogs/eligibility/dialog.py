@@ -11,7 +11,7 @@ from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Select, Start
 from aiogram_dialog.widgets.text import Format
 
-from bot.domain.eligibility import Answer, Answers, OwnChoice, Outcome, WhereNow, assess
+from bot.domain.eligibility import Answer, Answers, Outcome, OwnChoice, WhereNow, assess
 from bot.i18n import N_, Translator
 from bot.services.registration import RegistrationService
 from dialogs.eligibility.questions import QUESTIONS, REASON_TEXTS, Question
