@@ -122,9 +122,14 @@ def warn_missing_office_details(offices: tuple[Office, ...]) -> None:
     for office in offices:
         missing = missing_details(office)
         if missing:
+            consequence = (
+                "interview confirmations cannot say where to come (/slots warns before publishing)"
+                if "address" in missing
+                else "people are not shown these details"
+            )
             logger.warning(
-                "Office %r has no %s in config/offices.toml: people are told to go to any IOM "
-                "office or to write through the bot; interview slots cannot tell them where to go",
+                "Office %r has no %s in config/offices.toml: %s",
                 office.id,
                 ", ".join(missing),
+                consequence,
             )
