@@ -166,7 +166,7 @@ async def test_unsure_people_are_shown_the_other_solutions(harness, locale):
 async def test_unsure_answers_show_other_solutions_even_when_the_programme_can_likely_help(
     harness,
 ):
-    person, t = await self_check(harness, "en", 5008, answers(passport="🤔 Not sure yet"))
+    person, _t = await self_check(harness, "en", 5008, answers(passport="🤔 Not sure yet"))
     assert "🧭 Other solutions" in person.button_texts()
 
 
