@@ -171,7 +171,8 @@ async def test_not_sure_is_always_an_answer_and_back_goes_to_the_previous_questi
         assert "Not sure yet" in " ".join(person.button_texts())
         await person.press("Not sure yet")
     assert "Staff need to talk with you first." in person.last_text()
-    assert "take your time" in person.last_text()
+    assert "Take your time" in person.last_text()
+    assert "🧭 Other solutions" in person.button_texts()  # unsure: the other solutions too
 
 
 async def test_tampered_answer_keeps_the_question(harness):
