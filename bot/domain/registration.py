@@ -45,6 +45,7 @@ class Need(StrEnum):
     MINOR_ALONE = "minor_alone"
     UNSAFE = "unsafe"  # does not feel safe / was forced or exploited
     PUSHED = "pushed"  # someone is pushing them to return: the return must be voluntary
+    NO_EMBASSY = "no_embassy"  # asylum, refugee or afraid of their authorities: talk first
 
 
 URGENT_NEEDS = (Need.PUSHED, Need.MINOR_ALONE, Need.UNSAFE, Need.MEDICAL)

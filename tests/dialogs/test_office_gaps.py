@@ -23,9 +23,7 @@ async def publish_until_summary(staff, office):
 @pytest.mark.parametrize(
     ("office", "warned"), [("Mauritania – Nouakchott", True), ("Morocco – Rabat", False)]
 )
-async def test_slots_warn_before_publishing_for_an_office_without_address(
-    harness, office, warned
-):
+async def test_slots_warn_before_publishing_for_an_office_without_address(harness, office, warned):
     staff = harness.person(STAFF_ID, "en")
     await publish_until_summary(staff, office)
     summary = staff.last_text()

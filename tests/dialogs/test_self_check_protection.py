@@ -102,7 +102,10 @@ async def test_someone_pushed_to_return_gets_protection_not_can_help(harness, lo
 
 
 async def test_someone_pushed_who_registers_reaches_staff_marked_urgent(harness):
-    person, t = await self_check(harness, "fr", 5004, answers(choice="No, someone is pushing me"))
+    afraid = "No, but I am afraid of the authorities of my country"
+    person, t = await self_check(
+        harness, "fr", 5004, answers(choice="No, someone is pushing me", asylum=afraid)
+    )
     await person.press(t.gettext("📝 Register my interest"))
     await person.press(t.gettext("✅ I agree"))
     await person.press(t.gettext("Yes"))  # use the self-check's answers
@@ -116,12 +119,15 @@ async def test_someone_pushed_who_registers_reaches_staff_marked_urgent(harness)
     await person.press(t.gettext("No passport"))
     await person.press(t.number(0))
     assert "✅ " + t.gettext("Someone is pushing me to go back") in person.button_texts()
+    no_embassy = "Asylum, refugee, or afraid of my country's authorities"
+    assert "✅ " + t.gettext(no_embassy) in person.button_texts()
     await person.press(t.gettext("Continue ➡️"))
     await person.press("Français")
     await person.press(t.gettext("✅ Confirm"))
     await harness.worker().run_once()
     notice = harness.staff_chat()[-1]["text"]
     assert notice.splitlines()[1] == "⚠️ Urgent: Someone is pushing me to go back"
+    assert f"Needs: {no_embassy}" in notice  # staff talk with them before any embassy contact
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)

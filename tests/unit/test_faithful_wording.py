@@ -13,7 +13,7 @@ from bot.domain.offices import Office, load_offices, missing_details
 from bot.i18n import LOCALES_DIR
 from bot.locales import SUPPORTED_LOCALES
 
-CATALOGS = [LOCALES_DIR / "messages.pot"] + sorted(LOCALES_DIR.glob("*/LC_MESSAGES/*.po"))
+CATALOGS = [LOCALES_DIR / "messages.pot", *sorted(LOCALES_DIR.glob("*/LC_MESSAGES/*.po"))]
 CONTENT = sorted((LOCALES_DIR / "content").glob("*/*.txt"))
 FREE = re.compile(r"\bfree\b|gratuit|gratis|مجان|do not pay for this help", re.IGNORECASE)
 
