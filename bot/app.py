@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings, data_key
 from bot.content import TOPIC_IDS, ContentLibrary
-from bot.domain.offices import Office, load_offices
+from bot.domain.offices import Office, load_offices, missing_details
 from bot.i18n import Catalogs
 from bot.services.booking import BookingService
 from bot.services.cases import CaseService
@@ -29,6 +30,8 @@ from storage.crypto import DataCipher
 from storage.db import WriteGate, create_engine, create_session_factory
 from storage.migrate import migrate
 from storage.uow import SqlUnitOfWorkFactory
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -124,11 +127,31 @@ async def create_app(
     engine = create_engine(settings.DATABASE_URL)
     if run_migrations:
         await migrate(engine)
+    offices = load_offices()
+    warn_missing_office_details(offices)
     return App(
         settings=settings,
         engine=engine,
         catalogs=Catalogs(),
         content=ContentLibrary.load(),
-        offices=load_offices(),
+        offices=offices,
         clock=clock or SystemClock(),
     )
+
+
+def warn_missing_office_details(offices: tuple[Office, ...]) -> None:
+    """Make an office file's gaps visible to staff at every start (no personal data here)."""
+    for office in offices:
+        missing = missing_details(office)
+        if missing:
+            consequence = (
+                "interview confirmations cannot say where to come (/slots warns before publishing)"
+                if "address" in missing
+                else "people are not shown these details"
+            )
+            logger.warning(
+                "Office %r has no %s in config/offices.toml: %s",
+                office.id,
+                ", ".join(missing),
+                consequence,
+            )

@@ -46,8 +46,8 @@ def country_gender_chart(report: Report, t: Translator, title: str) -> bytes:
     names = [_label(t, r.country) for r in rows]
     female = [r.female for r in rows]
     male = [r.male for r in rows]
-    axes.barh(names, female, color="#c0392b", label=t.gettext("F"))
-    axes.barh(names, male, left=female, color="#2471a3", label=t.gettext("M"))
+    axes.barh(names, female, color="#c0392b", label=t.gettext("Women"))
+    axes.barh(names, male, left=female, color="#2471a3", label=t.gettext("Men"))
     for index, row in enumerate(rows):
         axes.text(row.female + row.male, index, " " + suppress(row.total), va="center", fontsize=14)
     axes.set_title(title)

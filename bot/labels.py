@@ -31,6 +31,8 @@ NEEDS = {
     Need.CHILDREN: N_("Children with me"),
     Need.MINOR_ALONE: N_("Under 18 and alone"),
     Need.UNSAFE: N_("I do not feel safe / I was forced or exploited"),
+    Need.PUSHED: N_("Someone is pushing me to go back"),
+    Need.NO_EMBASSY: N_("Asylum, refugee, or afraid of my country's authorities"),
 }
 STATUSES = {
     Status.NEW: N_("New"),

@@ -53,7 +53,8 @@ def _table(rows: Iterable[tuple[str, ...]], widths: tuple[int, ...]) -> str:
 
 
 def country_table(rows: list[CountryRow], t: Translator, exact: bool = True) -> str:
-    body = [(t.gettext("Country"), t.gettext("F"), t.gettext("M"), t.gettext("Total"))]
+    # Words, not letters: "M" reads as "mujeres"/"mulheres" (women) in es/pt.
+    body = [(t.gettext("Country"), t.gettext("Women"), t.gettext("Men"), t.gettext("Total"))]
     for row in rows:
         name = t.country(row.country) if row.country else t.gettext("Total")
         body.append(
@@ -64,7 +65,7 @@ def country_table(rows: list[CountryRow], t: Translator, exact: bool = True) -> 
                 suppress(row.total, exact),
             )
         )
-    return _table(body, (18, 5, 5, 6))
+    return _table(body, (18, 8, 8, 6))
 
 
 def counts_table(

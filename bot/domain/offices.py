@@ -23,10 +23,15 @@ _FIELDS = {
     "address",
     "phone",
     "email",
+    "fax",
     "hours",
     "cities_served",
     "emergency",
 }
+
+
+# What a person needs to find or reach an office; shown only when filled in.
+CONTACT_FIELDS = ("address", "phone", "email", "hours")
 
 
 class OfficesError(ValueError):
@@ -55,6 +60,7 @@ class Office:
     address: str | None = None
     phone: str | None = None
     email: str | None = None
+    fax: str | None = None
     hours: tuple[OpeningPeriod, ...] = ()
     cities_served: tuple[str, ...] = ()
     emergency: tuple[EmergencyContact, ...] = ()
@@ -98,15 +104,17 @@ def _office(path: Path, number: int, entry: dict[str, object]) -> Office:
         ZoneInfo(str(entry["timezone"]))
     except (ZoneInfoNotFoundError, ValueError):
         raise OfficesError(f"{where}: unknown timezone {entry['timezone']!r}") from None
-    email, phone = entry.get("email"), entry.get("phone")
+    email, phone, fax = entry.get("email"), entry.get("phone"), entry.get("fax")
     if email is not None and not (isinstance(email, str) and _EMAIL.match(email)):
         raise OfficesError(f"{where}: email is not an e-mail address")
     if phone is not None and not (isinstance(phone, str) and _PHONE.match(phone)):
         raise OfficesError(f"{where}: phone is not a phone number")
+    if fax is not None and not (isinstance(fax, str) and _PHONE.match(fax)):
+        raise OfficesError(f"{where}: fax is not a phone number")
     cities = entry.get("cities_served", [])
     if not isinstance(cities, list) or not all(isinstance(c, str) and c.strip() for c in cities):
         raise OfficesError(f"{where}: cities_served must be a list of names")
-    optional = {k: str(entry[k]) for k in ("address", "phone", "email") if entry.get(k)}
+    optional = {k: str(entry[k]) for k in ("address", "phone", "email", "fax") if entry.get(k)}
     return Office(
         id=office_id,
         country=country,
@@ -152,3 +160,8 @@ def _emergency(where: str, value: object) -> tuple[EmergencyContact, ...]:
             raise OfficesError(f"{here}: label must be text or a table of translations")
         contacts.append(EmergencyContact(tuple(labels.items()), phone))
     return tuple(contacts)
+
+
+def missing_details(office: Office) -> tuple[str, ...]:
+    """The contact fields an office lacks: staff are warned, people are told where else to go."""
+    return tuple(name for name in CONTACT_FIELDS if not getattr(office, name))

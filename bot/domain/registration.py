@@ -13,7 +13,7 @@ import phonenumbers
 NAME_MIN, NAME_MAX = 2, 60
 CITY_MAX = 60
 MAX_COMPANIONS = 20
-CONSENT_VERSION = "2026-11-v1"  # bump when the consent text changes
+CONSENT_VERSION = "2026-11-v2"  # bump when the consent text changes
 
 
 class Gender(StrEnum):
@@ -44,9 +44,11 @@ class Need(StrEnum):
     CHILDREN = "children"
     MINOR_ALONE = "minor_alone"
     UNSAFE = "unsafe"  # does not feel safe / was forced or exploited
+    PUSHED = "pushed"  # someone is pushing them to return: the return must be voluntary
+    NO_EMBASSY = "no_embassy"  # asylum, refugee or afraid of their authorities: talk first
 
 
-URGENT_NEEDS = (Need.MINOR_ALONE, Need.UNSAFE, Need.MEDICAL)
+URGENT_NEEDS = (Need.PUSHED, Need.MINOR_ALONE, Need.UNSAFE, Need.MEDICAL)
 
 
 class Status(StrEnum):

@@ -61,7 +61,7 @@ async def on_day(callback: CallbackQuery, _w: Any, manager: DialogManager, day: 
     registration, _ = await _registration(manager)
     service: BookingService = manager.middleware_data["bookings"]
     if registration is None or not await service.free_times(registration.draft.office_id, day):
-        await callback.answer(translator(manager).gettext("There is no free time on this day."))
+        await callback.answer(translator(manager).gettext("There is no open time on this day."))
         return
     manager.dialog_data["day"] = day.isoformat()
     await manager.switch_to(B.time)
@@ -115,7 +115,7 @@ async def on_confirm(callback: CallbackQuery, _w: Any, manager: DialogManager) -
     result = await service.book(callback.from_user.id, slot_id)
     if result.outcome is Booked.TAKEN:
         await callback.answer(
-            t.gettext("Sorry, this time was just taken. Here are the nearest free times."),
+            t.gettext("Sorry, this time was just taken. Here are the nearest open times."),
             show_alert=True,
         )
         if result.alternatives:  # the day of the nearest free time
@@ -156,7 +156,7 @@ async def send_calendar_file(
         end=slot.ends_at,
         summary=t.gettext("Interview with the programme office"),
         location=location,
-        description=t.gettext("Bring your identity papers if you have any. The interview is free."),
+        description=t.gettext("Bring your identity papers if you have any."),
     )
     await callback.message.answer_document(  # type: ignore[union-attr]
         BufferedInputFile(content.encode("utf-8"), filename="interview.ics"),
@@ -209,10 +209,10 @@ def create_booking_dialog() -> Dialog:
         screen(
             T("<b>Book my interview</b>", when="allowed"),
             T("Office: {office}", when="allowed"),
-            T("Choose a day. Days with free times show their number.", when="allowed"),
+            T("Choose a day. Days with open times show their number.", when="allowed"),
             T("Choosing a new time moves your interview.", when="moving"),
             T(
-                "There are no free times at the moment. Staff will publish more soon; "
+                "There are no open times at the moment. Staff will publish more; "
                 "you can also write to the office.",
                 when="no_days",
             ),
@@ -225,7 +225,7 @@ def create_booking_dialog() -> Dialog:
         screen(
             Format("<b>{day}</b>"),
             T("Choose a time:"),
-            T("No free time is left on this day.", when="none_left"),
+            T("No open time is left on this day.", when="none_left"),
             Group(
                 Select(
                     Format("🕘 {item[1]}"),
@@ -255,7 +255,7 @@ def create_booking_dialog() -> Dialog:
             T("<b>Your interview is booked.</b>"),
             T("When: {when}", when="booked"),
             T("Where: {address}", when="booked"),
-            T("Bring your identity papers if you have any. The interview is free."),
+            T("Bring your identity papers if you have any."),
             T("We will remind you the day before and two hours before."),
             Cancel(T("🏠 Main menu"), id="menu"),
             getter=done_getter,
@@ -278,10 +278,7 @@ def create_booking_dialog() -> Dialog:
             state=B.manage,
         ),
         screen(
-            T(
-                "Cancel your interview? The time will be free for someone else. "
-                "You can book again later."
-            ),
+            T("Cancel your interview? The time will go to someone else. You can book again later."),
             Row(
                 Button(T("🚫 Yes, cancel it"), id="yes", on_click=on_cancel_booking),
                 SwitchTo(T("⬅️ No"), id="no", state=B.manage),

@@ -11,7 +11,7 @@ from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Select, Start
 from aiogram_dialog.widgets.text import Format
 
-from bot.domain.eligibility import Answer, Answers, Outcome, assess
+from bot.domain.eligibility import Answer, Answers, Outcome, OwnChoice, WhereNow, assess
 from bot.i18n import N_, Translator
 from bot.services.registration import RegistrationService
 from dialogs.danger.dialog import danger_button
@@ -20,6 +20,7 @@ from dialogs.states import EligibilitySG, InfoSG, MyRegistrationSG, Registration
 from dialogs.widgets import NavRow, T, screen
 
 OUTCOME_TITLES = {
+    Outcome.PROTECTION: N_("<b>Your choice is what counts. You do not have to go.</b>"),
     Outcome.LIKELY: N_("<b>It looks like the programme can help you.</b>"),
     Outcome.TALK_FIRST: N_("<b>Staff need to talk with you first.</b>"),
     Outcome.OTHER_ROUTE: N_("<b>Another route may fit you better.</b>"),
@@ -69,21 +70,31 @@ def answers_from(data: dict[str, Any]) -> Answers | None:
 async def result_getter(dialog_manager: DialogManager, t: Translator, **_: Any) -> dict[str, Any]:
     answers = answers_from(dialog_manager.dialog_data)
     if answers is None:
-        return {
-            "outcome": "", "reasons": "", "complete": False, "likely": False, "other": False,
-            "unsafe": False,
-        }  # fmt: skip
+        return {"outcome": "", "reasons": "", "complete": False}
     result = assess(answers)
     reasons = "\n\n".join("• " + t(REASON_TEXTS[r]) for r in result.reasons)
+    unsure = any(str(v) == "not_sure" for v in vars_of(answers))
+    write_now = result.outcome is Outcome.PROTECTION or answers.urgent_health is Answer.YES
     return {
         "outcome": result.outcome.value,
         "reasons": reasons,
         "complete": True,
+        "decision_note": result.outcome is not Outcome.PROTECTION,
         "likely": result.outcome is Outcome.LIKELY,
-        "other": result.outcome is Outcome.OTHER_ROUTE,
-        # Anything but "yes" or "not sure" to "your own choice?" means someone pushes them.
-        "unsafe": answers.own_choice not in (Answer.YES, Answer.NOT_SURE),
+        # Someone pushes them to return: the danger entry stands on the result too.
+        "unsafe": answers.own_choice is OwnChoice.PUSHED,
+        # Write now: someone pushed to return, or urgent health needs; otherwise the usual button.
+        "write_now": write_now,
+        "write": not write_now,
+        # People choose among the solutions with full information (programme-docs 004).
+        "other_solutions": result.outcome is not Outcome.LIKELY or unsure,
+        "rights": answers.own_choice is OwnChoice.PUSHED,
+        "came_home": answers.where_now is WhereNow.OTHER,
     }
+
+
+def vars_of(answers: Answers) -> tuple[str, ...]:
+    return tuple(getattr(answers, q.field) for q in QUESTIONS)
 
 
 def _outcome_is(outcome: Outcome):
@@ -105,6 +116,15 @@ async def on_register(callback: CallbackQuery, _w: Any, manager: DialogManager) 
     await manager.start(RegistrationSG.consent, data={"self_check": answers})
 
 
+async def on_came_home(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    """The bot's own returnee path (the main menu's "I came back home"), for someone abroad."""
+    registrations: RegistrationService = manager.middleware_data["registrations"]
+    if await registrations.open_for(callback.from_user.id) is not None:
+        await manager.start(MyRegistrationSG.main)
+        return
+    await manager.start(RegistrationSG.consent, data={"kind": "reintegration"})
+
+
 def _incomplete(data: dict[str, Any], _widget: Any, _manager: DialogManager) -> bool:
     return not data.get("complete")
 
@@ -119,17 +139,22 @@ def create_eligibility_dialog() -> Dialog:
             T(
                 "The answers are not a decision. "
                 "The final decision is taken by staff at the interview.",
-                when="complete",
+                when="decision_note",
             ),
             T("Some answers are missing. Please start the questions again.", when=_incomplete),
             danger_button(when="unsafe"),
+            Start(
+                T("✉️ Write to the office now"), id="talk_now", state=TalkSG.chat, when="write_now"
+            ),
             Button(
                 T("📝 Register my interest"),
                 id="register",
                 on_click=on_register,
-                when=F["outcome"].in_({Outcome.LIKELY.value, Outcome.TALK_FIRST.value}),
+                when=F["outcome"].in_(
+                    {Outcome.LIKELY.value, Outcome.TALK_FIRST.value, Outcome.PROTECTION.value}
+                ),
             ),
-            Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
+            Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat, when="write"),
             Start(T("📞 How to reach the office"), id="contact", state=InfoSG.contact),
             Start(
                 T("✈️ Steps of the return"),
@@ -143,7 +168,20 @@ def create_eligibility_dialog() -> Dialog:
                 id="other",
                 state=InfoSG.page,
                 data={"topic": "other_solutions"},
-                when="other",
+                when="other_solutions",
+            ),
+            Start(
+                T("⚖️ Your rights"),
+                id="rights",
+                state=InfoSG.page,
+                data={"topic": "rights"},
+                when="rights",
+            ),
+            Button(
+                T("🏡 I came back home: reintegration support"),
+                id="came_home",
+                on_click=on_came_home,
+                when="came_home",
             ),
             Start(T("🔁 Answer again"), id="again", state=EligibilitySG.where_now),
             Cancel(T("🏠 Main menu"), id="menu"),

@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 from aiogram.fsm.state import State
 
-from bot.domain.eligibility import Answer, Asylum, Destination, Passport, Reason, WhereNow
+from bot.domain.eligibility import (
+    Answer,
+    Asylum,
+    Destination,
+    OwnChoice,
+    Passport,
+    Reason,
+    WhereNow,
+)
 from bot.i18n import N_
 from dialogs.states import EligibilitySG
 
@@ -47,7 +55,11 @@ QUESTIONS: tuple[Question, ...] = (
         "own_choice",
         EligibilitySG.own_choice,
         N_("Do you want to go back because you choose to?"),
-        ((Answer.YES, N_("Yes, it is my choice")), (Answer.NOT_SURE, NOT_SURE)),
+        (
+            (OwnChoice.YES, N_("Yes, it is my choice")),
+            (OwnChoice.PUSHED, N_("No, someone is pushing me")),
+            (OwnChoice.NOT_SURE, NOT_SURE),
+        ),
     ),
     Question(
         "can_pay",
@@ -74,6 +86,7 @@ QUESTIONS: tuple[Question, ...] = (
             (Asylum.NONE, N_("No")),
             (Asylum.PENDING, N_("I asked for asylum, no answer yet")),
             (Asylum.REFUGEE, N_("I am a recognised refugee")),
+            (Asylum.FEARS_AUTHORITIES, N_("No, but I am afraid of the authorities of my country")),
             (Asylum.NOT_SURE, NOT_SURE),
         ),
     ),
@@ -91,23 +104,35 @@ QUESTIONS: tuple[Question, ...] = (
     ),
 )
 
+# Every sentence rests on programme-docs/ (the report of issue 13 names the passage of each).
 REASON_TEXTS: dict[Reason, str] = {
+    Reason.PUSHED: N_(
+        "Your choice is what counts. The return must be voluntary: you decide, and you do not "
+        "have to go. Staff can talk with you safely and in confidence. Write to the office when "
+        "you can.\n\nFor victims of human trafficking, the return follows special protection "
+        "rules, to protect them while the trip is prepared and after they arrive."
+    ),
     Reason.NOT_IN_PROGRAMME_COUNTRY: N_(
-        "This programme works from Morocco and Mauritania. In another country, please contact "
-        "the IOM office of that country."
+        "This programme works from Morocco and Mauritania. IOM helps people return in many "
+        "countries: where you are now, contact the IOM office of that country."
+    ),
+    Reason.NATIONAL_ABROAD: N_(
+        "Are you Moroccan or Mauritanian? The programme in Mauritania covers returns from and to "
+        "Mauritania. Moroccans who come back home can get reintegration help (help to start "
+        "again at home), from a programme of the country they were in or from IOM Morocco. "
+        "Once you are home, press “🏡 I came back home”."
     ),
     Reason.THIRD_COUNTRY: N_(
         "This programme helps people go back to their own country. Going to another country is "
         "a different solution: read “Other solutions” and ask staff."
     ),
     Reason.RECOGNISED_REFUGEE: N_(
-        "You are a recognised refugee. For refugees, a return home is organised differently, as "
-        "voluntary repatriation with the UN refugee agency (UNHCR). Tell the office: staff will "
-        "show you where to turn."
+        "You are a recognised refugee. Talk with staff first, before you do anything about a "
+        "return: they will direct you."
     ),
     Reason.NOT_SURE_TO_GO: N_(
-        "You are not sure yet about going back. That is fine: take your time, read about the "
-        "programme, and talk with staff. Nobody will push you."
+        "You are not sure yet about going back. That is fine: the choice is yours. Take your "
+        "time, read about the programme and the other solutions, and talk with staff."
     ),
     Reason.NOT_SURE_WHERE: N_(
         "You are not sure where you want to go. Staff can talk about it with you."
@@ -118,6 +143,10 @@ REASON_TEXTS: dict[Reason, str] = {
     Reason.ASYLUM_PENDING: N_(
         "Your asylum claim is still open. Talk with staff first: they will explain what a return "
         "would mean for your claim."
+    ),
+    Reason.FEARS_AUTHORITIES: N_(
+        "You are afraid of the authorities of your country. Your safety comes first: talk with "
+        "staff before anything else. They talk with you in confidence."
     ),
     Reason.CAN_PAY: N_(
         "The programme is for people who cannot pay for their return themselves. Staff will talk "
@@ -130,9 +159,14 @@ REASON_TEXTS: dict[Reason, str] = {
         "No valid passport? The programme can help you get a laissez-passer (a travel document) "
         "through your embassy."
     ),
+    Reason.PAPERS_TALK_FIRST: N_(
+        "No valid passport? Talk with staff first about travel documents. They will explain, in "
+        "confidence, what is possible for you. Nothing is done without your agreement."
+    ),
     Reason.HEALTH_NEEDS: N_(
-        "Tell staff about your health. Before travel there is a medical check, to make sure you "
-        "can travel safely."
+        "Tell staff about your health now: write to the office. Depending on your needs, you may "
+        "get medical care before departure. Before travel, a doctor checks that your health "
+        "allows you to travel."
     ),
     Reason.LACKS_MEANS: N_(
         "You cannot pay for the journey: this is the situation the programme is made for."

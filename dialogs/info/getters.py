@@ -80,11 +80,13 @@ def office_card(office: Office, t: Translator) -> str:
         lines.append(t.gettext("Phone: {phone}", phone=t.isolate(esc(office.phone))))
     if office.email:
         lines.append(t.gettext("E-mail: {email}", email=t.isolate(esc(office.email))))
+    if office.fax:
+        lines.append(t.gettext("Fax: {fax}", fax=t.isolate(esc(office.fax))))
     if office.hours:
         lines.append(t.gettext("Opening hours: {hours}", hours=hours_text(office, t)))
-    if len(lines) == 1:
+    if not (office.address or office.phone or office.email):  # no "soon": where to go today
         lines.append(
-            t.gettext("Contact details will be added soon. Please ask at the nearest IOM office.")
+            t.gettext("You can go to any IOM office, or press “✉️ Write to the office” in this bot.")
         )
     return "\n".join(lines)
 

@@ -47,14 +47,14 @@ def create_menu_dialog() -> Dialog:
     return Dialog(
         screen(
             Multi(
-                T("<b>AVRR Assistant</b>"),
+                T("<b>Return and reintegration assistant</b>"),
                 T(
                     "I give information about assisted voluntary return and reintegration: "
                     "help for migrants who want to go back to their country but cannot do it "
                     "alone, and support after they return."
                 ),
                 Multi(
-                    T("• You do not pay for this help."),
+                    T("• The help is for people who cannot pay for their return on their own."),
                     T("• Going home is always your own choice. You can stop at any time."),
                 ),
                 T("Choose what you need:"),

@@ -50,7 +50,12 @@ def create_registration_dialog() -> Dialog:
                 "needs the office should know about."
             ),
             T("Why: so that staff can contact you and prepare your interview."),
-            T("Who sees it: only the office staff. Nobody else."),
+            T("Who sees it: the office staff."),
+            T(
+                "Later, only if you go ahead with a return and you agree: the embassy of your "
+                "country (for a travel document) and the IOM office in your country (to prepare "
+                "your arrival)."
+            ),
             T(
                 "You can see your data with /mydata and delete it with /delete, at any time. "
                 "Nothing is stored before you confirm."
@@ -71,8 +76,13 @@ def create_registration_dialog() -> Dialog:
             ),
             T(
                 "Your name, phone number, where you are and your needs are stored encrypted. "
-                "Only the office staff can read them. They are not shared with anyone outside "
-                "the office without asking you."
+                "Now, only the office staff can read them."
+            ),
+            T(
+                "If you go ahead with a return, and only if you agree, IOM shares what is needed "
+                "with the embassy of your country (to get a travel document) and with the IOM "
+                "office in your country (to prepare your arrival). If you are afraid of the "
+                "authorities of your country, tell staff first."
             ),
             T(
                 "Your data is kept while the programme works with you. You can delete it at any "
@@ -257,8 +267,8 @@ def create_registration_dialog() -> Dialog:
             T("<b>Thank you. Your registration is received.</b>"),
             T("Your reference: <b>{reference}</b>"),
             T(
-                "What happens next: staff will contact you to arrange an interview. The help of "
-                "the programme is free, and you can stop at any time.",
+                "What happens next: staff will contact you to arrange an interview. You can "
+                "change your mind and stop at any time.",
                 when=~F["returnee"],
             ),
             T(

@@ -10,7 +10,7 @@ from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.kbd import Multiselect
 
 from bot.domain.countries import COUNTRIES
-from bot.domain.eligibility import Answer, Asylum, Passport
+from bot.domain.eligibility import EMBASSY_RISK, Answer, Asylum, OwnChoice, Passport
 from bot.domain.offices import Office
 from bot.domain.registration import (
     CITY_MAX,
@@ -133,6 +133,10 @@ async def on_use_self_check(_c: CallbackQuery, _w: Any, manager: DialogManager) 
         data["age_group"] = AgeGroup.UNDER_18.value
     if answers.get("urgent_health") == Answer.YES:
         needs.add(Need.MEDICAL.value)
+    if answers.get("own_choice") == OwnChoice.PUSHED:
+        needs.add(Need.PUSHED.value)  # an urgent flag: staff see it first in their group
+    if answers.get("asylum") in EMBASSY_RISK:
+        needs.add(Need.NO_EMBASSY.value)  # staff talk with them before any embassy contact
     data["needs"] = sorted(needs)
     widget: Multiselect = manager.find("needs")  # type: ignore[assignment]
     for need in needs:  # ticked already when the person reaches that question

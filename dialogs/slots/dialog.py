@@ -279,6 +279,7 @@ async def summary_getter(
         "hours": f"{data['start']}–{data['end']}",
         "length": t.ngettext("{n} minute", "{n} minutes", plan.length_minutes),
         "capacity": t.number(plan.capacity),
+        "no_address": not office.address,
     }
 
 
@@ -415,6 +416,12 @@ def create_slots_dialog() -> Dialog:
             T(
                 "Office: {office}\nDays: {days}\nHours: {hours}\nLength: {length}\n"
                 "People per slot: {capacity}"
+            ),
+            T(
+                "⚠️ This office has no address in config/offices.toml: the people who book "
+                "will not be told where to come. Add the address first, or tell each person "
+                "yourself.",
+                when="no_address",
             ),
             Row(
                 Button(T("✅ Publish"), id="create", on_click=on_create),

@@ -186,7 +186,7 @@ async def test_a_full_slot_says_taken_and_shows_the_nearest_times(harness):
     await first.press("✅ Confirm")
     await second.press("✅ Confirm")
     assert (
-        answers(harness)[-1] == "Sorry, this time was just taken. Here are the nearest free times."
+        answers(harness)[-1] == "Sorry, this time was just taken. Here are the nearest open times."
     )
     times = " ".join(second.button_texts())
     assert "10:30" in times and "10:00" not in times  # the nearest free time, not the taken one
@@ -226,7 +226,7 @@ async def test_fifty_simultaneous_bookings_on_three_places(harness):
     taken = [
         a
         for a in answers(harness)
-        if a == "Sorry, this time was just taken. Here are the nearest free times."
+        if a == "Sorry, this time was just taken. Here are the nearest open times."
     ]
     assert len(taken) == 47
 

@@ -77,10 +77,15 @@ async def test_contact_shows_only_configured_details(harness, locale):
     assert "iomrabat@iom.int" in text
     assert t.country("MA") in text and t.country("MR") in text
     assert text.count(t.gettext("Phone: {phone}").split("{")[0]) == 1  # Mauritania has none
-    assert (
-        t.gettext("Contact details will be added soon. Please ask at the nearest IOM office.")
-        in text
+    # Mauritania has no contact details in the documents: say where to go, promise nothing.
+    where_to_go = t.gettext(
+        "You can go to any IOM office, or press “✉️ Write to the office” in this bot."
     )
+    assert text.count(where_to_go) == 1
+    assert "soon" not in harness.app.catalogs["en"].gettext(
+        "You can go to any IOM office, or press “✉️ Write to the office” in this bot."
+    )
+    assert (FSI + "+212 5 37 75 85 40" in text) == (locale == "ar")  # the Rabat fax
     assert (FSI + "+212 5 37 65 28 81" in text) == (locale == "ar")
 
 
@@ -131,7 +136,8 @@ async def test_recognised_refugee_is_pointed_to_the_other_route_kindly(harness):
     )  # fmt: skip
     text = person.last_text()
     assert "Another route may fit you better." in text
-    assert "UNHCR" in text
+    assert "Talk with staff first" in text and "they will direct you" in text
+    assert "UNHCR" not in text  # not in the programme's documents: staff direct them
     assert "final decision is taken by staff" in text
     assert "Other solutions" in " ".join(person.button_texts())
 
@@ -165,7 +171,8 @@ async def test_not_sure_is_always_an_answer_and_back_goes_to_the_previous_questi
         assert "Not sure yet" in " ".join(person.button_texts())
         await person.press("Not sure yet")
     assert "Staff need to talk with you first." in person.last_text()
-    assert "take your time" in person.last_text()
+    assert "Take your time" in person.last_text()
+    assert "🧭 Other solutions" in person.button_texts()  # unsure: the other solutions too
 
 
 async def test_tampered_answer_keeps_the_question(harness):

@@ -55,8 +55,12 @@ def test_default_offices_follow_the_documents():
         ('[[office]]\nid="x1"\ncountry="Morocco"\ncity="R"\ntimezone="UTC"', "two-letter code"),
         ('[[office]]\nid="x1"\ncountry="MA"\ncity="R"\ntimezone="UTC"\nemail="nope"', "email"),
         (
+            '[[office]]\nid="x1"\ncountry="MA"\ncity="R"\ntimezone="UTC"\ntelex="1"',
+            "unknown field 'telex'",
+        ),
+        (
             '[[office]]\nid="x1"\ncountry="MA"\ncity="R"\ntimezone="UTC"\nfax="1"',
-            "unknown field 'fax'",
+            "fax is not a phone number",
         ),
         ("office = 3", "at least one"),
         ("[[office]", "offices.toml"),

@@ -1,6 +1,7 @@
 """The self-check rule, table-driven: every outcome and every reason."""
 
 from dataclasses import replace
+from itertools import product
 
 import pytest
 
@@ -10,6 +11,7 @@ from bot.domain.eligibility import (
     Asylum,
     Destination,
     Outcome,
+    OwnChoice,
     Passport,
     Reason,
     WhereNow,
@@ -20,7 +22,7 @@ from bot.domain.eligibility import (
 BASE = Answers(
     where_now=WhereNow.MOROCCO,
     destination=Destination.HOME,
-    own_choice=Answer.YES,
+    own_choice=OwnChoice.YES,
     can_pay=Answer.NO,
     passport=Passport.VALID,
     asylum=Asylum.NONE,
@@ -55,19 +57,31 @@ CASES = [
         "recognised refugee",
         {"asylum": Asylum.REFUGEE},
         Outcome.OTHER_ROUTE,
-        (R.RECOGNISED_REFUGEE, R.LACKS_MEANS),
+        (R.RECOGNISED_REFUGEE,),
+    ),
+    (
+        "recognised refugee without passport: no laissez-passer, no lacks-means note",
+        {"asylum": Asylum.REFUGEE, "passport": Passport.NONE},
+        Outcome.OTHER_ROUTE,
+        (R.RECOGNISED_REFUGEE,),
     ),
     (
         "wants a third country",
         {"destination": Destination.OTHER_COUNTRY},
         Outcome.OTHER_ROUTE,
-        (R.THIRD_COUNTRY, R.LACKS_MEANS),
+        (R.THIRD_COUNTRY,),
     ),
     (
         "elsewhere",
         {"where_now": WhereNow.OTHER},
         Outcome.OTHER_ROUTE,
-        (R.NOT_IN_PROGRAMME_COUNTRY, R.LACKS_MEANS),
+        (R.NOT_IN_PROGRAMME_COUNTRY, R.NATIONAL_ABROAD),
+    ),
+    (
+        "elsewhere with urgent health needs",
+        {"where_now": WhereNow.OTHER, "urgent_health": Answer.YES},
+        Outcome.OTHER_ROUTE,
+        (R.NOT_IN_PROGRAMME_COUNTRY, R.NATIONAL_ABROAD, R.HEALTH_NEEDS),
     ),
     (
         "16 and alone",
@@ -82,8 +96,38 @@ CASES = [
         (R.ASYLUM_PENDING, R.LACKS_MEANS),
     ),
     (
+        "asylum claim pending, no passport: papers with staff first, no embassy",
+        {"asylum": Asylum.PENDING, "passport": Passport.NONE},
+        Outcome.TALK_FIRST,
+        (R.ASYLUM_PENDING, R.LACKS_MEANS, R.PAPERS_TALK_FIRST),
+    ),
+    (
+        "afraid of the authorities, expired passport: papers with staff first",
+        {"asylum": Asylum.FEARS_AUTHORITIES, "passport": Passport.EXPIRED},
+        Outcome.TALK_FIRST,
+        (R.FEARS_AUTHORITIES, R.LACKS_MEANS, R.PAPERS_TALK_FIRST),
+    ),
+    (
+        "someone is pushing them: protection, nothing about organising a return",
+        {"own_choice": OwnChoice.PUSHED, "passport": Passport.NONE},
+        Outcome.PROTECTION,
+        (R.PUSHED,),
+    ),
+    (
+        "pushed, under 18, afraid of the authorities, ill: protection keeps what keeps them safe",
+        {
+            "own_choice": OwnChoice.PUSHED,
+            "minor_alone": Answer.YES,
+            "asylum": Asylum.FEARS_AUTHORITIES,
+            "urgent_health": Answer.YES,
+            "where_now": WhereNow.OTHER,
+        },
+        Outcome.PROTECTION,
+        (R.PUSHED, R.MINOR_ALONE, R.FEARS_AUTHORITIES, R.HEALTH_NEEDS),
+    ),
+    (
         "not sure to go",
-        {"own_choice": Answer.NOT_SURE},
+        {"own_choice": OwnChoice.NOT_SURE},
         Outcome.TALK_FIRST,
         (R.NOT_SURE_TO_GO, R.LACKS_MEANS),
     ),
@@ -110,13 +154,13 @@ CASES = [
         "refugee and alone: another route, and staff talk first",
         {"asylum": Asylum.REFUGEE, "minor_alone": Answer.YES},
         Outcome.OTHER_ROUTE,
-        (R.RECOGNISED_REFUGEE, R.MINOR_ALONE, R.LACKS_MEANS),
+        (R.RECOGNISED_REFUGEE, R.MINOR_ALONE),
     ),
     (
         "several reasons to talk are all given",
         {"minor_alone": Answer.YES, "asylum": Asylum.PENDING, "passport": Passport.NONE},
         Outcome.TALK_FIRST,
-        (R.MINOR_ALONE, R.ASYLUM_PENDING, R.LACKS_MEANS, R.LAISSEZ_PASSER),
+        (R.MINOR_ALONE, R.ASYLUM_PENDING, R.LACKS_MEANS, R.PAPERS_TALK_FIRST),
     ),
 ]
 
@@ -134,3 +178,38 @@ def test_every_outcome_and_reason_is_reachable():
     results = [assess(replace(BASE, **changes)) for _, changes, _, _ in CASES]
     assert {r.outcome for r in results} == set(Outcome)
     assert {reason for r in results for reason in r.reasons} == set(Reason)
+
+
+def _every_answers():
+    """Every combination of answers (4·3·3·3·4·5·3·3 = 38,880): small enough to check all."""
+    fields = {
+        "where_now": list(WhereNow),
+        "destination": list(Destination),
+        "own_choice": list(OwnChoice),
+        "can_pay": list(Answer),
+        "passport": list(Passport),
+        "asylum": list(Asylum),
+        "minor_alone": list(Answer),
+        "urgent_health": list(Answer),
+    }
+    for values in product(*fields.values()):
+        yield Answers(**dict(zip(fields, values, strict=True)))
+
+
+def test_the_rules_hold_for_every_combination_of_answers():
+    for answers in _every_answers():
+        result = assess(answers)
+        reasons = set(result.reasons)
+        # One message per outcome: "another route" never comes with the "lacks means" note.
+        if result.outcome is Outcome.OTHER_ROUTE:
+            assert not reasons & {R.LACKS_MEANS, R.LAISSEZ_PASSER, R.PAPERS_TALK_FIRST}
+        # Pushed to return: always protection, never "can help you" nor return logistics.
+        if answers.own_choice is OwnChoice.PUSHED:
+            assert result.outcome is Outcome.PROTECTION
+            assert result.reasons[0] is R.PUSHED
+            assert not reasons & {R.LACKS_MEANS, R.LAISSEZ_PASSER, R.PAPERS_TALK_FIRST}
+        # The embassy (laissez-passer note) never for refugees, asylum seekers, the afraid.
+        if answers.asylum in (Asylum.REFUGEE, Asylum.PENDING, Asylum.FEARS_AUTHORITIES):
+            assert R.LAISSEZ_PASSER not in reasons
+        if result.outcome is Outcome.LIKELY:
+            assert answers.own_choice is OwnChoice.YES
