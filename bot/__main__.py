@@ -17,8 +17,9 @@ import signal
 import sys
 from datetime import date
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, sqlite_path
 from bot.locales import SUPPORTED_LOCALES
+from storage.process_lock import DatabaseInUseError, ProcessLock, lock_database
 
 NO_TOKEN_HINT = (
     "No BOT_TOKEN set: opening the terminal chat. To connect a real bot, get a token from "
@@ -55,6 +56,20 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
+    except DatabaseInUseError as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 3
+
+
+# The commands that write as the bot does: on SQLite, one process at a time (README, "One
+# process per SQLite file").
+SINGLE_PROCESS_COMMANDS = frozenset({None, "console"})
+
+
+def lock_if_sqlite(command: str | None, settings: Settings) -> ProcessLock | None:
+    if command not in SINGLE_PROCESS_COMMANDS:
+        return None
+    return lock_database(sqlite_path(settings.DATABASE_URL))
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -67,6 +82,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command in ("stats", "seed"):
         return await run_report_command(args, settings)
+    process_lock = lock_if_sqlite(args.command, settings)
     app = await create_app(settings)
     try:
         if args.command == "console" or settings.token is None:
@@ -85,6 +101,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             await serve_polling(app, settings.token)
     finally:
         await app.close()
+        if process_lock is not None:
+            process_lock.release()
     return 0
 
 
