@@ -25,7 +25,6 @@ from tests.e2e.test_worker_crash import (
     returnees_with_a_checkin_due,
 )
 
-pytestmark = pytest.mark.sqlite_only
 log = logging.getLogger(__name__)
 
 PEOPLE = 40
@@ -48,6 +47,7 @@ async def wait_exit(bot: CrashingBot, timeout: float) -> int | None:  # noqa: AS
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only
 async def test_a_second_process_on_the_same_sqlite_file_refuses_to_start(
     server: FakeBotApiServer, tmp_path: Path
 ) -> None:
@@ -98,6 +98,7 @@ async def test_a_second_process_on_the_same_sqlite_file_refuses_to_start(
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only
 async def test_the_lock_goes_with_a_killed_process(server: FakeBotApiServer, tmp_path: Path):
     """SIGKILL runs no clean-up: the kernel still releases the lock, so a restart works."""
     db_path = tmp_path / "killed.db"
@@ -119,3 +120,49 @@ async def test_the_lock_goes_with_a_killed_process(server: FakeBotApiServer, tmp
         assert await second.stop(signal.SIGTERM) == 0, second.stderr
     finally:
         await second.kill()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres_only
+async def test_a_deploy_overlap_on_postgresql_sends_each_message_once(
+    server: FakeBotApiServer, tmp_path: Path, database: str
+) -> None:
+    """PostgreSQL allows several processes: the sender lease lets one at a time deliver (and
+    recover interrupted messages), so the new process waits for the old one's lease."""
+    from sqlalchemy import text
+
+    from storage.db import create_engine
+
+    people = range(FIRST_USER, FIRST_USER + PEOPLE)
+    await returnees_with_a_checkin_due(database, people)
+    server.send_delay = SEND_DELAY
+    old = CrashingBot(server.url, tmp_path / "unused.db", tmp_path, "old")
+    new = CrashingBot(server.url, tmp_path / "unused.db", tmp_path, "new")
+    for bot in (old, new):
+        bot.env["DATABASE_URL"] = database
+    try:
+        await old.start()
+        await server.wait_until(lambda: sum(received(server).values()) >= 3, START_TIMEOUT)
+        await new.start()  # the overlap: both serve for a while
+        await server.wait_until(lambda: len(received(server)) >= PEOPLE // 2, timeout=60)
+        assert new.proc is not None and new.proc.returncode is None, new.stderr
+        # The old one stops half-way: the new one takes the lease and sends the rest.
+        assert await old.stop(signal.SIGTERM) == 0, old.stderr
+        await server.wait_until(lambda: len(received(server)) >= PEOPLE, timeout=60)
+        await asyncio.sleep(2 * SEND_DELAY + 1)  # a late duplicate would arrive by now
+        counts = received(server)
+        duplicates = sum(count - 1 for count in counts.values())
+        log.info("deploy overlap on PostgreSQL: %s people, %s duplicates", len(counts), duplicates)
+        assert set(counts) == set(people)
+        assert duplicates == 0, counts.most_common(5)
+        assert await new.stop(signal.SIGTERM) == 0, new.stderr
+        engine = create_engine(database)
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                text("select status, count(*) from outbox where kind = 'checkin' group by 1")
+            )
+            assert dict(rows.all()) == {"sent": PEOPLE}
+        await engine.dispose()
+    finally:
+        await old.kill()
+        await new.kill()
