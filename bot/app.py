@@ -13,6 +13,7 @@ from bot.config import Settings, data_key
 from bot.content import ContentLibrary
 from bot.domain.offices import Office, load_offices
 from bot.i18n import Catalogs
+from bot.services.audit import AuditService
 from bot.services.booking import BookingService
 from bot.services.cases import CaseService
 from bot.services.checkins import CheckinService
@@ -47,6 +48,7 @@ class App:
             self.session_factory, self.read_session_factory, self.cipher, self.write_gate
         )
         self.users = UserService(self.uow, self.clock)
+        self.audit = AuditService(self.uow, self.clock)
         self.registrations = RegistrationService(
             self.uow, self.clock, self.offices, self.settings.CHECKIN_MONTHS
         )
@@ -89,6 +91,7 @@ class App:
             "bookings": self.bookings,
             "checkins": self.checkins,
             "stats": self.stats,
+            "audit": self.audit,
         }
 
     async def close(self) -> None:

@@ -34,7 +34,7 @@ from bot.telegram.middlewares import PersonContextMiddleware
 from bot.telegram.notifier import Renderer
 from bot.telegram.relay import create_relay_router
 from bot.telegram.relay_view import ConversationAction
-from bot.telegram.staff import create_staff_router
+from bot.telegram.staff import RefusedStaffCommands, create_staff_router
 from bot.telegram.staff_view import CaseAction
 from bot.telegram.worker import OutboxWorker
 from dialogs import create_dialogs
@@ -72,6 +72,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
         **app.dependencies(),
     )
     dp.update.outer_middleware(PersonContextMiddleware(app.settings, app.catalogs, app.users))
+    dp.message.outer_middleware(RefusedStaffCommands())
     dp.callback_query.outer_middleware(
         ForeignCallbackGuard(
             own_prefixes=(

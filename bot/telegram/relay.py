@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.config import Settings
 from bot.domain.conversations import TEXT_MAX, Kind
 from bot.i18n import Translator
+from bot.services.audit import AuditService
 from bot.services.conversations import ConversationService, Relay
 from bot.telegram.filters import PrivateChat
 from bot.telegram.relay_view import ConversationAction, who
@@ -42,12 +43,13 @@ def create_relay_router() -> Router:
     @router.message(ReplyInStaffChat())
     async def staff_reply(
         message: Message, conversations: ConversationService, settings: Settings, bot: Bot,
-        t: Translator,
+        t: Translator, audit: AuditService,
     ) -> None:  # fmt: skip
         sender = message.from_user.id  # type: ignore[union-attr]
         content = _content(message)
         replied_to = message.reply_to_message.message_id  # type: ignore[union-attr]
         if not settings.is_staff(sender):
+            await audit.refused(sender, "reply to a person in the staff chat")
             # Ignored; told privately if the bot can write to them (it often cannot).
             with contextlib.suppress(TelegramAPIError):
                 await bot.send_message(
@@ -71,8 +73,10 @@ def create_relay_router() -> Router:
     async def close_button(
         callback: CallbackQuery, callback_data: ConversationAction,
         conversations: ConversationService, settings: Settings, t: Translator,
+        audit: AuditService,
     ) -> None:  # fmt: skip
         if not settings.is_staff(callback.from_user.id):
+            await audit.refused(callback.from_user.id, f"button {ConversationAction.__prefix__}")
             await callback.answer(t.gettext("Only office staff can do this."), show_alert=True)
             return
         result = await conversations.close_by_staff(callback.from_user.id, callback_data.id)
