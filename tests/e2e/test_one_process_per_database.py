@@ -142,7 +142,12 @@ async def test_a_deploy_overlap_on_postgresql_sends_each_message_once(
         bot.env["DATABASE_URL"] = database
     try:
         await old.start()
-        await server.wait_until(lambda: sum(received(server).values()) >= 3, START_TIMEOUT)
+        try:
+            await server.wait_until(
+                lambda: sum(received(server).values()) >= 3, START_TIMEOUT * 2
+            )
+        except TimeoutError:
+            raise AssertionError(f"the old process sent nothing:\n{old.stderr}") from None
         await new.start()  # the overlap: both serve for a while
         await server.wait_until(lambda: len(received(server)) >= PEOPLE // 2, timeout=60)
         assert new.proc is not None and new.proc.returncode is None, new.stderr
