@@ -4,6 +4,7 @@
     python -m bot console [--user-id N] [--lang xx]
     python -m bot migrate          apply database migrations
     python -m bot genkey           print a new DATA_KEY (make genkey does the same)
+    python -m bot rotate-key [--new-key KEY]   re-encrypt the data with a new key (README)
 
 Only the Telegram paths import aiogram (which alone costs seconds of CPU).
 """
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
 # The commands that write as the bot does: on SQLite, one process at a time (README, "One
 # process per SQLite file").
-SINGLE_PROCESS_COMMANDS = frozenset({None, "console"})
+SINGLE_PROCESS_COMMANDS = frozenset({None, "console", "rotate-key"})
 
 
 def lock_if_sqlite(command: str | None, settings: Settings) -> ProcessLock | None:
@@ -82,6 +83,13 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command in ("stats", "seed"):
         return await run_report_command(args, settings)
+    if args.command == "rotate-key":
+        lock = lock_if_sqlite(args.command, settings)
+        try:
+            return await rotate_key(args, settings)
+        finally:
+            if lock is not None:
+                lock.release()
     process_lock = lock_if_sqlite(args.command, settings)
     app = await create_app(settings)
     try:
@@ -132,12 +140,47 @@ async def run_report_command(args: argparse.Namespace, settings: Settings) -> in
         await app.close()
 
 
+async def rotate_key(args: argparse.Namespace, settings: Settings) -> int:
+    """Re-encrypt every encrypted value with a new key (stop the bot first; resumable)."""
+    import os
+
+    from bot.config import _is_fernet_key, data_key
+    from storage.db import create_engine
+    from storage.key_check import DataKeyError, rotate_data_key
+    from storage.migrate import migrate
+
+    new_key = (args.new_key or os.environ.get("NEW_DATA_KEY", "")).strip()
+    if not _is_fernet_key(new_key):
+        print(
+            "rotate-key: give the new key (from `make genkey`) as --new-key KEY or NEW_DATA_KEY",
+            file=sys.stderr,
+        )
+        return 2
+    engine = create_engine(settings.DATABASE_URL)
+    try:
+        await migrate(engine)
+        total = await rotate_data_key(engine, data_key(settings), new_key, report=print)
+    except DataKeyError as error:
+        print(f"rotate-key: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    print(f"Done: {total} values re-encrypted. Now set DATA_KEY to the new key and start the bot.")
+    return 0
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bot", description="AVRR Assistant")
     sub = parser.add_subparsers(dest="command")
     console = sub.add_parser("console", help="talk to the bot in this terminal")
     sub.add_parser("migrate", help="apply database migrations and exit")
     sub.add_parser("genkey", help="print a new DATA_KEY")
+    rotate = sub.add_parser(
+        "rotate-key", help="re-encrypt the data with a new key (the bot stopped; resumable)"
+    )
+    rotate.add_argument(
+        "--new-key", default=None, help="the new key (default: the NEW_DATA_KEY variable)"
+    )
     stats = sub.add_parser("stats", help="the programme's figures, for reporting scripts")
     stats.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
     stats.add_argument("--to", dest="end", type=date.fromisoformat, required=True)

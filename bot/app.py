@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import Settings, data_key
+from bot.config import ConfigError, Settings, data_key
 from bot.content import ContentLibrary
 from bot.domain.offices import Office, load_offices
 from bot.i18n import Catalogs
@@ -26,6 +26,7 @@ from bot.services.stats import StatsService
 from bot.services.users import UserService
 from storage.crypto import DataCipher
 from storage.db import WriteGate, create_engine, create_session_factory
+from storage.key_check import DataKeyError, check_data_key
 from storage.migrate import migrate
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -101,10 +102,15 @@ class App:
 async def create_app(
     settings: Settings, clock: Clock | None = None, *, run_migrations: bool = True
 ) -> App:
-    data_key(settings)  # a missing DATA_KEY stops start-up before anything else happens
+    key = data_key(settings)  # a missing DATA_KEY stops start-up before anything else happens
     engine = create_engine(settings.DATABASE_URL)
     if run_migrations:
         await migrate(engine)
+    try:  # a different DATA_KEY stops it too, before anyone gets an apology
+        await check_data_key(engine, key, (clock or SystemClock()).now())
+    except DataKeyError as error:
+        await engine.dispose()
+        raise ConfigError(str(error)) from None
     return App(
         settings=settings,
         engine=engine,

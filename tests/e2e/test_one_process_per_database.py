@@ -143,9 +143,7 @@ async def test_a_deploy_overlap_on_postgresql_sends_each_message_once(
     try:
         await old.start()
         try:
-            await server.wait_until(
-                lambda: sum(received(server).values()) >= 3, START_TIMEOUT * 2
-            )
+            await server.wait_until(lambda: sum(received(server).values()) >= 3, START_TIMEOUT * 2)
         except TimeoutError:
             raise AssertionError(f"the old process sent nothing:\n{old.stderr}") from None
         await new.start()  # the overlap: both serve for a while
