@@ -4,6 +4,7 @@
     python -m bot console [--user-id N] [--lang xx]
     python -m bot migrate          apply database migrations
     python -m bot genkey           print a new DATA_KEY (make genkey does the same)
+    python -m bot purge [--dry-run]   erase data past RETENTION_MONTHS (the worker does it daily)
     python -m bot rotate-key [--new-key KEY]   re-encrypt the data with a new key (README)
 
 Only the Telegram paths import aiogram (which alone costs seconds of CPU).
@@ -64,11 +65,13 @@ def main(argv: list[str] | None = None) -> int:
 
 # The commands that write as the bot does: on SQLite, one process at a time (README, "One
 # process per SQLite file").
-SINGLE_PROCESS_COMMANDS = frozenset({None, "console", "rotate-key"})
+SINGLE_PROCESS_COMMANDS = frozenset({None, "console", "rotate-key", "purge"})
 
 
-def lock_if_sqlite(command: str | None, settings: Settings) -> ProcessLock | None:
-    if command not in SINGLE_PROCESS_COMMANDS:
+def lock_if_sqlite(
+    command: str | None, settings: Settings, *, dry_run: bool = False
+) -> ProcessLock | None:
+    if command not in SINGLE_PROCESS_COMMANDS or dry_run:
         return None
     return lock_database(sqlite_path(settings.DATABASE_URL))
 
@@ -83,13 +86,8 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command in ("stats", "seed"):
         return await run_report_command(args, settings)
-    if args.command == "rotate-key":
-        lock = lock_if_sqlite(args.command, settings)
-        try:
-            return await rotate_key(args, settings)
-        finally:
-            if lock is not None:
-                lock.release()
+    if args.command in ("purge", "rotate-key"):
+        return await run_maintenance(args, settings)
     process_lock = lock_if_sqlite(args.command, settings)
     app = await create_app(settings)
     try:
@@ -140,6 +138,35 @@ async def run_report_command(args: argparse.Namespace, settings: Settings) -> in
         await app.close()
 
 
+async def run_maintenance(args: argparse.Namespace, settings: Settings) -> int:
+    """purge and rotate-key: on SQLite, only while no bot process runs (but a dry run)."""
+    lock = lock_if_sqlite(args.command, settings, dry_run=getattr(args, "dry_run", False))
+    try:
+        if args.command == "purge":
+            return await purge(args, settings)
+        return await rotate_key(args, settings)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+async def purge(args: argparse.Namespace, settings: Settings) -> int:
+    """The retention purge now (the bot's worker does it daily); --dry-run only lists."""
+    from bot.app import create_app
+
+    app = await create_app(settings)
+    try:
+        found = await (app.retention.due() if args.dry_run else app.retention.purge())
+    finally:
+        await app.close()
+    verb = "would be erased" if args.dry_run else "erased"
+    months = settings.RETENTION_MONTHS
+    print(f"{len(found)} people {verb} (cases ended more than {months} months ago):")
+    for item in found:
+        print(f"  {' '.join(item.references)}  ended {item.ended_at:%Y-%m-%d}")
+    return 0
+
+
 async def rotate_key(args: argparse.Namespace, settings: Settings) -> int:
     """Re-encrypt every encrypted value with a new key (stop the bot first; resumable)."""
     import os
@@ -175,6 +202,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     console = sub.add_parser("console", help="talk to the bot in this terminal")
     sub.add_parser("migrate", help="apply database migrations and exit")
     sub.add_parser("genkey", help="print a new DATA_KEY")
+    purge_cmd = sub.add_parser(
+        "purge", help="erase the data of people past RETENTION_MONTHS (the worker does it daily)"
+    )
+    purge_cmd.add_argument("--dry-run", action="store_true", help="only list what would go")
     rotate = sub.add_parser(
         "rotate-key", help="re-encrypt the data with a new key (the bot stopped; resumable)"
     )

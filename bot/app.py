@@ -22,6 +22,7 @@ from bot.services.conversations import ConversationService
 from bot.services.outbox import OutboxService
 from bot.services.ports import Clock
 from bot.services.registration import RegistrationService
+from bot.services.retention import RetentionService
 from bot.services.stats import StatsService
 from bot.services.users import UserService
 from storage.crypto import DataCipher
@@ -69,6 +70,7 @@ class App:
             self.settings.CHECKIN_MONTHS,
             self.settings.STAFF_USER_IDS,
         )
+        self.retention = RetentionService(self.uow, self.clock, self.settings.RETENTION_MONTHS)
         self.stats = StatsService(self.uow, self.clock, self.settings.STAFF_USER_IDS)
         self.conversations = ConversationService(
             self.uow, self.clock, self.offices, self.settings.STAFF_USER_IDS

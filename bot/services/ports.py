@@ -27,6 +27,7 @@ class UserRepository(Protocol):
     async def set_source(self, user_id: int, source: str) -> None: ...
     async def set_blocked(self, user_id: int, blocked: bool) -> None: ...
     async def delete(self, user_id: int) -> None: ...
+    async def erase_dialog_state(self, user_id: int) -> None: ...
 
 
 class AlreadyBookedError(Exception):
@@ -46,6 +47,16 @@ class CaseEvent:
     kind: str  # created, status, edited, withdrawn, erased, viewed
     from_status: Status | None = None
     to_status: Status | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionDue:
+    """A person all of whose cases ended (closed, withdrawn, monitoring finished) before the
+    retention cut-off: their references and when the last one ended."""
+
+    user_id: int
+    references: tuple[str, ...]
+    ended_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +111,9 @@ class RegistrationRepository(Protocol):
     ) -> None: ...
     async def set_monitoring(self, registration_id: int, state: str, now: datetime) -> None: ...
     async def erase_personal_data(self, user_id: int, now: datetime) -> list[Registration]: ...
+    async def retention_due(
+        self, ended_before: datetime, user_id: int | None = None
+    ) -> list[RetentionDue]: ...
     async def add_event(self, event: CaseEvent) -> None: ...
     async def events(self, registration_id: int) -> list[CaseEvent]: ...
 

@@ -71,6 +71,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
         erase_dialog_state=storage.delete_user,
         **app.dependencies(),
     )
+    app.retention.after_erase = storage.delete_user  # a purged person's cached dialog too
     dp.update.outer_middleware(PersonContextMiddleware(app.settings, app.catalogs, app.users))
     dp.message.outer_middleware(RefusedStaffCommands())
     dp.callback_query.outer_middleware(
@@ -102,6 +103,7 @@ def create_worker(app: App, bot: Bot) -> OutboxWorker:
         before_round=app.checkins.dispatch,
         is_sender=lease.held,
         on_stop=lease.release,
+        daily=app.retention.purge,
     )
 
 

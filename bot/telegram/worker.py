@@ -39,6 +39,7 @@ BATCH = 50
 STAFF_CHAT_WAIT = 60.0  # seconds between looks while no staff chat is configured
 HOLD_LONGER_THAN = 2.0  # a chat's own wait beyond this is not slept: its message waits a round
 POLL_SECONDS = 1.0
+DAY_SECONDS = 24 * 3600.0
 
 
 class OutboxWorker:
@@ -53,6 +54,7 @@ class OutboxWorker:
         before_round: Callable[[], Awaitable[object]] | None = None,
         is_sender: Callable[[], Awaitable[bool]] | None = None,
         on_stop: Callable[[], Awaitable[None]] | None = None,
+        daily: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self._outbox = outbox
         self._renderer = renderer
@@ -65,6 +67,8 @@ class OutboxWorker:
         self._is_sender = is_sender  # several processes: only the lease holder sends
         self._on_stop = on_stop  # e.g. give the lease back
         self._stop: asyncio.Event | None = None  # set by run_forever: a stop was asked
+        self._daily = daily  # e.g. the retention purge; run by the sender, once a day
+        self._daily_last: float | None = None
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -81,6 +85,7 @@ class OutboxWorker:
         """Send every message due now; return how many went out."""
         sent = 0
         self._held = {}
+        await self._run_daily_if_due()
         if self._before_round is not None:
             await self._before_round()
         while not self._stopping():
@@ -127,6 +132,19 @@ class OutboxWorker:
                 await asyncio.wait_for(self._wait_any(stop), POLL_SECONDS)
         if self._on_stop is not None:
             await self._on_stop()
+
+    async def _run_daily_if_due(self) -> None:
+        """The daily job, at start and then every 24 hours; its failure never stops sending."""
+        now = self._monotonic()
+        if self._daily is None or (
+            self._daily_last is not None and now - self._daily_last < DAY_SECONDS
+        ):
+            return
+        self._daily_last = now
+        try:
+            await self._daily()
+        except Exception as error:
+            log.exception("daily job failed: %s", type(error).__name__)
 
     def _stopping(self) -> bool:
         return self._stop is not None and self._stop.is_set()
