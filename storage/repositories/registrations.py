@@ -243,8 +243,22 @@ class SqlRegistrationRepository:
         """People whose every case ended before `ended_before`: closed or withdrawn, or returned
         with no check-in left to send; no open conversation. A case's end is its last trace
         (status change, check-in, conversation), so any later activity keeps the data."""
+        ended = (Status.CLOSED.value, Status.WITHDRAWN.value, Status.RETURNED.value)
+        # Only people with a case whose last change is old enough, and none still open: a few
+        # rows to look at closely, not every registration (the daily job must stay cheap).
+        old_enough = select(RegistrationRow.user_id).where(
+            RegistrationRow.erased_at.is_(None),
+            RegistrationRow.status.in_(ended),
+            RegistrationRow.updated_at < ended_before,
+        )
+        still_open = select(RegistrationRow.user_id).where(
+            RegistrationRow.user_id.is_not(None), RegistrationRow.status.not_in(ended)
+        )
         query = select(RegistrationRow).where(
-            RegistrationRow.user_id.is_not(None), RegistrationRow.erased_at.is_(None)
+            RegistrationRow.user_id.is_not(None),
+            RegistrationRow.erased_at.is_(None),
+            RegistrationRow.user_id.in_(old_enough),
+            RegistrationRow.user_id.not_in(still_open),
         )
         if user_id is not None:
             query = query.where(RegistrationRow.user_id == user_id)

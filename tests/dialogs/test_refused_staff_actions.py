@@ -100,3 +100,10 @@ async def test_an_export_refused_to_someone_no_longer_staff_is_audited(harness):
     answers = [e.text for e in harness.api.events if e.kind == "answer"]
     assert answers[-1] == "Only office staff can do this."
     assert await refusals(harness.app) == [(STAFF_ID, "export")]
+
+
+def test_the_audited_staff_commands_are_the_registered_ones():
+    from bot.telegram.polling import STAFF_COMMANDS
+    from bot.telegram.staff import STAFF_COMMAND_NAMES
+
+    assert {name for name, _ in STAFF_COMMANDS} == STAFF_COMMAND_NAMES
