@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import Settings, data_key
+from bot.config import ConfigError, Settings, data_key
 from bot.content import TOPIC_IDS, ContentLibrary
 from bot.domain.offices import Office, load_offices, missing_details
 from bot.i18n import Catalogs
+from bot.services.audit import AuditService
 from bot.services.booking import BookingService
 from bot.services.cases import CaseService
 from bot.services.checkins import CheckinService
@@ -24,10 +25,12 @@ from bot.services.ports import Clock
 from bot.services.protection import ConcernService, UrgentService
 from bot.services.recordings import RecordingService
 from bot.services.registration import RegistrationService
+from bot.services.retention import RetentionService
 from bot.services.stats import StatsService
 from bot.services.users import UserService
 from storage.crypto import DataCipher
 from storage.db import WriteGate, create_engine, create_session_factory
+from storage.key_check import DataKeyError, check_data_key
 from storage.migrate import migrate
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -52,6 +55,7 @@ class App:
             self.session_factory, self.read_session_factory, self.cipher, self.write_gate
         )
         self.users = UserService(self.uow, self.clock)
+        self.audit = AuditService(self.uow, self.clock)
         self.registrations = RegistrationService(
             self.uow, self.clock, self.offices, self.settings.CHECKIN_MONTHS
         )
@@ -71,6 +75,7 @@ class App:
             self.settings.CHECKIN_MONTHS,
             self.settings.STAFF_USER_IDS,
         )
+        self.retention = RetentionService(self.uow, self.clock, self.settings.RETENTION_MONTHS)
         self.stats = StatsService(self.uow, self.clock, self.settings.STAFF_USER_IDS)
         self.conversations = ConversationService(
             self.uow, self.clock, self.offices, self.settings.STAFF_USER_IDS
@@ -114,6 +119,7 @@ class App:
             "urgent": self.urgent,
             "concerns": self.concerns,
             "recordings": self.recordings,
+            "audit": self.audit,
         }
 
     async def close(self) -> None:
@@ -123,10 +129,15 @@ class App:
 async def create_app(
     settings: Settings, clock: Clock | None = None, *, run_migrations: bool = True
 ) -> App:
-    data_key(settings)  # a missing DATA_KEY stops start-up before anything else happens
+    key = data_key(settings)  # a missing DATA_KEY stops start-up before anything else happens
     engine = create_engine(settings.DATABASE_URL)
     if run_migrations:
         await migrate(engine)
+    try:  # a different DATA_KEY stops it too, before anyone gets an apology
+        await check_data_key(engine, key, (clock or SystemClock()).now())
+    except DataKeyError as error:
+        await engine.dispose()
+        raise ConfigError(str(error)) from None
     offices = load_offices()
     warn_missing_office_details(offices)
     return App(

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     DATA_KEY: SecretStr | None = None
     BOOKING_CUTOFF_HOURS: float = Field(default=2.0, ge=0, le=168)
     CHECKIN_MONTHS: Annotated[tuple[int, ...], NoDecode] = (1, 3, 6, 12)
+    RETENTION_MONTHS: int = Field(default=24, ge=1, le=600)
     WEBHOOK_URL: str | None = None
     WEBHOOK_SECRET: SecretStr | None = None
     WEBHOOK_HOST: str = "127.0.0.1"

@@ -275,6 +275,18 @@ class AuditRow(Base):
     detail: Mapped[str] = mapped_column(String(200))
 
 
+class DataKeyCheckRow(Base):
+    """One row: a known text encrypted with DATA_KEY at first start, so that a different key is
+    refused at start-up; `pending_value` is the new key's while `rotate-key` runs."""
+
+    __tablename__ = "data_key_check"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    check_value: Mapped[str] = mapped_column(Text)
+    pending_value: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ProcessedUpdateRow(Base):
     """Webhook updates already handled: Telegram re-sends after a timeout; each is handled once."""
 

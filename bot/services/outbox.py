@@ -45,6 +45,12 @@ class OutboxService:
             await uow.commit()
             return messages
 
+    async def unclaim(self, messages: list[OutboxMessage]) -> None:
+        """The worker stops: what it claimed and did not try goes back, untouched."""
+        async with self._uow() as uow:
+            await uow.outbox.unclaim([message.id for message in messages])
+            await uow.commit()
+
     async def sending(self, message: OutboxMessage) -> OutboxMessage:
         """Record that this message's Telegram call starts now (one attempt)."""
         async with self._uow() as uow:

@@ -27,7 +27,7 @@ from bot.services.ports import (
     UnitOfWorkFactory,
 )
 
-STAFF, PERSON = "staff", "person"
+STAFF, PERSON, SYSTEM = "staff", "person", "system"
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,33 +219,8 @@ class RegistrationService:
 
     async def erase(self, user_id: int) -> list[str]:
         """Erase the person's data; keep an anonymous statistical record; tell staff."""
-        now = self._clock.now()
         async with self._uow() as uow:
-            for registration in await uow.registrations.all_for(user_id):
-                await cancel_active_booking(uow, registration.id, now)
-            erased = await uow.registrations.erase_personal_data(user_id, now)
-            await uow.outbox.forget_user(user_id)
-            await uow.checkins.erase_for_user(user_id)
-            await uow.alerts.erase_for_user(user_id)
-            await uow.concerns.erase_for_user(user_id)
-            for registration in erased:
-                was_open = is_open(registration.status)
-                await uow.registrations.add_event(
-                    CaseEvent(
-                        registration.id, now, PERSON, None, "erased",
-                        registration.status, Status.WITHDRAWN if was_open else registration.status,
-                    )
-                )  # fmt: skip
-                await notify_staff(
-                    uow, "registration_erased", str(registration.id),
-                    {"reference": registration.reference}, now,
-                )  # fmt: skip
-            for conversation in await uow.conversations.erase_for_user(user_id, now):
-                await notify_staff(
-                    uow, "conversation_closed", str(conversation.id),
-                    {"conversation_id": conversation.id, "by": "erased"}, now,
-                )  # fmt: skip
-            await uow.users.delete(user_id)
+            erased = await erase_person(uow, user_id, self._clock.now())
             await uow.commit()
         return [registration.reference for registration in erased]
 
@@ -262,3 +237,39 @@ class RegistrationService:
                 urgent_alerts=await uow.alerts.all_for(user_id),
                 concerns=await uow.concerns.all_for(user_id),
             )
+
+
+async def erase_person(
+    uow: UnitOfWork, user_id: int, now: datetime, *, by_retention: bool = False
+) -> list[Registration]:
+    """What /delete does, inside the caller's transaction: erase the person's data everywhere,
+    keep an anonymous statistical record. The retention purge does the very same (the case
+    event says who did it; staff are told only of a person's own deletion)."""
+    for registration in await uow.registrations.all_for(user_id):
+        await cancel_active_booking(uow, registration.id, now)
+    erased = await uow.registrations.erase_personal_data(user_id, now)
+    await uow.outbox.forget_user(user_id)
+    await uow.checkins.erase_for_user(user_id)
+    await uow.alerts.erase_for_user(user_id)
+    await uow.concerns.erase_for_user(user_id)
+    for registration in erased:
+        was_open = is_open(registration.status)
+        await uow.registrations.add_event(
+            CaseEvent(
+                registration.id, now, SYSTEM if by_retention else PERSON, None,
+                "retention" if by_retention else "erased",
+                registration.status, Status.WITHDRAWN if was_open else registration.status,
+            )
+        )  # fmt: skip
+        if not by_retention:
+            await notify_staff(
+                uow, "registration_erased", str(registration.id),
+                {"reference": registration.reference}, now,
+            )  # fmt: skip
+    for conversation in await uow.conversations.erase_for_user(user_id, now):
+        await notify_staff(
+            uow, "conversation_closed", str(conversation.id),
+            {"conversation_id": conversation.id, "by": "erased"}, now,
+        )  # fmt: skip
+    await uow.users.delete(user_id)
+    return erased

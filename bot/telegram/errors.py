@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from aiogram import Bot, Dispatcher
+from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, TelegramObject
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 
@@ -71,7 +73,43 @@ async def _restart(dialog_manager: DialogManager) -> None:
     await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
 
+class ErrorPathGuard(BaseMiddleware):
+    """The database gone (a dropped connection): aiogram-dialog's error middleware cannot load
+    the person's dialog either, and the error path itself fails. Then: log it, and send the
+    apology without touching the dialog (the menu comes back at the next message)."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        try:
+            return await handler(event, data)
+        except Exception as failure:
+            if not isinstance(event, ErrorEvent):
+                raise
+            log.error(
+                "error handling failed too (%s after %s) for update %s",
+                type(failure).__name__,
+                type(event.exception).__name__,
+                event.update.update_id,
+            )
+            t: Translator | None = data.get("t")
+            chat_id = _private_chat_id(event)
+            if t is None or chat_id is None:
+                return None
+            if event.update.callback_query:
+                await _answer_quietly(event, None)
+            with contextlib.suppress(TelegramAPIError):
+                await data["bot"].send_message(
+                    chat_id, t.gettext("Sorry, something went wrong on our side. Please try again.")
+                )
+            return None
+
+
 def register_error_handlers(dp: Dispatcher) -> None:
+    dp.errors.outer_middleware(ErrorPathGuard())  # outside aiogram-dialog's (setup_dialogs)
     dp.errors.register(
         on_outdated_dialog, ExceptionTypeFilter(UnknownIntent, UnknownState, OutdatedIntent)
     )

@@ -37,7 +37,7 @@ from bot.telegram.protection_view import UrgentAction
 from bot.telegram.recording import create_recording_router
 from bot.telegram.relay import create_relay_router
 from bot.telegram.relay_view import ConversationAction
-from bot.telegram.staff import create_staff_router
+from bot.telegram.staff import RefusedStaffCommands, create_staff_router
 from bot.telegram.staff_view import CaseAction
 from bot.telegram.worker import OutboxWorker
 from dialogs import create_dialogs
@@ -74,7 +74,9 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
         erase_dialog_state=storage.delete_user,
         **app.dependencies(),
     )
+    app.retention.after_erase = storage.delete_user  # a purged person's cached dialog too
     dp.update.outer_middleware(PersonContextMiddleware(app.settings, app.catalogs, app.users))
+    dp.message.outer_middleware(RefusedStaffCommands())
     dp.callback_query.outer_middleware(
         ForeignCallbackGuard(
             own_prefixes=(
@@ -107,6 +109,7 @@ def create_worker(app: App, bot: Bot) -> OutboxWorker:
         before_round=app.checkins.dispatch,
         is_sender=lease.held,
         on_stop=lease.release,
+        daily=app.retention.purge,
     )
 
 

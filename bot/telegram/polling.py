@@ -67,20 +67,17 @@ async def serve_polling(app: App, token: str) -> None:
     dp = build_dispatcher(app)
     dp.update.outer_middleware(in_flight)
 
-    async def on_shutdown() -> None:
-        if not await in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS):
-            log.warning("stopping with updates still in flight after %ss", SHUTDOWN_GRACE_SECONDS)
-
     worker = create_worker(app, bot)
     stop = asyncio.Event()
     worker_task = asyncio.create_task(worker.run_forever(stop))
 
-    async def stop_worker() -> None:
-        stop.set()
+    async def on_shutdown() -> None:
+        stop.set()  # first: the worker takes nothing new while updates in flight finish
+        if not await in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS):
+            log.warning("stopping with updates still in flight after %ss", SHUTDOWN_GRACE_SECONDS)
         await worker_task
 
     dp.shutdown.register(on_shutdown)
-    dp.shutdown.register(stop_worker)
     me = await bot.get_me()
     log.info("serving Telegram as @%s by long polling", me.username)
     await register_commands(

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.config import Settings
 from bot.domain.conversations import TEXT_MAX, Kind
 from bot.i18n import Translator
+from bot.services.audit import AuditService
 from bot.services.conversations import ConversationService, Relay
 from bot.services.protection import UrgentService
 from bot.telegram.filters import PrivateChat
@@ -43,12 +44,13 @@ def create_relay_router() -> Router:
     @router.message(ReplyInStaffChat())
     async def staff_reply(
         message: Message, conversations: ConversationService, settings: Settings, bot: Bot,
-        t: Translator,
+        t: Translator, audit: AuditService,
     ) -> None:  # fmt: skip
         sender = message.from_user.id  # type: ignore[union-attr]
         content = _content(message)
         replied_to = message.reply_to_message.message_id  # type: ignore[union-attr]
         if not settings.is_staff(sender):
+            await audit.refused(sender, "reply to a person in the staff chat")
             # Ignored; told privately if the bot can write to them (it often cannot).
             with contextlib.suppress(TelegramAPIError):
                 await bot.send_message(
@@ -72,8 +74,10 @@ def create_relay_router() -> Router:
     async def close_button(
         callback: CallbackQuery, callback_data: ConversationAction,
         conversations: ConversationService, settings: Settings, t: Translator,
+        audit: AuditService,
     ) -> None:  # fmt: skip
         if not settings.is_staff(callback.from_user.id):
+            await audit.refused(callback.from_user.id, f"button {ConversationAction.__prefix__}")
             await callback.answer(t.gettext("Only office staff can do this."), show_alert=True)
             return
         result = await conversations.close_by_staff(callback.from_user.id, callback_data.id)
@@ -86,42 +90,43 @@ def create_relay_router() -> Router:
                 t.gettext("This conversation is already closed."), show_alert=True
             )
 
-    @router.message(Command("inbox"), PrivateChat(), IsStaff())
-    async def inbox(
-        message: Message, conversations: ConversationService, urgent: UrgentService,
-        t: Translator, clock,
-    ) -> None:  # fmt: skip
-        staff_id = message.from_user.id  # type: ignore[union-attr]
-        items = await conversations.inbox(staff_id)
-        alerts = await urgent.waiting(staff_id)
-        if not items and not alerts:
-            await message.answer(t.gettext("No open conversation."))
-            return
-        now: datetime = clock.now()
-        lines = []
-        if alerts:  # first: people who said they are in danger and nobody has taken yet
-            lines.append(t.gettext("🚨 <b>Urgent: nobody has taken these alerts</b>"))
-            for waiting in alerts:
-                minutes = int((now - waiting.alert.created_at).total_seconds() // 60)
-                lines.append(
-                    f"🚨 {waiting.who} · {waiting.alert.locale} · "
-                    + t.ngettext("waiting {n} minute", "waiting {n} minutes", minutes)
-                )
-            lines.append("")
-        if items:
-            lines.append(t.gettext("<b>Open conversations</b>"))
-        for item in items:
-            since = item.conversation.waiting_since
-            if since is None:
-                state = t.gettext("answered")
-            else:
-                minutes = int((now - since).total_seconds() // 60)
-                state = t.ngettext(
-                    "waiting {n} minute", "waiting {n} minutes", minutes
-                ) if minutes < 120 else t.ngettext(
-                    "waiting {n} hour", "waiting {n} hours", minutes // 60
-                )  # fmt: skip
-            lines.append(f"{who(item.conversation, t)} · {item.conversation.locale} · {state}")
-        await message.answer("\n".join(lines))
-
+    router.message(Command("inbox"), PrivateChat(), IsStaff())(inbox)
     return router
+
+
+async def inbox(
+    message: Message, conversations: ConversationService, urgent: UrgentService,
+    t: Translator, clock,
+) -> None:  # fmt: skip
+    staff_id = message.from_user.id  # type: ignore[union-attr]
+    items = await conversations.inbox(staff_id)
+    alerts = await urgent.waiting(staff_id)
+    if not items and not alerts:
+        await message.answer(t.gettext("No open conversation."))
+        return
+    now: datetime = clock.now()
+    lines = []
+    if alerts:  # first: people who said they are in danger and nobody has taken yet
+        lines.append(t.gettext("🚨 <b>Urgent: nobody has taken these alerts</b>"))
+        for waiting in alerts:
+            minutes = int((now - waiting.alert.created_at).total_seconds() // 60)
+            lines.append(
+                f"🚨 {waiting.who} · {waiting.alert.locale} · "
+                + t.ngettext("waiting {n} minute", "waiting {n} minutes", minutes)
+            )
+        lines.append("")
+    if items:
+        lines.append(t.gettext("<b>Open conversations</b>"))
+    for item in items:
+        since = item.conversation.waiting_since
+        if since is None:
+            state = t.gettext("answered")
+        else:
+            minutes = int((now - since).total_seconds() // 60)
+            state = t.ngettext(
+                "waiting {n} minute", "waiting {n} minutes", minutes
+            ) if minutes < 120 else t.ngettext(
+                "waiting {n} hour", "waiting {n} hours", minutes // 60
+            )  # fmt: skip
+        lines.append(f"{who(item.conversation, t)} · {item.conversation.locale} · {state}")
+    await message.answer("\n".join(lines))

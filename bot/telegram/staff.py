@@ -4,12 +4,14 @@ anyone else gets the ordinary unknown-command answer, or a short refusal for a b
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any
 
-from aiogram import Bot, Router
+from aiogram import BaseMiddleware, Bot, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import BaseFilter, Command, CommandObject
-from aiogram.types import CallbackQuery, Message, User
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.config import Settings
@@ -18,6 +20,7 @@ from bot.domain.offices import Office
 from bot.domain.registration import REFERENCE_SHAPE, Status
 from bot.i18n import N_, Translator
 from bot.labels import STATUSES
+from bot.services.audit import AuditService
 from bot.services.cases import CaseService, Change
 from bot.services.checkins import CheckinService, Returned
 from bot.telegram.filters import PrivateChat
@@ -40,6 +43,36 @@ RETURNED_ANSWERS = {
     Returned.BEFORE_REGISTRATION: N_("The return date cannot be before the registration."),
     Returned.NOT_STAFF: N_("Only office staff can do this."),
 }
+# The staff commands (as registered in polling.STAFF_COMMANDS): from anyone else they get the
+# unknown-command answer, and the refusal is audited (RefusedStaffCommands).
+STAFF_COMMAND_NAMES = frozenset({"case", "cases", "slots", "inbox", "returned", "stats", "export"})
+
+
+def staff_command(text: str | None) -> str | None:
+    """`/case@bot MA-…` -> "case" when it names a staff command, else None."""
+    if not text or not text.startswith("/"):
+        return None
+    name = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else ""
+    return name if name in STAFF_COMMAND_NAMES else None
+
+
+class RefusedStaffCommands(BaseMiddleware):
+    """Records a staff command sent by someone not in STAFF_USER_IDS, then lets the update go
+    on: they get the very answer any unknown command gets (a dialog's hint, or the menu)."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if isinstance(event, Message) and event.chat.type == "private" and event.from_user:
+            name = staff_command(event.text)
+            if name is not None and not data["settings"].is_staff(event.from_user.id):
+                await data["audit"].refused(event.from_user.id, f"command /{name}")
+        return await handler(event, data)
+
+
 CHANGE_ANSWERS = {
     Change.STALE: N_("This case changed meanwhile: nothing was done. Open it again to see it now."),
     Change.NOT_ALLOWED: N_("This change is not possible for this case."),
@@ -163,9 +196,11 @@ def create_staff_router() -> Router:  # noqa: PLR0915 - one handler per staff co
     async def case_button(
         callback: CallbackQuery, callback_data: CaseAction, cases: CaseService, bot: Bot,
         settings: Settings, t: Translator, offices: tuple[Office, ...], checkins: CheckinService,
+        audit: AuditService,
     ) -> None:  # fmt: skip
         presser = callback.from_user.id
         if not settings.is_staff(presser):
+            await audit.refused(presser, f"button {CaseAction.__prefix__}:{callback_data.action}")
             await callback.answer(t.gettext("Only office staff can do this."), show_alert=True)
             return
         if callback_data.action == "open":

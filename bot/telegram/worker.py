@@ -5,6 +5,9 @@
 - The staff chat unreachable (wrong id, bot removed): staff messages wait, with backoff, and go
   out once it is reachable; they never go to any other chat.
 - 5xx, network errors: retry with backoff.
+- A stop (SIGTERM): the message whose Telegram call is under way finishes; nothing new is taken,
+  and what was claimed but not tried goes back to the queue. The process exits in seconds
+  whatever the backlog (systemd's stop timeout never kills it mid-send).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ POLL_SECONDS = 1.0
 # Messages to the office's own chats (the staff group, the focal points for concerns) wait for
 # a fix when Telegram refuses them; messages to a person are dropped instead.
 WAITING_AUDIENCES = frozenset({"staff", "concerns"})
+DAY_SECONDS = 24 * 3600.0
 
 
 class OutboxWorker:
@@ -53,6 +57,7 @@ class OutboxWorker:
         before_round: Callable[[], Awaitable[object]] | None = None,
         is_sender: Callable[[], Awaitable[bool]] | None = None,
         on_stop: Callable[[], Awaitable[None]] | None = None,
+        daily: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self._outbox = outbox
         self._renderer = renderer
@@ -64,6 +69,9 @@ class OutboxWorker:
         self._before_round = before_round  # e.g. queue the check-ins that fell due
         self._is_sender = is_sender  # several processes: only the lease holder sends
         self._on_stop = on_stop  # e.g. give the lease back
+        self._stop: asyncio.Event | None = None  # set by run_forever: a stop was asked
+        self._daily = daily  # e.g. the retention purge; run by the sender, once a day
+        self._daily_last: float | None = None
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -80,9 +88,10 @@ class OutboxWorker:
         """Send every message due now; return how many went out."""
         sent = 0
         self._held = {}
+        await self._run_daily_if_due()
         if self._before_round is not None:
             await self._before_round()
-        while True:
+        while not self._stopping():
             batch = await self._outbox.claim(BATCH)
             if not batch:
                 # More may have fallen due while this round was sending (check-ins in batches).
@@ -90,6 +99,9 @@ class OutboxWorker:
                     continue
                 return sent
             for index, message in enumerate(batch):
+                if self._stopping():
+                    await self._outbox.unclaim(batch[index:])
+                    return sent
                 try:
                     outcome = await self._deliver(message)
                 except Exception as error:  # one message must never strand the batch
@@ -101,10 +113,12 @@ class OutboxWorker:
                 elif outcome == "pause":
                     for waiting in batch[index + 1 :]:
                         await self._outbox.postpone(waiting, self._pause_seconds, "paused (429)")
-                    await self._sleep(self._pause_seconds)
+                    await self._wait(self._pause_seconds)
                     break  # Telegram's pause is over: claim again (postponed ones are due)
+        return sent
 
     async def run_forever(self, stop: asyncio.Event) -> None:
+        self._stop = stop
         recovered = False
         while not stop.is_set():
             try:
@@ -121,6 +135,33 @@ class OutboxWorker:
                 await asyncio.wait_for(self._wait_any(stop), POLL_SECONDS)
         if self._on_stop is not None:
             await self._on_stop()
+
+    async def _run_daily_if_due(self) -> None:
+        """The daily job, at start and then every 24 hours; its failure never stops sending."""
+        now = self._monotonic()
+        if self._daily is None or (
+            self._daily_last is not None and now - self._daily_last < DAY_SECONDS
+        ):
+            return
+        self._daily_last = now
+        try:
+            await self._daily()
+        except Exception as error:
+            log.exception("daily job failed: %s", type(error).__name__)
+
+    def _stopping(self) -> bool:
+        return self._stop is not None and self._stop.is_set()
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep, but wake at once for a stop (a 429 pause may last minutes)."""
+        if self._stop is None:
+            await self._sleep(seconds)
+            return
+        sleeping = asyncio.ensure_future(self._sleep(seconds))
+        stopping = asyncio.ensure_future(self._stop.wait())
+        await asyncio.wait([sleeping, stopping], return_when=asyncio.FIRST_COMPLETED)
+        for task in (sleeping, stopping):
+            task.cancel()
 
     async def _wait_any(self, stop: asyncio.Event) -> None:
         _done, pending = await asyncio.wait(
@@ -150,9 +191,8 @@ class OutboxWorker:
             self._held[outgoing.chat_id] = chat_wait
             await self._outbox.postpone(message, chat_wait, "chat rate limit")
             return "held"
-        wait = max(chat_wait, self._limiter.overall_delay(now))
-        if wait > 0:
-            await self._sleep(wait)
+        if not await self._turn_came(message, max(chat_wait, self._limiter.overall_delay(now))):
+            return "stopped"
         message = await self._outbox.sending(message)
         try:
             sent = await self._send(outgoing)
@@ -175,6 +215,16 @@ class OutboxWorker:
             await outgoing.on_sent(sent.message_id)
         await self._outbox.sent(message)
         return "sent"
+
+    async def _turn_came(self, message: OutboxMessage, wait: float) -> bool:
+        """Wait for the rate limits; False when a stop came first (the message, not tried,
+        goes back to the queue as it was)."""
+        if wait > 0:
+            await self._wait(wait)
+        if self._stopping():
+            await self._outbox.unclaim([message])
+            return False
+        return True
 
     async def _send(self, outgoing: Outgoing) -> Message:
         reply = (

@@ -54,6 +54,9 @@ def _user(manager: DialogManager) -> int:
 
 
 async def _refuse(callback: CallbackQuery, manager: DialogManager) -> None:
+    """Not staff (checked on every action): told so, and the refusal is audited."""
+    what = f"slots: {manager.current_context().state.state}"
+    await manager.middleware_data["audit"].refused(callback.from_user.id, what)
     await callback.answer(
         translator(manager).gettext("Only office staff can do this."), show_alert=True
     )

@@ -100,6 +100,8 @@ async def on_office(
         return
     manager.dialog_data["office"] = office_id
     if not _allowed(manager, callback.from_user.id):
+        purpose = manager.dialog_data.get("purpose", "stats")
+        await manager.middleware_data["audit"].refused(callback.from_user.id, purpose)
         await callback.answer(
             translator(manager).gettext("Only office staff can do this."), show_alert=True
         )
@@ -161,6 +163,8 @@ async def _send_export(callback: CallbackQuery, manager: DialogManager, full: bo
             callback.from_user.id, period, None if office_id == "all" else office_id, full=full
         )
     except NotStaffError:
+        what = "export with names" if full else "export"
+        await manager.middleware_data["audit"].refused(callback.from_user.id, what)
         await callback.answer(t.gettext("Only office staff can do this."), show_alert=True)
         return
     suffix = f"{period.start}_{period.end}" + ("_FULL" if full else "")

@@ -136,6 +136,18 @@ class SqlOutboxRepository:
         )
         return retry.rowcount or 0
 
+    async def unclaim(self, message_ids: list[int]) -> int:
+        """Give back claimed messages that were not tried (a stop): they are due as before."""
+        if not message_ids:
+            return 0
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(message_ids), OutboxRow.status == CLAIMED)
+            .values(status=PENDING),
+            execution_options={"synchronize_session": False},
+        )
+        return result.rowcount or 0
+
     async def forget_user(self, user_id: int) -> int:
         """Cancel what waits for or about the person, and unlink every message from them."""
         result = await self._session.execute(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,10 +17,16 @@ from bot.domain.registration import (
     Registration,
     Status,
 )
-from bot.services.ports import AlreadyRegisteredError, CaseEvent
+from bot.services.ports import AlreadyRegisteredError, CaseEvent, RetentionDue
 from storage.crypto import DataCipher
 from storage.dialect import upsert_increment
-from storage.models import CaseEventRow, ReferenceCounterRow, RegistrationRow
+from storage.models import (
+    CaseEventRow,
+    CheckinRow,
+    ConversationRow,
+    ReferenceCounterRow,
+    RegistrationRow,
+)
 
 
 class SqlRegistrationRepository:
@@ -231,6 +237,84 @@ class SqlRegistrationRepository:
                 )
         return before
 
+    async def retention_due(
+        self, ended_before: datetime, user_id: int | None = None
+    ) -> list[RetentionDue]:
+        """People whose every case ended before `ended_before`: closed or withdrawn, or returned
+        with no check-in left to send; no open conversation. A case's end is its last trace
+        (status change, check-in, conversation), so any later activity keeps the data."""
+        ended = (Status.CLOSED.value, Status.WITHDRAWN.value, Status.RETURNED.value)
+        # Only people with a case whose last change is old enough, and none still open: a few
+        # rows to look at closely, not every registration (the daily job must stay cheap).
+        old_enough = select(RegistrationRow.user_id).where(
+            RegistrationRow.erased_at.is_(None),
+            RegistrationRow.status.in_(ended),
+            RegistrationRow.updated_at < ended_before,
+        )
+        still_open = select(RegistrationRow.user_id).where(
+            RegistrationRow.user_id.is_not(None), RegistrationRow.status.not_in(ended)
+        )
+        query = select(RegistrationRow).where(
+            RegistrationRow.user_id.is_not(None),
+            RegistrationRow.erased_at.is_(None),
+            RegistrationRow.user_id.in_(old_enough),
+            RegistrationRow.user_id.not_in(still_open),
+        )
+        if user_id is not None:
+            query = query.where(RegistrationRow.user_id == user_id)
+        people: dict[int, list[RegistrationRow]] = {}
+        for row in await self._session.scalars(query.order_by(RegistrationRow.id)):
+            people.setdefault(row.user_id, []).append(row)  # type: ignore[arg-type]
+        due = []
+        for person, rows in people.items():
+            ended = [await self._ended_at(row) for row in rows]
+            last_talk = await self._last_conversation(person)
+            if any(end is None for end in ended) or last_talk is False:
+                continue
+            ends = [end for end in ended if end is not None]
+            ended_at = max([*ends, last_talk] if isinstance(last_talk, datetime) else ends)
+            if ended_at < ended_before:
+                due.append(RetentionDue(person, tuple(r.reference for r in rows), ended_at))
+        return due
+
+    async def _ended_at(self, row: RegistrationRow) -> datetime | None:
+        """When the case ended, or None while it goes on."""
+        if row.status not in (Status.CLOSED, Status.WITHDRAWN, Status.RETURNED):
+            return None
+        checkins = CheckinRow.registration_id == row.id
+        if row.status == Status.RETURNED and row.monitoring != "stopped":
+            waiting = await self._session.scalar(
+                select(CheckinRow.id).where(checkins, CheckinRow.status.in_(["scheduled", "sent"]))
+            )
+            if waiting is not None:
+                return None
+        last_event = await self._session.scalar(
+            select(func.max(CaseEventRow.at)).where(CaseEventRow.registration_id == row.id)
+        )
+        last_checkin = await self._session.execute(
+            select(
+                func.max(CheckinRow.due_at),
+                func.max(CheckinRow.sent_at),
+                func.max(CheckinRow.answered_at),
+            ).where(checkins)
+        )
+        times = [row.updated_at, last_event, *last_checkin.one()]
+        return max(_utc(t) for t in times if t is not None)
+
+    async def _last_conversation(self, user_id: int) -> datetime | bool | None:
+        """False while a conversation is open; else when the last one closed (or None)."""
+        rows = (
+            await self._session.execute(
+                select(ConversationRow.status, ConversationRow.closed_at).where(
+                    ConversationRow.user_id == user_id
+                )
+            )
+        ).all()
+        if any(status == "open" for status, _ in rows):
+            return False
+        closed = [_utc(at) for _, at in rows if at is not None]
+        return max(closed) if closed else None
+
     async def add_event(self, event: CaseEvent) -> None:
         self._session.add(
             CaseEventRow(
@@ -262,3 +346,10 @@ class SqlRegistrationRepository:
             )
             for row in rows
         ]
+
+
+def _utc(value: datetime) -> datetime:
+    """max() over raw aggregates: SQLite returns them naive (UTC), PostgreSQL aware."""
+    if isinstance(value, str):  # SQLite's max() of a datetime column, through the raw driver
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

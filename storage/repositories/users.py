@@ -6,7 +6,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.users import User
-from storage.models import UserRow
+from storage.models import FsmRecordRow, UserRow
 
 
 def _to_domain(row: UserRow) -> User:
@@ -58,6 +58,10 @@ class SqlUserRepository:
 
     async def delete(self, user_id: int) -> None:
         await self._session.execute(delete(UserRow).where(UserRow.id == user_id))
+
+    async def erase_dialog_state(self, user_id: int) -> None:
+        """Every dialog state of the person, in this transaction (the retention purge)."""
+        await self._session.execute(delete(FsmRecordRow).where(FsmRecordRow.user_id == user_id))
 
     async def _set(self, user_id: int, **values: object) -> None:
         await self._session.execute(

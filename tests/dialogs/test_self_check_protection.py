@@ -93,7 +93,11 @@ async def test_someone_pushed_to_return_gets_protection_not_can_help(harness, lo
     assert t.gettext(LACKS_MEANS) not in result
     assert not mentions_embassy(result, locale)
     buttons = person.button_texts()
-    assert buttons[0] == t.gettext("✉️ Write to the office now")
+    # The danger entry first (someone pushes them), then writing to the office now.
+    assert buttons[:2] == [
+        t.gettext("🆘 I am in danger / I need help now"),
+        t.gettext("✉️ Write to the office now"),
+    ]
     assert t.gettext("🧭 Other solutions") in buttons
     await person.press(t.gettext("✉️ Write to the office now"))
     await person.send("help")

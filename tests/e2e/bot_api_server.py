@@ -61,6 +61,7 @@ class FakeBotApiServer:
         self._update_ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self.send_delay = 0.0  # seconds each sendMessage takes (a slow network, a long send)
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def __aenter__(self) -> FakeBotApiServer:
@@ -170,6 +171,8 @@ class FakeBotApiServer:
         try:
             if handler is None:
                 raise BotApiError(404, "Not Found: method not found")
+            if method.lower() == "sendmessage" and self.send_delay:
+                await asyncio.sleep(self.send_delay)
             result = await handler(fields) if method.lower() == "getupdates" else handler(fields)
         except BotApiError as error:
             body = {"ok": False, "error_code": error.code, "description": error.description}

@@ -46,10 +46,12 @@ CHECKIN_TEXT = "since your return"  # in the English invitation, "… month sinc
 log = logging.getLogger(__name__)
 
 
-def settings_for(db_path: Path) -> Settings:
+def settings_for(db_path: Path | str) -> Settings:
+    """On a SQLite file, or on a database URL (PostgreSQL)."""
+    url = db_path if isinstance(db_path, str) else f"sqlite+aiosqlite:///{db_path}"
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
-        DATABASE_URL=f"sqlite+aiosqlite:///{db_path}",
+        DATABASE_URL=url,
         DATA_KEY=TEST_DATA_KEY,
         STAFF_USER_IDS=str(STAFF_ID),
         STAFF_CHAT_ID=str(STAFF_CHAT),
@@ -57,7 +59,7 @@ def settings_for(db_path: Path) -> Settings:
     )
 
 
-async def returnees_with_a_checkin_due(db_path: Path, people: range) -> None:
+async def returnees_with_a_checkin_due(db_path: Path | str, people: range) -> None:
     """Registered 41 days ago, returned 40 days ago (real clock: the bot process uses it).
 
     The staff notices of the registrations went out back then: they are delivered here, through
@@ -118,6 +120,13 @@ class CrashingBot(BotProcess):
         super().__init__(api_url, db_path, folder, name)
         self.env["STAFF_USER_IDS"] = str(STAFF_ID)
         self.env["STAFF_CHAT_ID"] = str(STAFF_CHAT)
+
+    async def stop_and_wait(self, timeout: float = 120) -> int:  # noqa: ASYNC109
+        """SIGTERM, then wait for the exit however long it takes (to measure it)."""
+        assert self.proc is not None
+        assert self.proc.returncode is None, f"the bot died early:\n{self.stderr}"
+        self.proc.send_signal(signal.SIGTERM)
+        return await asyncio.wait_for(self.proc.wait(), timeout)
 
     def crash(self) -> None:
         """SIGKILL now: no handler runs, nothing is flushed or committed."""

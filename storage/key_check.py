@@ -1,0 +1,173 @@
+"""DATA_KEY: checked at start-up against a value stored at first start, and rotated.
+
+- First start: a known text encrypted with the key is stored (`data_key_check`). If the
+  database already holds encrypted data (a database from before this check), that data must
+  open with the key first.
+- Every start: the stored value must open with DATA_KEY, else start-up stops with one line.
+- `rotate-key`: every encrypted column and the dialog state are re-encrypted with the new key,
+  one transaction per table. Resumable: a value is opened with either key and sealed with the
+  new one (Fernet's MultiFernet), so running it again after an interruption finishes the job;
+  until it has finished, start-up is refused with either key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from sqlalchemy import Column, Table, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.models import (
+    CheckinRow,
+    DataKeyCheckRow,
+    FsmRecordRow,
+    RegistrationRow,
+    RelayMessageRow,
+)
+
+CHECK_TEXT = b"avrr data key check v1"
+ROW_ID = 1
+# Every column encrypted with DATA_KEY: (table, primary key, encrypted columns).
+ENCRYPTED = (
+    (RegistrationRow.__table__, "id", ("name_enc", "phone_enc", "city_enc", "needs_enc",
+                                       "self_check_enc")),
+    (CheckinRow.__table__, "id", ("answers_enc",)),
+    (RelayMessageRow.__table__, "id", ("text_enc", "file_enc")),
+    (FsmRecordRow.__table__, "key", ("data",)),
+)  # fmt: skip
+ROTATE_HINT = "run `python -m bot rotate-key` again with the same new key to finish it"
+
+
+class DataKeyError(Exception):
+    """DATA_KEY does not open this database; the message is one line for the operator."""
+
+
+def _opens(fernet: Fernet | MultiFernet, token: str | None) -> bool:
+    if token is None:
+        return False
+    try:
+        fernet.decrypt(token.encode("ascii"))
+    except (InvalidToken, ValueError):
+        return False
+    return True
+
+
+async def _sample(engine: AsyncEngine) -> str | None:
+    """One encrypted value already in the database, if any."""
+    async with engine.connect() as connection:
+        for table, _pk, columns in ENCRYPTED:
+            for name in columns:
+                column: Column = table.c[name]
+                value = await connection.scalar(select(column).where(column.is_not(None)).limit(1))
+                if value is not None:
+                    return value
+    return None
+
+
+async def check_data_key(engine: AsyncEngine, key: str, now: datetime | None = None) -> None:
+    """Refuse a DATA_KEY this database was not written with (DataKeyError); store the check
+    value at first start."""
+    fernet = Fernet(key.encode("ascii"))
+    table = DataKeyCheckRow.__table__
+    async with engine.begin() as connection:
+        row = (await connection.execute(select(table).where(table.c.id == ROW_ID))).first()
+    if row is not None:
+        if row.pending_value is not None:
+            raise DataKeyError(f"DATA_KEY: a key rotation was interrupted; {ROTATE_HINT}")
+        if not _opens(fernet, row.check_value):
+            raise DataKeyError(
+                "DATA_KEY: this is not the key this database was written with; set the right "
+                "DATA_KEY (to change it, see README: Key rotation)"
+            )
+        return
+    sample = await _sample(engine)
+    if sample is not None and not _opens(fernet, sample):
+        raise DataKeyError(
+            "DATA_KEY: this is not the key the data in this database was written with"
+        )
+    async with engine.begin() as connection:
+        await connection.execute(
+            table.insert().values(
+                id=ROW_ID,
+                check_value=fernet.encrypt(CHECK_TEXT).decode("ascii"),
+                updated_at=now or datetime.now(UTC),
+            )
+        )
+
+
+async def rotate_data_key(
+    engine: AsyncEngine,
+    old_key: str,
+    new_key: str,
+    report: Callable[[str], None] = lambda _line: None,
+    tables: tuple = ENCRYPTED,
+) -> int:
+    """Re-encrypt everything with `new_key`; return how many values were re-encrypted."""
+    old, new = Fernet(old_key.encode("ascii")), Fernet(new_key.encode("ascii"))
+    both = MultiFernet([new, old])
+    await _begin_rotation(engine, old, new)
+    total = 0
+    for table, pk, columns in tables:
+        count = await _rotate_table(engine, table, pk, columns, both)
+        report(f"{table.name}: {count} values re-encrypted")
+        total += count
+    check = DataKeyCheckRow.__table__
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(check)
+            .where(check.c.id == ROW_ID)
+            .values(
+                check_value=check.c.pending_value,
+                pending_value=None,
+                updated_at=datetime.now(UTC),
+            )
+        )
+    return total
+
+
+async def _begin_rotation(engine: AsyncEngine, old: Fernet, new: Fernet) -> None:
+    check = DataKeyCheckRow.__table__
+    async with engine.begin() as connection:
+        row = (await connection.execute(select(check).where(check.c.id == ROW_ID))).first()
+        if row is None:
+            raise DataKeyError("DATA_KEY: no key check stored yet; start the bot once first")
+        if row.pending_value is not None:
+            if not _opens(new, row.pending_value):
+                raise DataKeyError(
+                    "the interrupted rotation was to another key: give that new key again"
+                )
+            return  # resuming
+        if not _opens(old, row.check_value):
+            if _opens(new, row.check_value):
+                raise DataKeyError(
+                    "the data is already encrypted with the new key: set it as DATA_KEY"
+                )
+            raise DataKeyError("DATA_KEY: this is not the key this database was written with")
+        await connection.execute(
+            update(check)
+            .where(check.c.id == ROW_ID)
+            .values(pending_value=new.encrypt(CHECK_TEXT).decode("ascii"))
+        )
+
+
+async def _rotate_table(
+    engine: AsyncEngine, table: Table, pk: str, columns: tuple[str, ...], both: MultiFernet
+) -> int:
+    """One transaction: every value of the table, opened with either key, sealed with the new."""
+    count = 0
+    async with engine.begin() as connection:
+        rows = (await connection.execute(select(table.c[pk], *(table.c[c] for c in columns)))).all()
+        for row in rows:
+            values = {}
+            for name in columns:
+                token = getattr(row, name)
+                if token is not None:
+                    values[name] = both.rotate(token.encode("ascii")).decode("ascii")
+            if values:
+                await connection.execute(
+                    update(table).where(table.c[pk] == getattr(row, pk)).values(**values)
+                )
+                count += len(values)
+    return count
