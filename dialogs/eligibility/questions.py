@@ -107,10 +107,10 @@ QUESTIONS: tuple[Question, ...] = (
 # Every sentence rests on programme-docs/ (the report of issue 13 names the passage of each).
 REASON_TEXTS: dict[Reason, str] = {
     Reason.PUSHED: N_(
-        "Your choice is what counts. The return must be voluntary: you decide, and you do not "
-        "have to go. Staff can talk with you safely and in confidence. Write to the office when "
-        "you can.\n\nFor victims of human trafficking, the return follows special protection "
-        "rules, to protect them while the trip is prepared and after they arrive."
+        "The return must be voluntary: you decide. Staff can talk with you safely and in "
+        "confidence. Write to the office when you can.\n\nFor victims of human trafficking, "
+        "the return follows special protection rules, to protect them while the trip is "
+        "prepared and after they arrive."
     ),
     Reason.NOT_IN_PROGRAMME_COUNTRY: N_(
         "This programme works from Morocco and Mauritania. IOM helps people return in many "
