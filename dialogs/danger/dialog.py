@@ -59,7 +59,8 @@ async def danger_getter(
         "choose_office": office_id is None,
         "offices": [(o.id, f"{t.country(o.country)} – {o.city}") for o in offices],
         "numbers": emergency_lines(office, t),
-        "has_numbers": bool(office.emergency),
+        # Not before they said where they are: another country's numbers would mislead.
+        "has_numbers": office_id is not None and bool(office.emergency),
     }
 
 

@@ -173,6 +173,7 @@ async def test_the_danger_screen_shows_only_configured_emergency_numbers(harness
     monkeypatch.setattr(harness.app.urgent, "_offices", changed)
     person, t = await open_menu(harness, 7009, "fr")
     await person.press(t.gettext(DANGER))
+    assert "Police" not in person.last_text()  # not before they say where they are
     await person.press(f"{t.country('MA')} – Rabat")
     assert "• Police secours: 19" in person.last_text()
     await person.press(t.gettext("🏠 Main menu"))
