@@ -26,6 +26,7 @@ from aiogram_dialog import setup_dialogs
 
 from bot.app import App
 from bot.telegram.booking_view import BookStart
+from bot.telegram.callbacks import OneAnswerPerCallback, answer_every_callback
 from bot.telegram.checkin_view import OpenCheckin
 from bot.telegram.commands import create_commands_router
 from bot.telegram.errors import register_error_handlers
@@ -89,6 +90,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
     dp.include_router(create_fallback_router())
     register_error_handlers(dp)
     setup_dialogs(dp)
+    answer_every_callback(dp)
     return dp
 
 
@@ -105,6 +107,7 @@ def create_worker(app: App, bot: Bot) -> OutboxWorker:
 
 
 def create_bot(token: str, session: BaseSession) -> Bot:
+    session.middleware(OneAnswerPerCallback())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
