@@ -89,6 +89,7 @@ class App:
             "bookings": self.bookings,
             "checkins": self.checkins,
             "stats": self.stats,
+            "outbox": self.outbox,
         }
 
     async def close(self) -> None:

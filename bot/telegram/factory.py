@@ -31,6 +31,7 @@ from bot.telegram.checkin_view import OpenCheckin
 from bot.telegram.commands import create_commands_router
 from bot.telegram.errors import register_error_handlers
 from bot.telegram.fallback import ForeignCallbackGuard, create_fallback_router
+from bot.telegram.membership import create_membership_router
 from bot.telegram.middlewares import PersonContextMiddleware
 from bot.telegram.notifier import Renderer
 from bot.telegram.relay import create_relay_router
@@ -83,6 +84,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
             )
         )
     )
+    dp.include_router(create_membership_router())
     dp.include_router(create_commands_router())
     dp.include_router(create_staff_router())
     dp.include_router(create_relay_router())
