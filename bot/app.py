@@ -21,6 +21,7 @@ from bot.services.conversations import ConversationService
 from bot.services.outbox import OutboxService
 from bot.services.ports import Clock
 from bot.services.registration import RegistrationService
+from bot.services.staff_chat import StaffChat
 from bot.services.stats import StatsService
 from bot.services.users import UserService
 from storage.crypto import DataCipher
@@ -52,6 +53,7 @@ class App:
         )
         self.cases = CaseService(self.uow, self.clock, self.settings.STAFF_USER_IDS)
         self.outbox = OutboxService(self.uow, self.clock, self._stop_checkins_of_unreachable)
+        self.staff_chat = StaffChat(self.uow, self.clock, self.settings.STAFF_CHAT_ID)
         self.bookings = BookingService(
             self.uow,
             self.clock,
@@ -90,6 +92,7 @@ class App:
             "checkins": self.checkins,
             "stats": self.stats,
             "outbox": self.outbox,
+            "staff_chat": self.staff_chat,
         }
 
     async def close(self) -> None:
@@ -103,7 +106,7 @@ async def create_app(
     engine = create_engine(settings.DATABASE_URL)
     if run_migrations:
         await migrate(engine)
-    return App(
+    app = App(
         settings=settings,
         engine=engine,
         catalogs=Catalogs(),
@@ -111,3 +114,6 @@ async def create_app(
         offices=load_offices(),
         clock=clock or SystemClock(),
     )
+    if run_migrations:
+        await app.staff_chat.load()  # a staff group upgraded to a supergroup earlier
+    return app

@@ -14,6 +14,7 @@ from storage.repositories.checkins import SqlCheckinRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.registrations import SqlRegistrationRepository
+from storage.repositories.staff_chat import SqlStaffChatRepository
 from storage.repositories.stats import SqlStatsRepository
 from storage.repositories.users import SqlUserRepository
 
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
         self.bookings = SqlBookingRepository(self.session)
         self.checkins = SqlCheckinRepository(self.session, self._cipher)
         self.stats = SqlStatsRepository(self.session, self._cipher)
+        self.staff_chat = SqlStaffChatRepository(self.session)
         return self
 
     async def __aexit__(

@@ -53,6 +53,7 @@ class Harness:
     def worker(self) -> Any:
         """The outbox worker on a fake clock: its waits advance the clock instead of sleeping."""
         from bot.telegram.notifier import Renderer
+        from bot.telegram.staff_chat import StaffChatCheck
         from bot.telegram.worker import OutboxWorker
 
         clock = self.app.clock
@@ -60,13 +61,17 @@ class Harness:
         async def sleep(seconds: float) -> None:
             clock.advance(seconds=seconds)
 
+        def monotonic() -> float:
+            return clock.now().timestamp()
+
         return OutboxWorker(
             self.app.outbox,
             Renderer(self.app),
             self.bot,
-            monotonic=lambda: clock.now().timestamp(),
+            monotonic=monotonic,
             sleep=sleep,
             before_round=self.app.checkins.dispatch,
+            staff_chat_check=StaffChatCheck(self.bot, self.app.staff_chat, monotonic, sleep),
         )
 
     def staff_chat(self) -> list[dict[str, Any]]:

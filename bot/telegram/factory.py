@@ -37,6 +37,7 @@ from bot.telegram.notifier import Renderer
 from bot.telegram.relay import create_relay_router
 from bot.telegram.relay_view import ConversationAction
 from bot.telegram.staff import create_staff_router
+from bot.telegram.staff_chat import StaffChatCheck
 from bot.telegram.staff_view import CaseAction
 from bot.telegram.worker import OutboxWorker
 from dialogs import create_dialogs
@@ -73,7 +74,9 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
         erase_dialog_state=storage.delete_user,
         **app.dependencies(),
     )
-    dp.update.outer_middleware(PersonContextMiddleware(app.settings, app.catalogs, app.users))
+    dp.update.outer_middleware(
+        PersonContextMiddleware(app.settings, app.catalogs, app.users, app.staff_chat)
+    )
     dp.callback_query.outer_middleware(
         ForeignCallbackGuard(
             own_prefixes=(
@@ -105,6 +108,7 @@ def create_worker(app: App, bot: Bot) -> OutboxWorker:
         before_round=app.checkins.dispatch,
         is_sender=lease.held,
         on_stop=lease.release,
+        staff_chat_check=StaffChatCheck(bot, app.staff_chat),  # real time, like the worker
     )
 
 

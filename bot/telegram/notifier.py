@@ -62,7 +62,7 @@ class Renderer:
     async def render(self, message: OutboxMessage) -> Outgoing | None:
         app = self._app
         if message.audience == "staff":
-            chat_id = app.settings.STAFF_CHAT_ID
+            chat_id = app.staff_chat.sendable_id()  # raises while it may not receive anything
             if chat_id is None:
                 raise StaffChatNotConfiguredError
             return await self._staff(message, chat_id)
@@ -81,6 +81,18 @@ class Renderer:
             return await self._bookings.to_staff(message, chat_id, t)
         if kind in CHECKIN_STAFF_KINDS:
             return await self._checkins.to_staff(message, chat_id, t)
+        if kind == "staff_chat_migrated":
+            return Outgoing(
+                chat_id,
+                t.gettext(
+                    "ℹ️ This group was upgraded to a supergroup, and Telegram gave it a new id: "
+                    "{chat_id}. The bot now writes here; the messages that were waiting have "
+                    "been sent here, in order. To answer a person, reply to a message sent "
+                    "here. Please ask whoever runs the bot to set STAFF_CHAT_ID={chat_id} in "
+                    "its settings.",
+                    chat_id=payload["to"],
+                ),
+            )
         if kind in ("registration_withdrawn", "registration_erased"):
             text = (
                 t.gettext(

@@ -19,6 +19,7 @@ from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
@@ -29,7 +30,9 @@ from aiogram.types import Message, ReplyParameters
 from bot.domain.ratelimit import RateLimiter
 from bot.services.outbox import OutboxService
 from bot.services.ports import OutboxMessage
+from bot.services.staff_chat import StaffChatUnavailableError
 from bot.telegram.notifier import Outgoing, Renderer, StaffChatNotConfiguredError
+from bot.telegram.staff_chat import StaffChatCheck
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -50,6 +53,7 @@ class OutboxWorker:
         before_round: Callable[[], Awaitable[object]] | None = None,
         is_sender: Callable[[], Awaitable[bool]] | None = None,
         on_stop: Callable[[], Awaitable[None]] | None = None,
+        staff_chat_check: StaffChatCheck | None = None,
     ) -> None:
         self._outbox = outbox
         self._renderer = renderer
@@ -61,6 +65,7 @@ class OutboxWorker:
         self._before_round = before_round  # e.g. queue the check-ins that fell due
         self._is_sender = is_sender  # several processes: only the lease holder sends
         self._on_stop = on_stop  # e.g. give the lease back
+        self._staff_chat_check = staff_chat_check  # getChat: may the staff chat receive data?
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -77,6 +82,8 @@ class OutboxWorker:
         """Send every message due now; return how many went out."""
         sent = 0
         self._held = {}
+        if self._staff_chat_check is not None:
+            await self._staff_chat_check()
         if self._before_round is not None:
             await self._before_round()
         while True:
@@ -100,6 +107,9 @@ class OutboxWorker:
                         await self._outbox.postpone(waiting, self._pause_seconds, "paused (429)")
                     await self._sleep(self._pause_seconds)
                     break  # Telegram's pause is over: claim again (postponed ones are due)
+                elif outcome == "migrated":
+                    await self._after_migration(batch[index + 1 :])
+                    break  # claim again: what waited goes to the new chat, in order
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         recovered = False
@@ -127,11 +137,14 @@ class OutboxWorker:
         for task in pending:
             task.cancel()
 
-    async def _deliver(self, message: OutboxMessage) -> str:
+    async def _deliver(self, message: OutboxMessage) -> str:  # noqa: PLR0912 - one per answer
         try:
             outgoing = await self._renderer.render(message)
         except StaffChatNotConfiguredError:
             await self._outbox.postpone(message, STAFF_CHAT_WAIT, "STAFF_CHAT_ID is not set")
+            return "waiting"
+        except StaffChatUnavailableError as error:  # not checked yet, or public: never sent
+            await self._outbox.postpone(message, error.wait, error.reason)
             return "waiting"
         if outgoing is None:
             await self._outbox.give_up(message, "nothing to send (data erased)")
@@ -159,6 +172,8 @@ class OutboxWorker:
             return "pause"
         except TelegramForbiddenError as error:
             return await self._unreachable(message, outgoing.chat_id, f"403 {error.message}")
+        except TelegramMigrateToChat as error:  # the staff group became a supergroup
+            return await self._migrated(message, outgoing.chat_id, error.migrate_to_chat_id)
         except (TelegramBadRequest, TelegramNotFound) as error:
             if message.audience == "staff":  # wrong chat id or not a member: wait for a fix
                 return await self._retry(message, outgoing.chat_id, f"staff chat: {error.message}")
@@ -205,6 +220,20 @@ class OutboxWorker:
             return await self._retry(message, chat_id, error)
         await self._outbox.person_unreachable(message, error[:80])
         return "dropped"
+
+    async def _migrated(self, message: OutboxMessage, old: int, new: int) -> str:
+        if message.audience != "staff" or self._staff_chat_check is None:
+            await self._outbox.give_up(message, "chat migrated")  # never a person's chat
+            return "dropped"
+        await self._outbox.postpone(message, 0, "staff chat migrated")
+        await self._staff_chat_check.staff_chat.migrated(old, new)
+        return "migrated"
+
+    async def _after_migration(self, rest: list[OutboxMessage]) -> None:
+        for waiting in rest:
+            await self._outbox.postpone(waiting, 0, "staff chat migrated")
+        await self._staff_chat_check.staff_chat.release_waiting()  # type: ignore[union-attr]
+        await self._staff_chat_check(force=True)  # type: ignore[misc]
 
     _pause_seconds: float = 0.0
     _held: dict[int, float]
