@@ -40,6 +40,19 @@ def make_settings(database: Path | str, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+class VirtualTime:
+    """Time for the reply pacer in tests: its waits pass at once and are recorded."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+
+
 @dataclass
 class Harness:
     """One bot process: an App, a dispatcher and the in-process Bot API."""
@@ -49,6 +62,7 @@ class Harness:
     bot: Any
     api: Any
     people: dict[int, Any] = field(default_factory=dict)
+    pace: VirtualTime = field(default_factory=VirtualTime)  # the reply pacer's clock
 
     def worker(self) -> Any:
         """The outbox worker on a fake clock: its waits advance the clock instead of sleeping."""
@@ -86,7 +100,9 @@ class Harness:
 async def start_harness(app: Any) -> Harness:
     from bot.telegram.factory import LOCAL_TOKEN, build_dispatcher, create_bot
     from bot.telegram.local_api import LocalBotAPI
+    from bot.telegram.reply_pace import ChatPacer
 
     api = LocalBotAPI()
-    bot = create_bot(LOCAL_TOKEN, api)
-    return Harness(app=app, dp=build_dispatcher(app), bot=bot, api=api)
+    pace = VirtualTime()
+    bot = create_bot(LOCAL_TOKEN, api, pacer=ChatPacer(pace.monotonic, pace.sleep))
+    return Harness(app=app, dp=build_dispatcher(app), bot=bot, api=api, pace=pace)

@@ -104,3 +104,15 @@ class OutboxService:
             if not reachable and self._on_unreachable is not None:
                 await self._on_unreachable(uow, user_id, self._clock.now())
             await uow.commit()
+
+    async def defer_reply(
+        self, user_id: int, payload: dict[str, object], seconds: float, key: str
+    ) -> None:
+        """A reply Telegram would not take now (429): it waits in the outbox for that chat."""
+        due = self._clock.now() + timedelta(seconds=seconds)
+        async with self._uow() as uow:
+            await uow.outbox.add(
+                kind="reply", audience="person", user_id=user_id, payload=payload,
+                dedupe_key=key, due=due,
+            )  # fmt: skip
+            await uow.commit()

@@ -8,6 +8,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods import (
@@ -36,6 +38,12 @@ from bot.telegram.middlewares import PersonContextMiddleware
 from bot.telegram.notifier import Renderer
 from bot.telegram.relay import create_relay_router
 from bot.telegram.relay_view import ConversationAction
+from bot.telegram.reply_pace import (
+    ChatPacer,
+    ReplyContext,
+    ReplyDeferredError,
+    on_flood_limit,
+)
 from bot.telegram.staff import create_staff_router
 from bot.telegram.staff_chat import StaffChatCheck
 from bot.telegram.staff_view import CaseAction
@@ -93,6 +101,9 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
     dp.include_router(create_relay_router())
     dp.include_routers(*create_dialogs())
     dp.include_router(create_fallback_router())
+    dp.update.outer_middleware(ReplyContext(app))
+    # A flood limit is never answered with an apology (registered before the catch-all).
+    dp.errors.register(on_flood_limit, ExceptionTypeFilter(ReplyDeferredError, TelegramRetryAfter))
     register_error_handlers(dp)
     setup_dialogs(dp)
     answer_every_callback(dp)
@@ -112,8 +123,11 @@ def create_worker(app: App, bot: Bot) -> OutboxWorker:
     )
 
 
-def create_bot(token: str, session: BaseSession) -> Bot:
+def create_bot(token: str, session: BaseSession, pacer: ChatPacer | None = None) -> Bot:
+    """`pacer`: replies at Telegram's pace (one a second per chat); without one, only 429s are
+    honoured (benchmarks)."""
     session.middleware(OneAnswerPerCallback())
+    session.middleware(pacer or ChatPacer(per_chat_seconds=0.0))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

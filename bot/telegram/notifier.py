@@ -31,6 +31,7 @@ from bot.telegram.relay_view import (
     CONVERSATION_STAFF_KINDS,
     ConversationRenderer,
 )
+from bot.telegram.reply_pace import reply_markup
 from bot.telegram.staff_view import group_keyboard, group_notice
 
 
@@ -133,6 +134,10 @@ class Renderer:
             return await self._bookings.to_person(message)
         if message.kind in CHECKIN_PERSON_KINDS:
             return await self._checkins.to_person(message)
+        if message.kind == "reply":  # deferred by a 429 (bot.telegram.reply_pace)
+            reply = self._app.cipher.decrypt_json(message.payload["sealed"])
+            markup = reply_markup(reply["markup"])
+            return Outgoing(message.user_id, reply["text"], reply_markup=markup)
         if message.kind == "status_changed":
             registration = await self._registration(message)
             if registration is None or registration.user_id != message.user_id:
