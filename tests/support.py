@@ -101,8 +101,11 @@ async def start_harness(app: Any) -> Harness:
     from bot.telegram.factory import LOCAL_TOKEN, build_dispatcher, create_bot
     from bot.telegram.local_api import LocalBotAPI
     from bot.telegram.reply_pace import ChatPacer
+    from dialogs.talk.ack import BurstAck
 
     api = LocalBotAPI()
     pace = VirtualTime()
     bot = create_bot(LOCAL_TOKEN, api, pacer=ChatPacer(pace.monotonic, pace.sleep))
-    return Harness(app=app, dp=build_dispatcher(app), bot=bot, api=api, pace=pace)
+    dp = build_dispatcher(app)
+    dp["burst_ack"] = BurstAck(pace.monotonic, pace.sleep)
+    return Harness(app=app, dp=dp, bot=bot, api=api, pace=pace)

@@ -49,6 +49,7 @@ from bot.telegram.staff_chat import StaffChatCheck
 from bot.telegram.staff_view import CaseAction
 from bot.telegram.worker import OutboxWorker
 from dialogs import create_dialogs
+from dialogs.talk.ack import BurstAck
 from storage.db import is_sqlite
 from storage.fsm import SqlStorage
 from storage.locks import SenderLease
@@ -82,6 +83,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
         erase_dialog_state=storage.delete_user,
         **app.dependencies(),
     )
+    dp["burst_ack"] = BurstAck()  # one acknowledgement per burst of messages to the office
     dp.update.outer_middleware(
         PersonContextMiddleware(app.settings, app.catalogs, app.users, app.staff_chat)
     )

@@ -100,3 +100,37 @@ async def test_replies_never_go_faster_than_one_a_second_per_chat(harness):
     sent = times[5004]
     assert len(sent) >= 7
     assert all(b - a >= 1.0 for a, b in itertools.pairwise(sent))
+
+
+async def test_a_burst_to_the_office_is_acknowledged_once_and_the_limit_told_once(harness):
+    times = record_send_times(harness)
+    person = await on_menu(harness, 5005)
+    await person.press("✉️ Write to the office")
+    edits = []
+    harness.api.on_event = lambda e: (
+        times[e.chat_id].append(harness.pace.now) if e.kind == "send" else None,
+        edits.append((e.message["message_id"], harness.pace.now)) if e.kind == "edit" else None,
+    )
+    before = len(texts(harness, 5005))
+    for i in range(30):  # thirty messages in about two seconds
+        await person.send(f"message {i}")
+        harness.app.clock.advance(seconds=0.07)
+    await harness.dp["burst_ack"].settle()  # the last count is shown
+
+    new = texts(harness, 5005)[before:]
+    ack, window, limit, window_again = new  # four messages for thirty (not sixty-one)
+    assert ack == (
+        "20 messages sent to the office. Staff answer as soon as they can, during office hours."
+    )
+    assert "Write to the office" in window
+    assert limit == "You have sent many messages. Please wait a little: staff will read them all."
+    assert window_again == window
+    assert all(b - a >= 1.0 for a, b in itertools.pairwise(times[5005]))
+    ack_id = next(m["message_id"] for m in harness.api.chat(5005) if m.get("text") == ack)
+    ack_edits = [at for message_id, at in edits if message_id == ack_id]
+    assert 1 <= len(ack_edits) <= 19  # never more than one a second (waits pass at once here)
+    assert all(b - a >= 1.0 for a, b in itertools.pairwise(ack_edits))
+
+    harness.app.clock.advance(minutes=11)  # a new window and a new burst
+    await person.send("later")
+    assert texts(harness, 5005)[-2].startswith("Sent to the office.")
