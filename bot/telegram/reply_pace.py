@@ -54,6 +54,11 @@ NEW_MESSAGE_METHODS = frozenset(
     }
 )  # fmt: skip
 
+SHOWN_CHANGES = frozenset(
+    {"EditMessageText", "EditMessageCaption", "EditMessageReplyMarkup", "EditMessageMedia",
+     "DeleteMessage"}
+)  # fmt: skip
+
 Defer = Callable[[int, dict[str, Any], float], Awaitable[None]]
 # Set while an update is handled: how to put a reply in the outbox. Unset for the worker.
 _replying: ContextVar[Defer | None] = ContextVar("replying", default=None)
@@ -81,7 +86,10 @@ class ChatPacer(BaseRequestMiddleware):
         if not isinstance(chat_id, int):
             return await make_request(bot, method)
         defer = _replying.get()
-        new_message = type(method).__name__ in NEW_MESSAGE_METHODS
+        name = type(method).__name__
+        new_message = name in NEW_MESSAGE_METHODS
+        if defer is not None and not (new_message or name in SHOWN_CHANGES):
+            defer = None  # a chat action, getChat...: not a reply, nothing to hold or defer
         held = self._held_until.get(chat_id, 0.0) - self._monotonic()
         if held > 0 and defer is not None:
             if held > SHORT_WAIT:

@@ -5,6 +5,9 @@
 - The staff chat unreachable (wrong id, bot removed): staff messages wait, with backoff, and go
   out once it is reachable; they never go to any other chat.
 - 5xx, network errors: retry with backoff.
+- The staff group upgraded to a supergroup (400 with `migrate_to_chat_id`): the staff chat moves
+  there, and what waited goes there in order. Nothing goes to a staff chat that its check
+  (`bot.telegram.staff_chat`) has not found private, a group, and with the bot in it.
 """
 
 from __future__ import annotations
@@ -222,9 +225,11 @@ class OutboxWorker:
         return "dropped"
 
     async def _migrated(self, message: OutboxMessage, old: int, new: int) -> str:
-        if message.audience != "staff" or self._staff_chat_check is None:
+        if message.audience != "staff":
             await self._outbox.give_up(message, "chat migrated")  # never a person's chat
             return "dropped"
+        if self._staff_chat_check is None:  # cannot follow it here: wait, never lose it
+            return await self._retry(message, old, "staff chat migrated")
         await self._outbox.postpone(message, 0, "staff chat migrated")
         await self._staff_chat_check.staff_chat.migrated(old, new)
         return "migrated"

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import create_app
-from bot.telegram.local_api import Fault
+from bot.telegram.local_api import BOT_USER, Fault
 from tests.dialogs.booking_steps import registered_person
 from tests.support import STAFF_CHAT, STAFF_ID, make_settings
 
@@ -190,3 +190,23 @@ async def test_a_fit_staff_chat_is_checked_again_periodically(harness, caplog):
         await worker.run_once()
     assert sends_to(harness, STAFF_CHAT) == []
     assert any("public" in r.getMessage() for r in caplog.records)
+
+
+async def test_the_bot_removed_from_the_staff_group_is_noticed_at_once(harness):
+    worker = harness.worker()
+    await worker.run_once()  # checked: fit
+    harness.api.bot_status[STAFF_CHAT] = "left"
+    await member(harness, STAFF_CHAT, 4601).feed(
+        {
+            "my_chat_member": {
+                "chat": {"id": STAFF_CHAT, "type": "supergroup", "title": "Group"},
+                "from": {"id": 4601, "is_bot": False, "first_name": "Admin"},
+                "date": 0,
+                "old_chat_member": {"status": "member", "user": BOT_USER},
+                "new_chat_member": {"status": "left", "user": BOT_USER},
+            }
+        }
+    )
+    await harness.app.registrations.register(4602, await _draft())
+    await worker.run_once()  # no ten-minute wait: checked again now, and refused
+    assert sends_to(harness, STAFF_CHAT) == []
