@@ -26,6 +26,7 @@ from bot.services.protection import ConcernService, UrgentService
 from bot.services.recordings import RecordingService
 from bot.services.registration import RegistrationService
 from bot.services.retention import RetentionService
+from bot.services.staff_chat import StaffChat
 from bot.services.stats import StatsService
 from bot.services.users import UserService
 from storage.crypto import DataCipher
@@ -61,6 +62,7 @@ class App:
         )
         self.cases = CaseService(self.uow, self.clock, self.settings.STAFF_USER_IDS)
         self.outbox = OutboxService(self.uow, self.clock, self._stop_checkins_of_unreachable)
+        self.staff_chat = StaffChat(self.uow, self.clock, self.settings.STAFF_CHAT_ID)
         self.bookings = BookingService(
             self.uow,
             self.clock,
@@ -120,6 +122,8 @@ class App:
             "concerns": self.concerns,
             "recordings": self.recordings,
             "audit": self.audit,
+            "outbox": self.outbox,
+            "staff_chat": self.staff_chat,
         }
 
     async def close(self) -> None:
@@ -140,7 +144,7 @@ async def create_app(
         raise ConfigError(str(error)) from None
     offices = load_offices()
     warn_missing_office_details(offices)
-    return App(
+    app = App(
         settings=settings,
         engine=engine,
         catalogs=Catalogs(),
@@ -148,6 +152,9 @@ async def create_app(
         offices=offices,
         clock=clock or SystemClock(),
     )
+    if run_migrations:
+        await app.staff_chat.load()  # a staff group upgraded to a supergroup earlier
+    return app
 
 
 def warn_missing_office_details(offices: tuple[Office, ...]) -> None:

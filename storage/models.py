@@ -352,3 +352,14 @@ class VoiceRecordingRow(Base):
     __table_args__ = (
         UniqueConstraint("topic", "page", "locale", name="uq_voice_recordings_topic_page_locale"),
     )
+
+
+class StaffChatMigrationRow(Base):
+    """The staff group was upgraded to a supergroup (Telegram gave it a new id). The new id
+    overrides STAFF_CHAT_ID while the setting still names the old one."""
+
+    __tablename__ = "staff_chat_migrations"
+
+    from_chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    to_chat_id: Mapped[int] = mapped_column(BigInteger)
+    migrated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -16,6 +16,7 @@ from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.protection import SqlAlertRepository, SqlConcernRepository
 from storage.repositories.recordings import SqlRecordingRepository
 from storage.repositories.registrations import SqlRegistrationRepository
+from storage.repositories.staff_chat import SqlStaffChatRepository
 from storage.repositories.stats import SqlStatsRepository
 from storage.repositories.users import SqlUserRepository
 
@@ -45,6 +46,7 @@ class SqlUnitOfWork:
         self.alerts = SqlAlertRepository(self.session)
         self.concerns = SqlConcernRepository(self.session, self._cipher)
         self.recordings = SqlRecordingRepository(self.session)
+        self.staff_chat = SqlStaffChatRepository(self.session)
         return self
 
     async def __aexit__(

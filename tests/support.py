@@ -40,6 +40,19 @@ def make_settings(database: Path | str, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+class VirtualTime:
+    """Time for the reply pacer in tests: its waits pass at once and are recorded."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+
+
 @dataclass
 class Harness:
     """One bot process: an App, a dispatcher and the in-process Bot API."""
@@ -49,10 +62,12 @@ class Harness:
     bot: Any
     api: Any
     people: dict[int, Any] = field(default_factory=dict)
+    pace: VirtualTime = field(default_factory=VirtualTime)  # the reply pacer's clock
 
     def worker(self) -> Any:
         """The outbox worker on a fake clock: its waits advance the clock instead of sleeping."""
         from bot.telegram.notifier import Renderer
+        from bot.telegram.staff_chat import StaffChatCheck
         from bot.telegram.worker import OutboxWorker
 
         clock = self.app.clock
@@ -60,13 +75,17 @@ class Harness:
         async def sleep(seconds: float) -> None:
             clock.advance(seconds=seconds)
 
+        def monotonic() -> float:
+            return clock.now().timestamp()
+
         return OutboxWorker(
             self.app.outbox,
             Renderer(self.app),
             self.bot,
-            monotonic=lambda: clock.now().timestamp(),
+            monotonic=monotonic,
             sleep=sleep,
             before_round=self.app.checkins.dispatch,
+            staff_chat_check=StaffChatCheck(self.bot, self.app.staff_chat, monotonic, sleep),
         )
 
     def staff_chat(self) -> list[dict[str, Any]]:
@@ -81,7 +100,12 @@ class Harness:
 async def start_harness(app: Any) -> Harness:
     from bot.telegram.factory import LOCAL_TOKEN, build_dispatcher, create_bot
     from bot.telegram.local_api import LocalBotAPI
+    from bot.telegram.reply_pace import ChatPacer
+    from dialogs.talk.ack import BurstAck
 
     api = LocalBotAPI()
-    bot = create_bot(LOCAL_TOKEN, api)
-    return Harness(app=app, dp=build_dispatcher(app), bot=bot, api=api)
+    pace = VirtualTime()
+    bot = create_bot(LOCAL_TOKEN, api, pacer=ChatPacer(pace.monotonic, pace.sleep))
+    dp = build_dispatcher(app)
+    dp["burst_ack"] = BurstAck(pace.monotonic, pace.sleep)
+    return Harness(app=app, dp=dp, bot=bot, api=api, pace=pace)

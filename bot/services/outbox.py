@@ -98,3 +98,27 @@ class OutboxService:
                 if message.kind in CHECKIN_KINDS and self._on_unreachable is not None:
                     await self._on_unreachable(uow, message.user_id, self._clock.now())
             await uow.commit()
+
+    async def reachability(self, user_id: int, *, reachable: bool) -> None:
+        """Telegram told us (my_chat_member) that the person blocked or unblocked the bot: the
+        same as a 403 (check-ins stop, staff are told), only sooner; or reachable again."""
+        async with self._uow() as uow:
+            user = await uow.users.get(user_id)
+            if user is None or user.blocked == (not reachable):
+                return
+            await uow.users.set_blocked(user_id, not reachable)
+            if not reachable and self._on_unreachable is not None:
+                await self._on_unreachable(uow, user_id, self._clock.now())
+            await uow.commit()
+
+    async def defer_reply(
+        self, user_id: int, payload: dict[str, object], seconds: float, key: str
+    ) -> None:
+        """A reply Telegram would not take now (429): it waits in the outbox for that chat."""
+        due = self._clock.now() + timedelta(seconds=seconds)
+        async with self._uow() as uow:
+            await uow.outbox.add(
+                kind="reply", audience="person", user_id=user_id, payload=payload,
+                dedupe_key=key, due=due,
+            )  # fmt: skip
+            await uow.commit()

@@ -17,6 +17,7 @@ from bot.app import App
 from bot.telegram.factory import LOCAL_TOKEN, build_dispatcher, create_bot, create_worker
 from bot.telegram.local_api import ApiEvent, LocalBotAPI
 from bot.telegram.local_client import LocalPerson
+from bot.telegram.reply_pace import ChatPacer
 
 HELP = (
     "Terminal chat. Type a number to press that button, any other text to send it.\n"
@@ -95,7 +96,7 @@ async def run_console(
     out: TextIO = sys.stdout,
 ) -> None:
     api = LocalBotAPI(on_event=ConsolePrinter(out, user_id))
-    bot = create_bot(LOCAL_TOKEN, api)
+    bot = create_bot(LOCAL_TOKEN, api, pacer=ChatPacer())
     dp = build_dispatcher(app)
     person = LocalPerson(dp, bot, api, user_id=user_id, language_code=language_code)
     worker = create_worker(app, bot)

@@ -8,6 +8,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods import (
@@ -26,10 +28,12 @@ from aiogram_dialog import setup_dialogs
 
 from bot.app import App
 from bot.telegram.booking_view import BookStart
+from bot.telegram.callbacks import OneAnswerPerCallback, answer_every_callback
 from bot.telegram.checkin_view import OpenCheckin
 from bot.telegram.commands import create_commands_router
 from bot.telegram.errors import register_error_handlers
 from bot.telegram.fallback import ForeignCallbackGuard, create_fallback_router
+from bot.telegram.membership import create_membership_router
 from bot.telegram.middlewares import PersonContextMiddleware
 from bot.telegram.notifier import Renderer
 from bot.telegram.protection import create_protection_router
@@ -37,10 +41,18 @@ from bot.telegram.protection_view import UrgentAction
 from bot.telegram.recording import create_recording_router
 from bot.telegram.relay import create_relay_router
 from bot.telegram.relay_view import ConversationAction
+from bot.telegram.reply_pace import (
+    ChatPacer,
+    ReplyContext,
+    ReplyDeferredError,
+    on_flood_limit,
+)
 from bot.telegram.staff import RefusedStaffCommands, create_staff_router
+from bot.telegram.staff_chat import StaffChatCheck
 from bot.telegram.staff_view import CaseAction
 from bot.telegram.worker import OutboxWorker
 from dialogs import create_dialogs
+from dialogs.talk.ack import BurstAck
 from storage.db import is_sqlite
 from storage.fsm import SqlStorage
 from storage.locks import SenderLease
@@ -75,7 +87,10 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
         **app.dependencies(),
     )
     app.retention.after_erase = storage.delete_user  # a purged person's cached dialog too
-    dp.update.outer_middleware(PersonContextMiddleware(app.settings, app.catalogs, app.users))
+    dp["burst_ack"] = BurstAck()  # one acknowledgement per burst of messages to the office
+    dp.update.outer_middleware(
+        PersonContextMiddleware(app.settings, app.catalogs, app.users, app.staff_chat)
+    )
     dp.message.outer_middleware(RefusedStaffCommands())
     dp.callback_query.outer_middleware(
         ForeignCallbackGuard(
@@ -88,6 +103,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
             )
         )
     )
+    dp.include_router(create_membership_router())
     dp.include_router(create_commands_router())
     dp.include_router(create_staff_router())
     dp.include_router(create_relay_router())
@@ -95,8 +111,12 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
     dp.include_router(create_recording_router())
     dp.include_routers(*create_dialogs())
     dp.include_router(create_fallback_router())
+    dp.update.outer_middleware(ReplyContext(app))
+    # A flood limit is never answered with an apology (registered before the catch-all).
+    dp.errors.register(on_flood_limit, ExceptionTypeFilter(ReplyDeferredError, TelegramRetryAfter))
     register_error_handlers(dp)
     setup_dialogs(dp)
+    answer_every_callback(dp)
     return dp
 
 
@@ -110,10 +130,15 @@ def create_worker(app: App, bot: Bot) -> OutboxWorker:
         is_sender=lease.held,
         on_stop=lease.release,
         daily=app.retention.purge,
+        staff_chat_check=StaffChatCheck(bot, app.staff_chat),  # real time, like the worker
     )
 
 
-def create_bot(token: str, session: BaseSession) -> Bot:
+def create_bot(token: str, session: BaseSession, pacer: ChatPacer | None = None) -> Bot:
+    """`pacer`: replies at Telegram's pace (one a second per chat); without one, only 429s are
+    honoured (benchmarks)."""
+    session.middleware(OneAnswerPerCallback())
+    session.middleware(pacer or ChatPacer(per_chat_seconds=0.0))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

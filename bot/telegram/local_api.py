@@ -62,6 +62,7 @@ class Fault:
     method: str | None = None  # e.g. "SendMessage"; None matches any method
     chat_id: int | None = None
     times: int = 1
+    migrate_to_chat_id: int | None = None  # 400 "group chat was upgraded to a supergroup chat"
 
 
 @dataclass
@@ -81,6 +82,10 @@ class LocalBotAPI(BaseSession):
         self.on_event = on_event
         self.faults: list[Fault] = []
         self.callback_chats: dict[str, int] = {}
+        # getChat answers: a chat id missing here is a private group (negative id) with the bot
+        # a member, or a private chat. Tests put e.g. {"type": "channel", "username": "x"} here.
+        self.chats: dict[int, dict[str, Any]] = {}
+        self.bot_status: dict[int, str] = {}  # the bot's status in a chat (default "member")
         self.messages: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
         self.events: list[ApiEvent] = []
         self.calls: list[TelegramMethod[Any]] = []
@@ -110,6 +115,8 @@ class LocalBotAPI(BaseSession):
             }
             if fault.retry_after is not None:
                 body["parameters"] = {"retry_after": fault.retry_after}
+            if fault.migrate_to_chat_id is not None:
+                body["parameters"] = {"migrate_to_chat_id": fault.migrate_to_chat_id}
             return self.check_response(bot, method, fault.status, self.json_dumps(body)).result
         handler = getattr(self, f"_do_{name}", None)
         if handler is None:
@@ -188,6 +195,30 @@ class LocalBotAPI(BaseSession):
 
     def _do_GetMe(self, bot: Bot, method: Any) -> dict[str, Any]:
         return BOT_USER
+
+    def _do_GetChat(self, bot: Bot, method: Any) -> dict[str, Any]:
+        chat_id = int(method.chat_id)
+        chat = {"id": chat_id, "type": "supergroup" if chat_id < 0 else "private"}
+        if chat_id < 0:
+            chat["title"] = "Group"
+        chat.update(self.chats.get(chat_id, {}))
+        gifts = dict.fromkeys(
+            ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
+             "gifts_from_channels"), False,
+        )  # fmt: skip
+        return {
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": gifts,
+            **chat,
+        }
+
+    def _do_GetChatMember(self, bot: Bot, method: Any) -> dict[str, Any]:
+        status = self.bot_status.get(int(method.chat_id), "member")
+        member: dict[str, Any] = {"status": status, "user": BOT_USER}
+        if status == "kicked":
+            member["until_date"] = 0
+        return member
 
     def _do_SendMessage(self, bot: Bot, method: Any) -> dict[str, Any]:
         return self._new_message(bot, method, text=method.text)

@@ -146,6 +146,33 @@ class LocalPerson:
         }
         return await self.feed({"callback_query": callback})
 
+    async def block(self) -> Any:
+        """The person blocks the bot (Telegram sends `my_chat_member`: member -> kicked)."""
+        return await self._membership("member", "kicked")
+
+    async def unblock(self) -> Any:
+        """The person unblocks the bot (`my_chat_member`: kicked -> member)."""
+        return await self._membership("kicked", "member")
+
+    async def _membership(self, old: str, new: str) -> Any:
+        from bot.telegram.local_api import BOT_USER
+
+        def member(status: str) -> dict[str, Any]:
+            return {
+                "status": status,
+                "user": BOT_USER,
+                **({"until_date": 0} if status == "kicked" else {}),
+            }
+
+        update = {
+            "chat": self.chat,
+            "from": self.user,
+            "date": int(time.time()),
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        }
+        return await self.feed({"my_chat_member": update})
+
     async def feed(self, payload: dict[str, Any]) -> Any:
         update = Update.model_validate(
             {"update_id": next(_update_ids), **payload}, context={"bot": self.bot}

@@ -11,6 +11,7 @@ from aiogram.types import Chat, TelegramObject, User
 from bot.config import Settings
 from bot.domain.users import resolve_locale
 from bot.i18n import Catalogs
+from bot.services.staff_chat import StaffChat
 from bot.services.users import UserService
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -25,17 +26,24 @@ class PersonContextMiddleware(BaseMiddleware):
     reminder, a staff action) carry no Telegram language.
     """
 
-    def __init__(self, settings: Settings, catalogs: Catalogs, users: UserService) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        catalogs: Catalogs,
+        users: UserService,
+        staff_chat: StaffChat | None = None,
+    ) -> None:
         self._settings = settings
         self._catalogs = catalogs
         self._users = users
+        self._staff_chat = staff_chat  # STAFF_CHAT_ID, or the supergroup it became
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")
         if user is None or user.is_bot:
             return None
-        if chat is not None and chat.type != "private" and chat.id != self._settings.STAFF_CHAT_ID:
+        if chat is not None and chat.type != "private" and not await self._is_staff_chat(chat.id):
             return None  # the bot only talks in private chats and in the staff group
         seen = await self._users.seen(user.id)
         locale = resolve_locale(seen.user.locale, user.language_code, self._settings.DEFAULT_LOCALE)
@@ -43,3 +51,8 @@ class PersonContextMiddleware(BaseMiddleware):
         data["t"] = self._catalogs[locale]
         data["is_staff"] = self._settings.is_staff(user.id)
         return await handler(event, data)
+
+    async def _is_staff_chat(self, chat_id: int) -> bool:
+        if self._staff_chat is not None:
+            return await self._staff_chat.knows(chat_id)
+        return chat_id == self._settings.STAFF_CHAT_ID

@@ -37,6 +37,7 @@ from bot.telegram.relay_view import (
     CONVERSATION_STAFF_KINDS,
     ConversationRenderer,
 )
+from bot.telegram.reply_pace import reply_markup
 from bot.telegram.staff_view import group_keyboard, group_notice
 
 
@@ -71,7 +72,7 @@ class Renderer:
         if message.audience == "concerns" and message.kind in CONCERN_KINDS:
             return await self._protection.concern(message)
         if message.audience == "staff":
-            chat_id = app.settings.STAFF_CHAT_ID
+            chat_id = app.staff_chat.sendable_id()  # raises while it may not receive anything
             if chat_id is None:
                 raise StaffChatNotConfiguredError
             return await self._staff(message, chat_id)
@@ -92,6 +93,18 @@ class Renderer:
             return await self._checkins.to_staff(message, chat_id, t)
         if kind in URGENT_STAFF_KINDS:
             return await self._protection.urgent_to_staff(message, chat_id, t)
+        if kind == "staff_chat_migrated":
+            return Outgoing(
+                chat_id,
+                t.gettext(
+                    "ℹ️ This group was upgraded to a supergroup, and Telegram gave it a new id: "
+                    "{chat_id}. The bot now writes here; the messages that were waiting have "
+                    "been sent here, in order. To answer a person, reply to a message sent "
+                    "here. Please ask whoever runs the bot to set STAFF_CHAT_ID={chat_id} in "
+                    "its settings.",
+                    chat_id=payload["to"],
+                ),
+            )
         if kind in ("registration_withdrawn", "registration_erased"):
             text = (
                 t.gettext(
@@ -134,6 +147,10 @@ class Renderer:
             return await self._checkins.to_person(message)
         if message.kind in URGENT_PERSON_KINDS:
             return await self._protection.urgent_to_person(message)
+        if message.kind == "reply":  # deferred by a 429 (bot.telegram.reply_pace)
+            reply = self._app.cipher.decrypt_json(message.payload["sealed"])
+            markup = reply_markup(reply["markup"])
+            return Outgoing(message.user_id, reply["text"], reply_markup=markup)
         if message.kind == "status_changed":
             registration = await self._registration(message)
             if registration is None or registration.user_id != message.user_id:

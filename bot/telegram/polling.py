@@ -18,6 +18,7 @@ from bot.telegram.factory import (
     create_worker,
 )
 from bot.telegram.inflight import InFlight
+from bot.telegram.reply_pace import ChatPacer
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 30
@@ -62,7 +63,8 @@ async def register_commands(
 
 
 async def serve_polling(app: App, token: str) -> None:
-    bot = create_bot(token, create_telegram_session(app.settings.TELEGRAM_API_URL))
+    session = create_telegram_session(app.settings.TELEGRAM_API_URL)
+    bot = create_bot(token, session, pacer=ChatPacer())
     in_flight = InFlight()
     dp = build_dispatcher(app)
     dp.update.outer_middleware(in_flight)

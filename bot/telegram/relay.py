@@ -16,14 +16,15 @@ from bot.i18n import Translator
 from bot.services.audit import AuditService
 from bot.services.conversations import ConversationService, Relay
 from bot.services.protection import UrgentService
+from bot.services.staff_chat import StaffChat
 from bot.telegram.filters import PrivateChat
 from bot.telegram.relay_view import ConversationAction, who
 from bot.telegram.staff import IsStaff
 
 
 class ReplyInStaffChat(BaseFilter):
-    async def __call__(self, message: Message, settings: Settings) -> bool:
-        return message.chat.id == settings.STAFF_CHAT_ID and message.reply_to_message is not None
+    async def __call__(self, message: Message, staff_chat: StaffChat) -> bool:
+        return staff_chat.is_staff_chat(message.chat.id) and message.reply_to_message is not None
 
 
 def _content(message: Message) -> tuple[Kind, str | None, str | None] | None:

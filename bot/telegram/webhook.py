@@ -35,6 +35,7 @@ from bot.telegram.factory import (
     create_worker,
 )
 from bot.telegram.polling import SHUTDOWN_GRACE_SECONDS, register_commands
+from bot.telegram.reply_pace import ChatPacer
 from storage.db import is_sqlite
 from storage.locks import PersonLock
 from storage.models import ProcessedUpdateRow
@@ -118,7 +119,8 @@ def build_web_app(app: App, bot: Bot) -> web.Application:
 
 async def serve_webhook(app: App, token: str) -> None:
     settings = app.settings
-    bot = create_bot(token, create_telegram_session(settings.TELEGRAM_API_URL))
+    session = create_telegram_session(settings.TELEGRAM_API_URL)
+    bot = create_bot(token, session, pacer=ChatPacer())
     web_app = build_web_app(app, bot)
     dp = web_app[DISPATCHER]
     worker = create_worker(app, bot)

@@ -8,6 +8,9 @@
 - A stop (SIGTERM): the message whose Telegram call is under way finishes; nothing new is taken,
   and what was claimed but not tried goes back to the queue. The process exits in seconds
   whatever the backlog (systemd's stop timeout never kills it mid-send).
+- The staff group upgraded to a supergroup (400 with `migrate_to_chat_id`): the staff chat moves
+  there, and what waited goes there in order. Nothing goes to a staff chat that its check
+  (`bot.telegram.staff_chat`) has not found private, a group, and with the bot in it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
@@ -32,7 +36,9 @@ from aiogram.types import Message, ReplyParameters
 from bot.domain.ratelimit import RateLimiter
 from bot.services.outbox import OutboxService
 from bot.services.ports import OutboxMessage
+from bot.services.staff_chat import StaffChatUnavailableError
 from bot.telegram.notifier import Outgoing, Renderer, StaffChatNotConfiguredError
+from bot.telegram.staff_chat import StaffChatCheck
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -58,6 +64,7 @@ class OutboxWorker:
         is_sender: Callable[[], Awaitable[bool]] | None = None,
         on_stop: Callable[[], Awaitable[None]] | None = None,
         daily: Callable[[], Awaitable[object]] | None = None,
+        staff_chat_check: StaffChatCheck | None = None,
     ) -> None:
         self._outbox = outbox
         self._renderer = renderer
@@ -72,6 +79,7 @@ class OutboxWorker:
         self._stop: asyncio.Event | None = None  # set by run_forever: a stop was asked
         self._daily = daily  # e.g. the retention purge; run by the sender, once a day
         self._daily_last: float | None = None
+        self._staff_chat_check = staff_chat_check  # getChat: may the staff chat receive data?
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -89,6 +97,8 @@ class OutboxWorker:
         sent = 0
         self._held = {}
         await self._run_daily_if_due()
+        if self._staff_chat_check is not None:
+            await self._staff_chat_check()
         if self._before_round is not None:
             await self._before_round()
         while not self._stopping():
@@ -115,6 +125,9 @@ class OutboxWorker:
                         await self._outbox.postpone(waiting, self._pause_seconds, "paused (429)")
                     await self._wait(self._pause_seconds)
                     break  # Telegram's pause is over: claim again (postponed ones are due)
+                elif outcome == "migrated":
+                    await self._after_migration(batch[index + 1 :])
+                    break  # claim again: what waited goes to the new chat, in order
         return sent
 
     async def run_forever(self, stop: asyncio.Event) -> None:
@@ -171,11 +184,14 @@ class OutboxWorker:
         for task in pending:
             task.cancel()
 
-    async def _deliver(self, message: OutboxMessage) -> str:
+    async def _deliver(self, message: OutboxMessage) -> str:  # noqa: PLR0912 - one per answer
         try:
             outgoing = await self._renderer.render(message)
         except StaffChatNotConfiguredError:
             await self._outbox.postpone(message, STAFF_CHAT_WAIT, "STAFF_CHAT_ID is not set")
+            return "waiting"
+        except StaffChatUnavailableError as error:  # not checked yet, or public: never sent
+            await self._outbox.postpone(message, error.wait, error.reason)
             return "waiting"
         if outgoing is None:
             await self._outbox.give_up(message, "nothing to send (data erased)")
@@ -202,6 +218,8 @@ class OutboxWorker:
             return "pause"
         except TelegramForbiddenError as error:
             return await self._unreachable(message, outgoing.chat_id, f"403 {error.message}")
+        except TelegramMigrateToChat as error:  # the staff group became a supergroup
+            return await self._migrated(message, outgoing.chat_id, error.migrate_to_chat_id)
         except (TelegramBadRequest, TelegramNotFound) as error:
             if message.audience in WAITING_AUDIENCES:  # wrong chat id or not a member: wait
                 return await self._retry(message, outgoing.chat_id, f"staff chat: {error.message}")
@@ -259,6 +277,22 @@ class OutboxWorker:
             return await self._retry(message, chat_id, error)
         await self._outbox.person_unreachable(message, error[:80])
         return "dropped"
+
+    async def _migrated(self, message: OutboxMessage, old: int, new: int) -> str:
+        if message.audience != "staff":
+            await self._outbox.give_up(message, "chat migrated")  # never a person's chat
+            return "dropped"
+        if self._staff_chat_check is None:  # cannot follow it here: wait, never lose it
+            return await self._retry(message, old, "staff chat migrated")
+        await self._outbox.postpone(message, 0, "staff chat migrated")
+        await self._staff_chat_check.staff_chat.migrated(old, new)
+        return "migrated"
+
+    async def _after_migration(self, rest: list[OutboxMessage]) -> None:
+        for waiting in rest:
+            await self._outbox.postpone(waiting, 0, "staff chat migrated")
+        await self._staff_chat_check.staff_chat.release_waiting()  # type: ignore[union-attr]
+        await self._staff_chat_check(force=True)  # type: ignore[misc]
 
     _pause_seconds: float = 0.0
     _held: dict[int, float]

@@ -12,11 +12,12 @@ from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Cancel
 
-from bot.domain.conversations import TEXT_MAX, Kind
+from bot.domain.conversations import RATE_WINDOW, TEXT_MAX, Kind
 from bot.i18n import Translator
 from bot.services.conversations import ConversationService, Relay
 from dialogs.info.getters import hours_text
 from dialogs.states import MenuSG, TalkSG
+from dialogs.talk.ack import BurstAck
 from dialogs.widgets import T, screen, translator
 
 RELAYED = [ContentType.TEXT, ContentType.PHOTO, ContentType.VOICE, ContentType.DOCUMENT]
@@ -59,25 +60,59 @@ async def on_message(message: Message, _w: Any, manager: DialogManager) -> None:
     if result is Relay.NO_CONVERSATION:  # closed by staff meanwhile: open a new one
         await service.open(user_id, t.locale)
         result = await service.from_person(user_id, kind, text, file_id)
+    now = manager.middleware_data["clock"].now().timestamp()
+    data = manager.dialog_data
     if result is Relay.RATE_LIMITED:
+        if now - data.get("limit_told_at", float("-inf")) < RATE_WINDOW.total_seconds():
+            manager.show_mode = ShowMode.NO_UPDATE  # told once per window is enough
+            return
+        data["limit_told_at"] = now
         await message.answer(
             t.gettext(
                 "You have sent many messages. Please wait a little: staff will read them all."
             )
         )
-    else:
-        office = await service.office_of(user_id)
-        await message.answer(
-            t.gettext(
-                "Sent to the office. Staff answer during office hours: {hours}.",
-                hours=hours_text(office, t),
-            )
-            if office.hours
-            else t.gettext(
-                "Sent to the office. Staff answer as soon as they can, during office hours."
-            )
-        )
+        manager.show_mode = ShowMode.SEND
+        return
+    office = await service.office_of(user_id)
+    if data.get("ack_id") and now - data.get("ack_at", float("-inf")) < BURST_GAP:
+        # The same burst: the acknowledgement's count changes, nothing new is sent.
+        data["ack_n"], data["ack_at"] = data.get("ack_n", 1) + 1, now
+        burst_ack: BurstAck = manager.middleware_data["burst_ack"]
+        ack = _ack_text(t, hours_text(office, t), data["ack_n"])
+        await burst_ack.show(message.bot, message.chat.id, data["ack_id"], ack)  # type: ignore[arg-type]
+        manager.show_mode = ShowMode.NO_UPDATE
+        return
+    sent = await message.answer(_ack_text(t, hours_text(office, t), 1))
+    data.update(ack_id=sent.message_id, ack_n=1, ack_at=now)
     manager.show_mode = ShowMode.SEND
+
+
+BURST_GAP = 60.0  # seconds: a message within this of the previous one belongs to its burst
+
+
+def _ack_text(t: Translator, hours: str, count: int) -> str:
+    """`hours`: the office's hours in the reader's words, or empty when none are set."""
+    if count == 1:
+        if hours:
+            return t.gettext(
+                "Sent to the office. Staff answer during office hours: {hours}.", hours=hours
+            )
+        return t.gettext(
+            "Sent to the office. Staff answer as soon as they can, during office hours."
+        )
+    if hours:
+        return t.ngettext(
+            "{n} message sent to the office. Staff answer during office hours: {hours}.",
+            "{n} messages sent to the office. Staff answer during office hours: {hours}.",
+            count,
+            hours=hours,
+        )
+    return t.ngettext(
+        "{n} message sent to the office. Staff answer as soon as they can, during office hours.",
+        "{n} messages sent to the office. Staff answer as soon as they can, during office hours.",
+        count,
+    )
 
 
 async def on_end(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:

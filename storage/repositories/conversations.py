@@ -212,3 +212,19 @@ class SqlConversationRepository:
                 )
             )  # fmt: skip
         return [c for c in conversations if c.is_open]
+
+    async def forget_staff_messages(self) -> list[int]:
+        """The staff chat moved: message ids of the old chat mean nothing in the new one (and
+        could collide with new ones), so no reply there may be mapped to them. Returns the open
+        conversations, to be announced again in the new chat."""
+        await self._session.execute(update(ConversationRow).values(header_message_id=None))
+        await self._session.execute(update(RelayMessageRow).values(staff_chat_message_id=None))
+        await self._session.execute(  # urgent alerts are answered by replying to them too
+            update(UrgentAlertRow).values(staff_message_id=None, repeat_message_id=None)
+        )
+        rows = await self._session.scalars(
+            select(ConversationRow.id)
+            .where(ConversationRow.status == "open", ConversationRow.user_id.is_not(None))
+            .order_by(ConversationRow.id)
+        )
+        return list(rows)

@@ -148,6 +148,20 @@ class SqlOutboxRepository:
         )
         return result.rowcount or 0
 
+    async def release_staff(self) -> int:
+        """Staff messages that waited (backoff, an unusable staff chat) are due again, in the
+        order they were written: the staff chat is usable again, or moved."""
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.audience == "staff",
+                OutboxRow.status == PENDING,
+                OutboxRow.next_attempt_at > OutboxRow.created_at,
+            )
+            .values(next_attempt_at=OutboxRow.created_at)
+        )
+        return result.rowcount or 0
+
     async def forget_user(self, user_id: int) -> int:
         """Cancel what waits for or about the person, and unlink every message from them."""
         result = await self._session.execute(

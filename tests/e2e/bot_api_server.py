@@ -271,3 +271,17 @@ class FakeBotApiServer:
 
     def _do_sendchataction(self, fields: dict[str, Any]) -> bool:
         return True
+
+    def _do_getchat(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """Every group is a private supergroup with the bot a member (the staff chat check)."""
+        chat_id = int(fields["chat_id"])
+        gifts = dict.fromkeys(
+            ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
+             "gifts_from_channels"), False,
+        )  # fmt: skip
+        kind = "private" if chat_id > 0 else "supergroup"
+        return {"id": chat_id, "type": kind, "title": "Group", "accent_color_id": 0,
+                "max_reaction_count": 11, "accepted_gift_types": gifts}  # fmt: skip
+
+    def _do_getchatmember(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return {"status": "member", "user": BOT_USER}
