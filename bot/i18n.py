@@ -83,6 +83,8 @@ class Translator:
         return format_datetime(value, format=fmt, tzinfo=tz, locale=self.babel)
 
     def country(self, code: str) -> str:
+        if code.upper() == "ZZ":  # chosen as "Other / I prefer not to say" (bot.domain.countries)
+            return self.gettext("Other / I prefer not to say")
         return self.babel.territories.get(code.upper(), code.upper())
 
     def language(self, code: str) -> str:

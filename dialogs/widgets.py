@@ -8,14 +8,24 @@ from typing import Any
 
 from aiogram.enums import ContentType
 from aiogram.types import Message
-from aiogram_dialog import DialogManager, ShowMode, Window
+from aiogram_dialog import DialogManager, ShowMode, StartMode, Window
 from aiogram_dialog.api.internal import RawKeyboard
 from aiogram_dialog.widgets.common import WhenCondition
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import CurrentPage, Group, NextPage, PrevPage, Row, Select
+from aiogram_dialog.widgets.kbd import (
+    Button,
+    CurrentPage,
+    Group,
+    NextPage,
+    PrevPage,
+    Row,
+    Select,
+    Start,
+)
 from aiogram_dialog.widgets.text import Format, Multi, Text
 
 from bot.i18n import Translator
+from dialogs.states import MenuSG
 
 # Longest text we accept from a person in any free-text field (a name, a city).
 MAX_TEXT_INPUT = 200
@@ -134,3 +144,21 @@ def screen(*widgets: Any, **kwargs: Any) -> Window:
     others = [w for w in widgets if not isinstance(w, Text)]
     body = [Multi(*texts, sep="\n\n")] if len(texts) > 1 else texts
     return Window(*body, *others, UNEXPECTED_INPUT, **kwargs)
+
+
+def main_menu_button(widget_id: str = "menu") -> Start:
+    """ "🏠 Main menu" that always shows the main menu, whatever opened this dialog."""
+    return Start(T("🏠 Main menu"), id=widget_id, state=MenuSG.main, mode=StartMode.RESET_STACK)
+
+
+async def close_or_menu(_c: Any, _w: Any, manager: DialogManager) -> None:
+    """Leave this dialog for the screen that opened it, or for the main menu when nothing did
+    (a dialog opened from a notice is alone on its stack: closing it would leave no buttons)."""
+    if len(manager.current_stack().intents) > 1:
+        await manager.done()
+    else:
+        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
+
+
+def close_button(text: Text, widget_id: str) -> Button:
+    return Button(text, id=widget_id, on_click=close_or_menu)

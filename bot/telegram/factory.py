@@ -30,6 +30,7 @@ from bot.telegram.checkin_view import OpenCheckin
 from bot.telegram.commands import create_commands_router
 from bot.telegram.errors import register_error_handlers
 from bot.telegram.fallback import ForeignCallbackGuard, create_fallback_router
+from bot.telegram.message_manager import ReplyKeyboardClosingManager
 from bot.telegram.middlewares import PersonContextMiddleware
 from bot.telegram.notifier import Renderer
 from bot.telegram.relay import create_relay_router
@@ -88,7 +89,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
     dp.include_routers(*create_dialogs())
     dp.include_router(create_fallback_router())
     register_error_handlers(dp)
-    setup_dialogs(dp)
+    setup_dialogs(dp, message_manager=ReplyKeyboardClosingManager())
     return dp
 
 

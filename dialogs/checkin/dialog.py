@@ -9,7 +9,7 @@ from typing import Any
 from aiogram import F
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, StartMode
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Select, Start
+from aiogram_dialog.widgets.kbd import Button, Column, Select, Start
 from aiogram_dialog.widgets.text import Format
 
 from bot.domain.checkins import QUESTIONS, valid_answer
@@ -18,7 +18,7 @@ from bot.services.checkins import Answered, CheckinService
 from dialogs.checkin.texts import ANSWER_TEXTS, QUESTION_TEXTS
 from dialogs.states import CheckinSG as C
 from dialogs.states import MenuSG, TalkSG
-from dialogs.widgets import NavRow, T, screen, translator
+from dialogs.widgets import NavRow, T, close_button, main_menu_button, screen, translator
 
 
 async def on_start(start_data: Any, manager: DialogManager) -> None:
@@ -123,7 +123,7 @@ def create_checkin_dialog() -> Dialog:
                 )
             ),
             NavRow(Button(T("⬅️ Back"), id="previous", on_click=on_previous, when=~F["first"])),
-            Cancel(T("⏸ Answer later"), id="later"),
+            close_button(T("⏸ Answer later"), "later"),
             getter=question_getter,
             state=C.question,
         ),
@@ -132,7 +132,7 @@ def create_checkin_dialog() -> Dialog:
             T("They help the programme support you and other people who come back."),
             T("Staff will contact you as soon as possible.", when="help_now"),
             Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
-            Cancel(T("🏠 Main menu"), id="menu"),
+            main_menu_button(),
             getter=done_getter,
             state=C.done,
         ),
@@ -160,7 +160,7 @@ def create_checkin_dialog() -> Dialog:
                 on_click=_set("stopped", STOPPED),
                 when="monitored",
             ),
-            Cancel(T("🏠 Main menu"), id="menu"),
+            main_menu_button(),
             getter=manage_getter,
             state=C.manage,
         ),

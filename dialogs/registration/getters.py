@@ -7,7 +7,14 @@ from typing import Any
 
 from aiogram_dialog import DialogManager
 
-from bot.domain.countries import COUNTRIES, search_countries, sorted_countries
+from bot.domain.countries import (
+    OTHER_COUNTRY,
+    all_countries,
+    fold,
+    frequent,
+    matches,
+    ordered_countries,
+)
 from bot.domain.offices import Office
 from bot.domain.registration import AgeGroup, Gender, Need, PassportState
 from bot.i18n import Catalogs, Translator, native_language_name
@@ -15,26 +22,60 @@ from bot.labels import AGE_GROUPS, GENDERS, NEEDS, PASSPORTS
 from bot.locales import SUPPORTED_LOCALES
 from dialogs.widgets import esc
 
-OTHER_COUNTRY = "ZZ"
 OTHER_PLACE = "other:"  # + office id: "another place in Morocco"
+
+# Built once per language (and per kind of list), not per screen: ~250 names sorted and folded.
+_NAMES: dict[str, dict[str, str]] = {}
+_FOLDED: dict[str, dict[str, str]] = {}
+_ORDER: dict[tuple[str, str | None], list[str]] = {}
 
 
 def country_names(t: Translator) -> dict[str, str]:
-    names = {code: t.country(code) for code in COUNTRIES}
-    names[OTHER_COUNTRY] = t.gettext("Another country")
+    """Every CLDR country in `t`'s language, and "Other / I prefer not to say"."""
+    names = _NAMES.get(t.locale)
+    if names is None:
+        names = {code: t.country(code) for code in all_countries()}
+        names[OTHER_COUNTRY] = t.gettext("Other / I prefer not to say")
+        _NAMES[t.locale] = names
+        _FOLDED[t.locale] = {code: fold(name) for code, name in names.items()}
     return names
+
+
+def country_order(t: Translator, kind: str | None) -> list[str]:
+    """The frequent countries first (by name), then all the others (by name), then Other."""
+    key = (t.locale, kind)
+    if key not in _ORDER:
+        names = country_names(t)
+        _ORDER[key] = [
+            *ordered_countries(names, frequent(kind), all_countries()),
+            OTHER_COUNTRY,
+        ]
+    return _ORDER[key]
+
+
+def find_countries(typed: str, catalogs: Catalogs, kind: str | None) -> list[str]:
+    """Codes whose name in any of the five languages (any script) starts with the letters."""
+    wanted = fold(typed)
+    if not wanted:
+        return []
+    for code in SUPPORTED_LOCALES:
+        country_names(catalogs[code])
+    tables = [_FOLDED[code] for code in SUPPORTED_LOCALES]
+    found = {c for table in tables for c, name in table.items() if matches(name, wanted)}
+    return [code for code in country_order(catalogs["en"], kind) if code in found]
 
 
 async def country_getter(
     dialog_manager: DialogManager, t: Translator, catalogs: Catalogs, **_: Any
 ) -> dict[str, Any]:
     names = country_names(t)
+    kind = dialog_manager.dialog_data.get("kind")
     typed = dialog_manager.dialog_data.get("country_filter") or ""
     if typed:
-        tables = [country_names(catalogs[code]) for code in SUPPORTED_LOCALES]
-        codes = search_countries(typed, tables, [*COUNTRIES, OTHER_COUNTRY])
+        found = set(find_countries(typed, catalogs, kind))
+        codes = [code for code in country_order(t, kind) if code in found]
     else:
-        codes = [*sorted_countries(names), OTHER_COUNTRY]
+        codes = country_order(t, kind)
     return {
         "returnee": dialog_manager.dialog_data.get("kind") == "reintegration",
         "countries": [(code, names[code]) for code in codes],

@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.kbd import Multiselect
 
-from bot.domain.countries import COUNTRIES
+from bot.domain.countries import is_choosable
 from bot.domain.eligibility import Answer, Asylum, Passport
 from bot.domain.offices import Office
 from bot.domain.registration import (
@@ -28,7 +28,7 @@ from bot.domain.registration import (
 from bot.i18n import N_, Translator
 from bot.locales import SUPPORTED_LOCALES
 from bot.services.registration import RegistrationService
-from dialogs.registration.getters import OTHER_COUNTRY, OTHER_PLACE
+from dialogs.registration.getters import OTHER_PLACE
 from dialogs.states import RegistrationSG as R
 from dialogs.widgets import translator
 
@@ -157,7 +157,7 @@ async def on_name(message: Message, _w: Any, manager: DialogManager) -> None:
 
 
 async def on_country(_c: CallbackQuery, _w: Any, manager: DialogManager, code: str) -> None:
-    if code not in COUNTRIES and code != OTHER_COUNTRY:
+    if not is_choosable(code):
         return
     manager.dialog_data["country"] = code
     manager.dialog_data.pop("country_filter", None)

@@ -10,13 +10,13 @@ from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Cancel
+from aiogram_dialog.widgets.kbd import Button
 
 from bot.domain.conversations import TEXT_MAX, Kind
 from bot.i18n import Translator
 from bot.services.conversations import ConversationService, Relay
 from dialogs.states import MenuSG, TalkSG
-from dialogs.widgets import T, esc, screen, translator
+from dialogs.widgets import T, esc, main_menu_button, screen, translator
 
 RELAYED = [ContentType.TEXT, ContentType.PHOTO, ContentType.VOICE, ContentType.DOCUMENT]
 
@@ -79,6 +79,16 @@ async def on_message(message: Message, _w: Any, manager: DialogManager) -> None:
     manager.show_mode = ShowMode.SEND
 
 
+async def on_sticker(message: Message, _w: Any, manager: DialogManager) -> None:
+    await message.answer(
+        translator(manager).gettext(
+            "Stickers cannot be sent to the office. Please write a few words, or send a photo "
+            "or a voice message."
+        )
+    )
+    manager.show_mode = ShowMode.SEND
+
+
 async def on_end(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
     service: ConversationService = manager.middleware_data["conversations"]
     await service.close_by_person(callback.from_user.id)
@@ -100,7 +110,8 @@ def create_talk_dialog() -> Dialog:
             T("Staff answer as soon as they can, during office hours.", when=~F["has_hours"]),
             MessageInput(on_message, content_types=RELAYED),
             Button(T("✖️ End the conversation"), id="end", on_click=on_end),
-            Cancel(T("🏠 Main menu"), id="menu"),
+            MessageInput(on_sticker, content_types=ContentType.STICKER),
+            main_menu_button(),
             getter=talk_getter,
             state=TalkSG.chat,
         ),
