@@ -38,6 +38,7 @@ from bot.telegram.relay_view import ConversationAction
 from bot.telegram.staff import create_staff_router
 from bot.telegram.staff_view import CaseAction
 from bot.telegram.worker import OutboxWorker
+from dialogs.widgets import OpenTalk
 from dialogs import create_dialogs
 from storage.db import is_sqlite
 from storage.fsm import SqlStorage
@@ -80,6 +81,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
                 ConversationAction.__prefix__,
                 BookStart.__prefix__,
                 OpenCheckin.__prefix__,
+                OpenTalk.__prefix__,
             )
         )
     )

@@ -16,7 +16,7 @@ from bot.domain.conversations import TEXT_MAX, Kind
 from bot.i18n import Translator
 from bot.services.conversations import ConversationService, Relay
 from dialogs.states import MenuSG, TalkSG
-from dialogs.widgets import T, esc, main_menu_button, screen, translator
+from dialogs.widgets import T, close_button, esc, main_menu_button, screen, translator
 
 RELAYED = [ContentType.TEXT, ContentType.PHOTO, ContentType.VOICE, ContentType.DOCUMENT]
 
@@ -32,7 +32,12 @@ async def talk_getter(
     dialog_manager: DialogManager, conversations: ConversationService, t: Translator, **_: Any
 ) -> dict[str, Any]:
     office = await conversations.office_of(dialog_manager.middleware_data["event_from_user"].id)
-    return {"hours": esc(office.hours or ""), "has_hours": bool(office.hours)}
+    return {
+        "hours": esc(office.hours or ""),
+        "has_hours": bool(office.hours),
+        # opened over another screen (a flow the person was in): offer the way back to it
+        "over_a_screen": len(dialog_manager.current_stack().intents) > 1,
+    }
 
 
 def _content(message: Message) -> tuple[Kind, str | None, str | None]:
@@ -111,6 +116,7 @@ def create_talk_dialog() -> Dialog:
             MessageInput(on_message, content_types=RELAYED),
             Button(T("✖️ End the conversation"), id="end", on_click=on_end),
             MessageInput(on_sticker, content_types=ContentType.STICKER),
+            close_button(T("⬅️ Back"), "back", when="over_a_screen"),
             main_menu_button(),
             getter=talk_getter,
             state=TalkSG.chat,

@@ -158,3 +158,47 @@ async def test_a_sticker_in_write_to_the_office_gets_a_clear_answer(harness):
     await harness.worker().run_once()
     assert len(harness.staff_chat()) <= before + 1  # at most the conversation's header
     assert all("sticker" not in str(m) for m in harness.staff_chat())
+
+
+# -- finding 4: a message nobody expected is heard ----------------------------------------
+@pytest.mark.parametrize("locale", ["en", "ar"])
+async def test_typed_text_mid_flow_offers_the_office_and_the_way_back(harness, locale):
+    person, t = await open_menu(harness, 14400, locale)
+    await to_country(person, t)
+    await person.send("guin")
+    await person.press(t.country("GN"))
+    await person.press("Rabat")
+    await person.press(t.gettext("Skip"))
+    question = t.gettext("Gender:")
+    assert question in person.last_text()
+    await person.send("my friend is sick, I need help")
+    hint, again = harness.api.chat(person.chat_id)[-2:]
+    assert hint["text"] == t.gettext(
+        "I understand only the buttons. To write to the office, press ✉️ Write to the office."
+    )
+    assert person.button_texts(hint) == [t.gettext("✉️ Write to the office")]
+    assert question in again["text"]  # the question again, with its buttons: the way back
+    await person.press(t.gettext("✉️ Write to the office"), message=hint)
+    assert t.gettext("<b>Write to the office</b>") in person.last_text()
+    await person.send("my friend is sick, I need help")
+    await harness.worker().run_once()
+    assert any("my friend is sick" in (m.get("text") or "") for m in harness.staff_chat())
+    await person.press(t.gettext("⬅️ Back"))
+    assert question in person.last_text()  # back where they were, the form kept
+    await person.press(t.gettext("Woman"))
+    assert t.gettext("Age group:") in person.last_text()
+
+
+async def test_a_voice_note_outside_write_to_the_office_is_offered_to_the_office(harness):
+    person, t = await open_menu(harness, 14401, "fr")
+    await person.send_voice()
+    hint = harness.api.chat(person.chat_id)[-2]
+    assert hint["text"].startswith("🎤 ➡️ ✉️")
+    assert hint["text"] == t.gettext(
+        "🎤 ➡️ ✉️ I cannot listen to voice messages here. To send it to the office, "
+        "press ✉️ Write to the office and send it again."
+    )
+    await person.press(t.gettext("✉️ Write to the office"), message=hint)
+    await person.send_voice()
+    await harness.worker().run_once()
+    assert any(m.get("voice") for m in harness.staff_chat())

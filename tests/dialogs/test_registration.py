@@ -166,7 +166,10 @@ async def test_media_instead_of_a_name_gets_a_hint(harness):
     await person.press("✅ I agree")
     await person.send_photo()
     texts = [m.get("text") for m in harness.api.chat(person.chat_id)[-2:]]
-    assert texts[0] == "I can only read buttons and text here. Please use the buttons below."
+    assert texts[0] == (
+        "I can only read buttons here. To send this to the office, press ✉️ Write to the "
+        "office and send it again."
+    )
     assert "What is your name?" in texts[1]
 
 
