@@ -38,8 +38,8 @@ from bot.telegram.relay_view import ConversationAction
 from bot.telegram.staff import create_staff_router
 from bot.telegram.staff_view import CaseAction
 from bot.telegram.worker import OutboxWorker
-from dialogs.widgets import OpenTalk
 from dialogs import create_dialogs
+from dialogs.widgets import OpenTalk
 from storage.db import is_sqlite
 from storage.fsm import SqlStorage
 from storage.locks import SenderLease
