@@ -49,6 +49,17 @@ class Need(StrEnum):
 URGENT_NEEDS = (Need.MINOR_ALONE, Need.UNSAFE, Need.MEDICAL)
 
 
+def needs_that_apply(gender: str | None, age_group: str | None) -> frozenset[Need]:
+    """The needs worth offering: not "Pregnancy" to a man, not "Under 18 and alone" to an adult.
+    (Unknown answers offer everything.)"""
+    needs = set(Need)
+    if gender == Gender.MAN:
+        needs.discard(Need.PREGNANCY)
+    if age_group is not None and age_group != AgeGroup.UNDER_18:
+        needs.discard(Need.MINOR_ALONE)
+    return frozenset(needs)
+
+
 class Status(StrEnum):
     NEW = "new"
     CONTACTED = "contacted"

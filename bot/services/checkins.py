@@ -124,6 +124,15 @@ class CheckinService:
             await start_monitoring(
                 uow, registration, returned_on, country, office, self._offsets, now
             )
+            if registration.user_id is not None:  # tell them check-ins will follow, and when
+                await uow.outbox.add(
+                    kind="status_changed",
+                    audience="person",
+                    user_id=registration.user_id,
+                    payload={"registration_id": registration.id, "status": Status.RETURNED.value},
+                    dedupe_key=f"status_changed:{registration.id}:returned:{now.isoformat()}",
+                    due=now,
+                )
             await uow.commit()
             return Returned.STARTED, registration
 

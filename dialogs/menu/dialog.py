@@ -107,6 +107,8 @@ def create_menu_dialog() -> Dialog:
                     T("/start – the main menu"),
                     T("/language – change the language"),
                     T("/cancel – stop what you are doing and go back to the menu"),
+                    T("/mydata – see everything the bot keeps about you"),
+                    T("/delete – delete your data"),
                     T("/help – this page"),
                 ),
                 sep="\n\n",

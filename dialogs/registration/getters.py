@@ -16,7 +16,7 @@ from bot.domain.countries import (
     ordered_countries,
 )
 from bot.domain.offices import Office
-from bot.domain.registration import AgeGroup, Gender, Need, PassportState
+from bot.domain.registration import AgeGroup, Gender, Need, PassportState, needs_that_apply
 from bot.i18n import Catalogs, Translator, native_language_name
 from bot.labels import AGE_GROUPS, GENDERS, NEEDS, PASSPORTS
 from bot.locales import SUPPORTED_LOCALES
@@ -101,12 +101,14 @@ def options(t: Translator, labels: dict[Any, str]) -> list[tuple[str, str]]:
     return [(str(value), t(label)) for value, label in labels.items()]
 
 
-async def choices_getter(t: Translator, **_: Any) -> dict[str, Any]:
+async def choices_getter(dialog_manager: DialogManager, t: Translator, **_: Any) -> dict[str, Any]:
+    data = dialog_manager.dialog_data
+    offered = needs_that_apply(data.get("gender"), data.get("age_group"))
     return {
         "genders": options(t, GENDERS),
         "ages": options(t, AGE_GROUPS),
         "passports": options(t, PASSPORTS),
-        "needs": options(t, NEEDS),
+        "needs": options(t, {need: label for need, label in NEEDS.items() if need in offered}),
         "languages": [(code, native_language_name(code)) for code in SUPPORTED_LOCALES],
         "companions": [(str(n), t.number(n)) for n in range(7)],
     }
@@ -114,7 +116,8 @@ async def choices_getter(t: Translator, **_: Any) -> dict[str, Any]:
 
 def summary_lines(data: dict[str, Any], t: Translator) -> dict[str, str]:
     """Each answer as the person reads it; used by the summary and by /mydata."""
-    needs = [t(NEEDS[Need(n)]) for n in data.get("needs", [])]
+    offered = needs_that_apply(data.get("gender"), data.get("age_group"))
+    needs = [t(NEEDS[Need(n)]) for n in data.get("needs", []) if Need(n) in offered]
     country = data.get("country")
     return {
         "name": esc(data.get("name", "")),

@@ -15,6 +15,7 @@ from bot.domain.offices import Office
 from bot.domain.registration import (
     CITY_MAX,
     MAX_COMPANIONS,
+    NAME_MAX,
     AgeGroup,
     Draft,
     Gender,
@@ -23,6 +24,7 @@ from bot.domain.registration import (
     PassportState,
     clean_name,
     clean_text,
+    needs_that_apply,
     normalise_phone,
 )
 from bot.i18n import N_, Translator
@@ -86,9 +88,19 @@ async def step_done(manager: DialogManager) -> None:
     await manager.switch_to(NEXT[state])
 
 
-async def hint(message: Message, manager: DialogManager, reason: str) -> None:
+async def hint(
+    message: Message, manager: DialogManager, reason: str, maximum: int | None = None
+) -> None:
     t = translator(manager)
-    await message.answer(t(HINTS[reason]))
+    if reason == "too_long" and maximum is not None:  # say why, and how long it may be
+        text = t.ngettext(
+            "That is too long: {n} character at most. Please write a shorter answer.",
+            "That is too long: {n} characters at most. Please write a shorter answer.",
+            maximum,
+        )
+    else:
+        text = t(HINTS[reason])
+    await message.answer(text)
     manager.show_mode = ShowMode.SEND
 
 
@@ -151,7 +163,7 @@ async def on_name(message: Message, _w: Any, manager: DialogManager) -> None:
     try:
         manager.dialog_data["name"] = clean_name(message.text or "")
     except InvalidInput as error:
-        await hint(message, manager, error.reason)
+        await hint(message, manager, error.reason, NAME_MAX)
         return
     await step_done(manager)
 
@@ -194,7 +206,7 @@ async def on_city_typed(message: Message, _w: Any, manager: DialogManager) -> No
     try:
         manager.dialog_data["city"] = clean_text(message.text or "", CITY_MAX)
     except InvalidInput as error:
-        await hint(message, manager, error.reason)
+        await hint(message, manager, error.reason, CITY_MAX)
         return
     await step_done(manager)
 
@@ -269,7 +281,10 @@ async def on_companions_typed(message: Message, _w: Any, manager: DialogManager)
 
 async def on_needs_done(_c: CallbackQuery, _w: Any, manager: DialogManager) -> None:
     widget = manager.find("needs")
-    checked = [n for n in widget.get_checked() if n in {need.value for need in Need}]  # type: ignore[union-attr]
+    offered = needs_that_apply(
+        manager.dialog_data.get("gender"), manager.dialog_data.get("age_group")
+    )
+    checked = [n for n in widget.get_checked() if n in {need.value for need in offered}]  # type: ignore[union-attr]
     manager.dialog_data["needs"] = sorted(checked)
     await step_done(manager)
 
@@ -292,7 +307,9 @@ def draft_from(data: dict[str, Any]) -> Draft | None:
             age_group=AgeGroup(data["age_group"]),
             passport=PassportState(data["passport"]),
             companions=int(data["companions"]),
-            needs=frozenset(Need(n) for n in data.get("needs", [])),
+            # a need that no longer applies (the gender or age was changed since) is left out
+            needs=frozenset(Need(n) for n in data.get("needs", []))
+            & needs_that_apply(data["gender"], data["age_group"]),
             contact_locale=data["contact_locale"],
         )
     except (KeyError, ValueError):

@@ -146,7 +146,8 @@ async def test_self_check_answers_prefill_the_form_when_the_person_agrees(harnes
     [
         ("12345", "Please write a name with letters."),
         ("🙂🙂🙂🙂", "Please write a name with letters."),
-        ("x" * 61, "That is too long. Please write a shorter answer."),
+        ("x" * 61, "That is too long: 60 characters at most. Please write a shorter answer."),
+        ("x" * 300, "That is too long: 60 characters at most. Please write a shorter answer."),
         ("\u200b\u202e", "Please write your answer as text."),
     ],
 )
