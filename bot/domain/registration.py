@@ -35,6 +35,7 @@ class PassportState(StrEnum):
     VALID = "valid"
     EXPIRED = "expired"
     NONE = "none"
+    NOT_ASKED = "not_asked"  # returnees asking for reintegration support are not asked
 
 
 class Need(StrEnum):

@@ -90,7 +90,9 @@ class BookingRenderer:
                 hours,
                 when=when,
             )
-            where = t.gettext("Where: {address}", address=esc(office.address or office.city))
+            where = t.gettext(
+                "Where: {address}", address=esc(office.address or office.city_in(t.locale))
+            )
             return Outgoing(message.user_id, f"{text}\n{where}")
         if message.kind == "slot_removed":
             text = t.gettext(

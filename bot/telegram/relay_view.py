@@ -130,7 +130,8 @@ class ConversationRenderer:
         offices = self._app.offices
         place = next((o for o in offices if o.id == conversation.office_id), offices[0])
         office = t.gettext(
-            "Office: {office}", office=esc(f"{t.country(place.country)} – {place.city}")
+            "Office: {office}",
+            office=esc(f"{t.country(place.country)} – {place.city_in(t.locale)}"),
         )
         return "\n".join(
             (

@@ -49,7 +49,7 @@ async def day_getter(
     return {
         "allowed": True,
         "moving": current is not None,
-        "office": esc(f"{t.country(office.country)} – {office.city}"),
+        "office": esc(f"{t.country(office.country)} – {office.city_in(t.locale)}"),
         "choosable_days": sorted(d.isoformat() for d in days),
         "no_days": not days,
         "calendar_tz": office.tz,
@@ -101,7 +101,7 @@ async def confirm_getter(
     office = bookings.office(registration.draft.office_id) if registration else None
     return {
         "when": when_text(slot, bookings, office.id, t) if slot and office else "",
-        "address": esc(office.address or office.city) if office else "",
+        "address": esc(office.address or office.city_in(t.locale)) if office else "",
         "moving": current is not None,
         "available": slot is not None,
     }
@@ -176,7 +176,7 @@ async def done_getter(
     office = bookings.office(current.slot.office_id)
     return {
         "when": when_text(current.slot, bookings, office.id, t),
-        "address": esc(office.address or office.city),
+        "address": esc(office.address or office.city_in(t.locale)),
         "booked": True,
         "moved": moved,
     }
@@ -192,7 +192,7 @@ async def manage_getter(
     return {
         "booked": True,
         "when": when_text(current.slot, bookings, office.id, t),
-        "address": esc(office.address or office.city),
+        "address": esc(office.address or office.city_in(t.locale)),
         "changeable": bookings.changeable(current),
     }
 

@@ -14,6 +14,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.domain.checkins import QUESTIONS, valid_answer
 from bot.i18n import N_, Translator
+from bot.labels import STATUSES
 from bot.services.checkins import Answered, CheckinService
 from dialogs.checkin.texts import ANSWER_TEXTS, QUESTION_TEXTS
 from dialogs.states import CheckinSG as C
@@ -78,7 +79,16 @@ async def manage_getter(
         dialog_manager.middleware_data["event_from_user"].id
     )
     state = registration.monitoring if registration else None
+    user_id = dialog_manager.middleware_data["event_from_user"].id
+    t: Translator = dialog_manager.middleware_data["t"]
+    case = registration or await dialog_manager.middleware_data["registrations"].open_for(user_id)
+    coming = await checkins.next_due(user_id)
     return {
+        "has_case": case is not None,
+        "reference": t.isolate(case.reference) if case else "",
+        "status": t(STATUSES[case.status]) if case else "",
+        "next": t.date(coming[0].astimezone(coming[1].tz).date(), "long") if coming else "",
+        "has_next": coming is not None and state == "active",
         "monitored": registration is not None,
         "active": state == "active",
         "paused": state == "paused",
@@ -137,7 +147,9 @@ def create_checkin_dialog() -> Dialog:
             state=C.done,
         ),
         screen(
-            T("<b>My check-ins</b>"),
+            T("<b>My reintegration</b>"),
+            T("Your case: {reference} · {status}", when="has_case"),
+            T("Next check-in: {next}", when="has_next"),
             T(
                 "After your return, the programme asks you a few questions from time to time, "
                 "to follow how you are doing. Answering is your choice."
@@ -160,6 +172,7 @@ def create_checkin_dialog() -> Dialog:
                 on_click=_set("stopped", STOPPED),
                 when="monitored",
             ),
+            Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
             main_menu_button(),
             getter=manage_getter,
             state=C.manage,

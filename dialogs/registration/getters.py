@@ -86,7 +86,11 @@ async def country_getter(
 
 
 def city_choices(offices: tuple[Office, ...], t: Translator) -> list[tuple[str, str]]:
-    choices = [(city, city) for office in offices for city in office.cities_served]
+    choices = [
+        (city, office.place_name(city, t.locale))
+        for office in offices
+        for city in office.cities_served
+    ]
     for office in offices:
         label = t.gettext("Another place in {country}", country=t.country(office.country))
         choices.append((OTHER_PLACE + office.id, label))
@@ -126,7 +130,9 @@ def summary_lines(data: dict[str, Any], t: Translator) -> dict[str, str]:
         "phone": t.isolate(data["phone"]) if data.get("phone") else t.gettext("not given"),
         "gender": t(GENDERS[Gender(data["gender"])]) if data.get("gender") else "",
         "age": t(AGE_GROUPS[AgeGroup(data["age_group"])]) if data.get("age_group") else "",
-        "passport": t(PASSPORTS[PassportState(data["passport"])]) if data.get("passport") else "",
+        "passport": t(PASSPORTS[PassportState(data["passport"])])
+        if data.get("passport") in PASSPORTS
+        else "",
         "companions": t.number(int(data.get("companions", 0))),
         "needs": ", ".join(needs) if needs else t.gettext("none"),
         "language": native_language_name(data["contact_locale"])
@@ -135,11 +141,16 @@ def summary_lines(data: dict[str, Any], t: Translator) -> dict[str, str]:
     }
 
 
-async def summary_getter(dialog_manager: DialogManager, t: Translator, **_: Any) -> dict[str, Any]:
+async def summary_getter(
+    dialog_manager: DialogManager, t: Translator, offices: tuple[Office, ...], **_: Any
+) -> dict[str, Any]:
     data = dialog_manager.dialog_data
     returned_on = data.get("returned_on")
+    office = next((o for o in offices if o.id == data.get("office_id")), None)
+    city = data.get("city", "")
     return {
         **summary_lines(data, t),
+        "city": esc(office.place_name(city, t.locale) if office else city),
         "returnee": data.get("kind") == "reintegration",
         "returned_on": t.date(date.fromisoformat(returned_on), "long") if returned_on else "",
     }
@@ -153,6 +164,10 @@ async def return_day_getter(t: Translator, **_: Any) -> dict[str, Any]:
         "min_date": first,
         "max_date": today,
     }
+
+
+async def kind_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    return {"returnee": dialog_manager.dialog_data.get("kind") == "reintegration"}
 
 
 async def done_getter(dialog_manager: DialogManager, t: Translator, **_: Any) -> dict[str, Any]:

@@ -85,6 +85,9 @@ async def step_done(manager: DialogManager) -> None:
     if state in (R.city, R.city_other) and is_returnee(manager):
         await manager.switch_to(R.returned_on)  # returnees: when did you come back?
         return
+    if state is R.age and is_returnee(manager):
+        await manager.switch_to(R.needs)
+        return
     await manager.switch_to(NEXT[state])
 
 
@@ -111,7 +114,10 @@ async def on_start(start_data: Any, manager: DialogManager) -> None:
     if isinstance(start_data.get("self_check"), dict):
         manager.dialog_data["self_check"] = start_data["self_check"]
     if start_data.get("kind") == REINTEGRATION:
-        manager.dialog_data["kind"] = REINTEGRATION
+        # Only the questions that serve reintegration: no passport, nobody travelling along.
+        manager.dialog_data.update(
+            kind=REINTEGRATION, passport=PassportState.NOT_ASKED.value, companions="0"
+        )
 
 
 async def on_return_day(

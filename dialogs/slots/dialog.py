@@ -68,7 +68,7 @@ async def schedule_getter(
         slots = await bookings.schedule(_user(dialog_manager), None)
     except NotStaffError:
         slots = []
-    names = {o.id: f"{t.country(o.country)} – {o.city}" for o in offices}
+    names = {o.id: f"{t.country(o.country)} – {o.city_in(t.locale)}" for o in offices}
     items = []
     for slot in slots:
         tz = bookings.office(slot.office_id).tz
@@ -189,7 +189,7 @@ async def _remove(callback: CallbackQuery, manager: DialogManager) -> None:
 
 # -- publishing -----------------------------------------------------------------------------
 async def offices_getter(offices: tuple[Office, ...], t: Translator, **_: Any) -> dict[str, Any]:
-    return {"offices": [(o.id, f"{t.country(o.country)} – {o.city}") for o in offices]}
+    return {"offices": [(o.id, f"{t.country(o.country)} – {o.city_in(t.locale)}") for o in offices]}
 
 
 async def on_office(_c: CallbackQuery, _w: Any, manager: DialogManager, office_id: str) -> None:
@@ -298,7 +298,7 @@ async def summary_getter(
     plan = plan_from(data)
     office = bookings.office(plan.office_id)
     return {
-        "office": esc(f"{t.country(office.country)} – {office.city}"),
+        "office": esc(f"{t.country(office.country)} – {office.city_in(t.locale)}"),
         "days": ", ".join(t.date(d, "EEE d MMM") for d in plan.days),
         "hours": f"{data['start']}–{data['end']}",
         "length": t.ngettext("{n} minute", "{n} minutes", plan.length_minutes),

@@ -150,7 +150,7 @@ async def test_another_persons_checkin_cannot_be_opened_or_answered(harness):
 async def test_pause_resume_and_stop(harness):
     person, _t = await returned(harness, 30008, days_ago=10)
     await person.send("/start")
-    await person.press("🔔 My check-ins")
+    await person.press("🏡 My reintegration")
     await person.press("⏸ Pause check-ins")
     harness.app.clock.advance(days=30)
     await harness.worker().run_once()

@@ -1,11 +1,15 @@
 """Issue 14: journeys that never dead-end (every country, every way out, every message heard)."""
 
+from datetime import date
+
 import pytest
 
 from bot.domain.countries import all_countries
-from tests.dialogs.booking_steps import registered_person
+from tests.dialogs.booking_steps import publish, registered_person, to_confirm
 from tests.dialogs.registration_steps import open_menu
+from tests.dialogs.test_booking import answers, booked_counts
 from tests.dialogs.test_checkins import answer_all, returned
+from tests.support import STAFF_ID
 
 
 async def due_checkin(harness, user_id, locale="en"):
@@ -202,3 +206,208 @@ async def test_a_voice_note_outside_write_to_the_office_is_offered_to_the_office
     await person.send_voice()
     await harness.worker().run_once()
     assert any(m.get("voice") for m in harness.staff_chat())
+
+
+# -- finding 6: removing a booked slot asks first; messages in the person's language now ---
+async def open_first_slot(harness):
+    staff = harness.person(STAFF_ID, "en")
+    await staff.send("/slots")
+    await staff.press(1)
+    return staff
+
+
+async def test_removing_a_booked_slot_asks_first_naming_how_many(harness):
+    await publish(harness.app)
+    for user_id in (14600, 14601):
+        person, t = await registered_person(harness, user_id)
+        await to_confirm(person, t)
+        await person.press("✅ Confirm")
+    staff = await open_first_slot(harness)
+    await staff.press("🗑 Remove this slot")
+    assert "2 people are booked on this slot." in staff.last_text()
+    await staff.press("⬅️ No, keep it")
+    assert await booked_counts(harness.app) == [2, 0, 0, 0]  # nothing changed
+    await staff.press("🗑 Remove this slot")
+    await staff.press("🗑 Yes, remove it")
+    assert answers(harness)[-1] == "Removed. 2 people were told."
+
+
+async def test_a_slot_nobody_booked_is_removed_at_once(harness):
+    await publish(harness.app)
+    staff = await open_first_slot(harness)
+    await staff.press("🗑 Remove this slot")
+    assert answers(harness)[-1] == "Removed. 0 people were told."
+
+
+async def test_the_notice_uses_the_language_the_person_uses_now(harness):
+    await publish(harness.app)
+    person, t = await registered_person(harness, 14602, "es")  # the form said Spanish
+    await to_confirm(person, t)
+    await person.press(t.gettext("✅ Confirm"))
+    await person.send("/language")
+    await person.press("Français")
+    staff = await open_first_slot(harness)
+    await staff.press("🗑 Remove this slot")
+    await staff.press("🗑 Yes, remove it")
+    await harness.worker().run_once()
+    fr = harness.app.catalogs["fr"]
+    notice = harness.api.last_message(person.chat_id)
+    assert fr.gettext("📅 Choose another time") in person.button_texts(notice)
+
+
+# -- finding 7: the small ones --------------------------------------------------------------
+async def case_status(app, user_id):
+    return (await app.registrations.open_for(user_id)).status.value
+
+
+async def test_a_cancelled_interview_takes_the_case_back_from_interview(harness):
+    await publish(harness.app)
+    person, t = await registered_person(harness, 14702)
+    await to_confirm(person, t)
+    await person.press("✅ Confirm")
+    assert await case_status(harness.app, 14702) == "interview"
+    await person.press("🏠 Main menu")
+    await person.press("📅 My interview")
+    await person.press("🚫 Cancel my interview")
+    await person.press("🚫 Yes, cancel it")
+    assert await case_status(harness.app, 14702) == "new"  # where it was before booking
+
+
+async def test_a_slot_removed_by_the_office_takes_the_case_back_too(harness):
+    await publish(harness.app)
+    person, t = await registered_person(harness, 14703)
+    await to_confirm(person, t)
+    await person.press("✅ Confirm")
+    staff = await open_first_slot(harness)
+    await staff.press("🗑 Remove this slot")
+    await staff.press("🗑 Yes, remove it")
+    assert await case_status(harness.app, 14703) == "new"
+
+
+async def test_the_calendar_opens_on_the_first_month_with_a_free_day(harness):
+    assert await publish(harness.app, days=(date(2027, 1, 12),))  # nothing in Nov or Dec
+    person, t = await registered_person(harness, 14704)
+    await person.press(t.gettext("📅 Book my interview"))
+    assert "12" in person.button_texts()
+    await person.press("12")
+    assert t.gettext("Choose a time:") in person.last_text()
+
+
+async def test_with_no_slots_the_calendar_says_so_and_offers_the_office(harness):
+    person, t = await registered_person(harness, 14705, "pt")
+    await person.press(t.gettext("📅 Book my interview"))
+    assert (
+        t.gettext(
+            "There are no free times at the moment. Staff will publish more soon; "
+            "you can also write to the office."
+        )
+        in person.last_text()
+    )
+    buttons = person.button_texts()
+    assert t.gettext("✉️ Write to the office") in buttons
+    assert len(buttons) <= 3  # no grid of empty days
+
+
+async def test_a_moved_interview_is_announced_as_moved(harness):
+    await publish(harness.app)
+    person, t = await registered_person(harness, 14706, "fr")
+    await to_confirm(person, t)
+    await person.press(t.gettext("✅ Confirm"))
+    assert t.gettext("<b>Your interview is booked.</b>") in person.last_with_keyboard()["text"]
+    await person.press(t.gettext("🏠 Main menu"))
+    await person.press(t.gettext("📅 My interview"))
+    await person.press(t.gettext("🔁 Choose another time"))
+    await person.press("25")
+    await person.press("10:30")
+    await person.press(t.gettext("✅ Confirm"))
+    text = person.last_with_keyboard()["text"]
+    assert t.gettext("<b>Your interview is moved to a new time.</b>") in text
+    assert t.gettext("<b>Your interview is booked.</b>") not in text
+
+
+async def test_help_lists_mydata_and_delete(harness):
+    person, _t = await open_menu(harness, 14707, "ar")
+    await person.send("/help")
+    assert "/mydata" in person.last_text() and "/delete" in person.last_text()
+
+
+async def test_withdrawing_is_confirmed(harness):
+    person, t = await registered_person(harness, 14708, "es")
+    await person.press(t.gettext("📄 My registration"))
+    await person.press(t.gettext("🚫 Withdraw my registration"))
+    await person.press(t.gettext("🚫 Yes, withdraw"))
+    texts = [m.get("text") for m in harness.api.chat(person.chat_id)[-3:]]
+    assert t.gettext("Your registration is withdrawn. You can register again at any time.") in texts
+    assert t.gettext("Choose what you need:") in person.last_text()
+
+
+async def test_a_person_marked_returned_is_told_when_checkins_start(harness):
+    person, t = await registered_person(harness, 14709, "fr")
+    reference = (await harness.app.registrations.open_for(14709)).reference
+    await harness.person(STAFF_ID, "en").send(f"/returned {reference}")
+    await harness.worker().run_once()
+    told = [m.get("text") or "" for m in harness.api.chat(person.chat_id)]
+    welcome = next(m for m in told if m.startswith(t.gettext("Welcome home.")[:10]))
+    first = t.date(date(2026, 12, 23), "long")  # one month after today, office time
+    assert first in welcome
+
+
+@pytest.mark.parametrize(
+    ("gender", "age", "offered", "hidden"),
+    [
+        ("Man", "18–25", [], ["Pregnancy", "Under 18 and alone"]),
+        ("Woman", "18–25", ["Pregnancy"], ["Under 18 and alone"]),
+        ("Man", "Under 18", ["Under 18 and alone"], ["Pregnancy"]),
+    ],
+)
+async def test_needs_are_offered_by_gender_and_age(harness, gender, age, offered, hidden):
+    person, t = await open_menu(harness, 14710, "en")
+    await to_country(person, t)
+    await person.send("guin")
+    await person.press("Guinea")
+    await person.press("Rabat")
+    await person.press("Skip")
+    await person.press(gender)
+    await person.press(age)
+    await person.press("No passport")
+    await person.press("0")
+    labels = " ".join(person.button_texts())
+    assert all(need in labels for need in offered)
+    assert not any(need in labels for need in hidden)
+
+
+# -- finding 8: Arabic ----------------------------------------------------------------------
+async def test_the_booking_calendar_reads_right_to_left_in_arabic(harness):
+    await publish(harness.app)
+    rows = {}
+    for user_id, locale in ((14800, "ar"), (14801, "fr")):
+        person, t = await registered_person(harness, user_id, locale)
+        await person.press(t.gettext("📅 Book my interview"))
+        keyboard = person.last_with_keyboard()["reply_markup"]["inline_keyboard"]
+        rows[locale] = keyboard
+    week = next(row for row in rows["ar"] if any(b["text"] == "24" for b in row))
+    texts = [b["text"] for b in week]
+    assert texts.index("25") < texts.index("24")  # later days to the left
+    pager = rows["ar"][-2] if len(rows["ar"][-1]) == 1 else rows["ar"][-1]
+    assert pager[0]["text"].endswith("›")  # "next month" on the left for an Arabic reader
+
+
+async def test_office_cities_are_written_in_arabic_for_arabic_readers(harness):
+    person, t = await open_menu(harness, 14802, "ar")
+    await to_country(person, t)
+    await person.send("guin")
+    await person.press(t.country("GN"))
+    assert "الرباط" in person.button_texts() and "Rabat" not in person.button_texts()
+    await person.press("الرباط")  # the stored value stays the office's own spelling
+    await person.press(t.gettext("Skip"))
+    assert harness.app.offices[0].city_in("ar") == "الرباط"
+    assert harness.app.offices[0].city_in("fr") == "Rabat"
+
+
+async def test_mydata_shows_every_time_in_the_office_time_zone_to_the_minute(harness):
+    person, _t = await registered_person(harness, 14803, "en")
+    await person.send("/mydata")
+    text = person.last_text()
+    # the fake clock says 09:00:00 UTC; Rabat's office is at UTC+1
+    assert "10:00" in text and "9:00" not in text
+    assert "10:00:00" not in text and ":00:00" not in text
