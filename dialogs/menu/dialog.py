@@ -71,7 +71,7 @@ def create_menu_dialog() -> Dialog:
                     T("📝 Register my interest"),
                     id="register",
                     state=RegistrationSG.consent,
-                    when=~F["registered"],
+                    when=~F["registered"] & ~F["returnee"],
                 ),
                 Start(
                     T("🏡 I came back home: reintegration support"),

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from bot.domain.countries import all_countries
+from bot.i18n import native_language_name
 from tests.dialogs.booking_steps import publish, registered_person, to_confirm
 from tests.dialogs.registration_steps import open_menu
 from tests.dialogs.test_booking import answers, booked_counts
@@ -171,7 +172,7 @@ async def test_typed_text_mid_flow_offers_the_office_and_the_way_back(harness, l
     await to_country(person, t)
     await person.send("guin")
     await person.press(t.country("GN"))
-    await person.press("Rabat")
+    await person.press(harness.app.offices[0].city_in(locale))
     await person.press(t.gettext("Skip"))
     question = t.gettext("Gender:")
     assert question in person.last_text()
@@ -347,7 +348,8 @@ async def test_a_person_marked_returned_is_told_when_checkins_start(harness):
     await harness.person(STAFF_ID, "en").send(f"/returned {reference}")
     await harness.worker().run_once()
     told = [m.get("text") or "" for m in harness.api.chat(person.chat_id)]
-    welcome = next(m for m in told if m.startswith(t.gettext("Welcome home.")[:10]))
+    hello = t.gettext("Welcome home. The programme can now support your reintegration.")
+    welcome = next(m for m in told if m.startswith(hello))
     first = t.date(date(2026, 12, 23), "long")  # one month after today, office time
     assert first in welcome
 
@@ -411,3 +413,59 @@ async def test_mydata_shows_every_time_in_the_office_time_zone_to_the_minute(har
     # the fake clock says 09:00:00 UTC; Rabat's office is at UTC+1
     assert "10:00" in text and "9:00" not in text
     assert "10:00:00" not in text and ":00:00" not in text
+
+
+# -- finding 5: returnees have their own path --------------------------------------------
+async def register_as_returnee(person, t):
+    await person.press(t.gettext("🏡 I came back home: reintegration support"))
+    consent = person.last_text()
+    await person.press(t.gettext("✅ I agree"))
+    await person.send("Youssef")
+    await person.send("tun")
+    await person.press(t.country("TN"))
+    await person.press("Oujda")
+    await person.press("1")  # a day in the calendar
+    await person.press(t.gettext("Skip"))
+    await person.press(t.gettext("Man"))
+    await person.press(t.gettext("26–35"))
+    asked = person.last_text()
+    await person.press(t.gettext("Continue ➡️"))
+    await person.press(native_language_name(t.locale))
+    summary = person.last_text()
+    await person.press(t.gettext("✅ Confirm"))
+    return consent, asked, summary
+
+
+async def test_a_returnee_registers_through_their_own_path(harness):
+    person, t = await open_menu(harness, 14500, "en")
+    consent, asked, summary = await register_as_returnee(person, t)
+    assert "reintegration" in consent
+    assert "passport" not in consent.lower() and "travelling" not in consent
+    assert "Is there something the office should know?" in asked  # age, then needs
+    assert "Passport" not in summary and "travelling" not in summary
+    await harness.worker().run_once()
+    notice = harness.staff_chat()[-1]["text"]
+    assert notice.startswith("🏡 New returnee")
+    assert "Passport" not in notice and "Travelling" not in notice
+    assert "Country of origin" not in notice  # Tunisia is where they came back from
+    await person.press(t.gettext("🏠 Main menu"))
+    buttons = person.button_texts()
+    assert t.gettext("🏡 My reintegration") in buttons
+    assert t.gettext("📝 Register my interest") not in buttons
+    assert t.gettext("📄 My registration") not in buttons
+    await person.press(t.gettext("🏡 My reintegration"))
+    page = person.last_text()
+    assert "MA-2026-000001" in page
+    assert "Next check-in:" in page
+    assert t.gettext("✉️ Write to the office") in person.button_texts()
+
+
+async def test_someone_marked_returned_by_staff_gets_my_reintegration(harness):
+    person, t = await returned(harness, 14501, "ar")
+    await person.send("/start")
+    buttons = person.button_texts()
+    assert t.gettext("🏡 My reintegration") in buttons
+    assert t.gettext("📄 My registration") not in buttons
+    assert t.gettext("📅 Book my interview") not in buttons
+    await person.press(t.gettext("🏡 My reintegration"))
+    assert t.gettext("<b>My reintegration</b>") in person.last_text()
