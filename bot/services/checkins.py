@@ -126,11 +126,11 @@ class CheckinService:
             )
             if registration.user_id is not None:  # tell them check-ins will follow, and when
                 await uow.outbox.add(
-                    kind="status_changed",
+                    kind="checkins_welcome",
                     audience="person",
                     user_id=registration.user_id,
-                    payload={"registration_id": registration.id, "status": Status.RETURNED.value},
-                    dedupe_key=f"status_changed:{registration.id}:returned:{now.isoformat()}",
+                    payload={"registration_id": registration.id},
+                    dedupe_key=f"checkins_welcome:{registration.id}:{now.isoformat()}",
                     due=now,
                 )
             await uow.commit()

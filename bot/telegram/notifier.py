@@ -125,6 +125,14 @@ class Renderer:
             return await self._bookings.to_person(message)
         if message.kind in CHECKIN_PERSON_KINDS:
             return await self._checkins.to_person(message)
+        if message.kind == "checkins_welcome":
+            registration = await self._registration(message)
+            if registration is None or registration.user_id != message.user_id:
+                return None
+            t = await person_translator(
+                self._app, message.user_id, registration.draft.contact_locale
+            )
+            return await self._welcome_home(message.user_id, registration, t)
         if message.kind == "status_changed":
             registration = await self._registration(message)
             if registration is None or registration.user_id != message.user_id:
@@ -133,8 +141,6 @@ class Renderer:
                 self._app, message.user_id, registration.draft.contact_locale
             )
             status = Status(message.payload["status"])
-            if status is Status.RETURNED:
-                return await self._welcome_home(message.user_id, registration, t)
             text = t(STATUS_NOTICES[status], reference=t.isolate(registration.reference))
             markup = book_button(t) if status is Status.CONTACTED else None
             return Outgoing(message.user_id, text, reply_markup=markup)
