@@ -62,12 +62,7 @@ def group_notice(registration: Registration, t: Translator, offices: tuple[Offic
             "Office: {office}",
             office=esc(f"{t.country(office.country)} – {office.city_in(t.locale)}"),
         ),
-    ]
-    if not returnee:  # a returnee's country is where they came back from (above)
-        lines.append(
-            t.gettext("Country of origin: {country}", country=esc(t.country(draft.country)))
-        )
-    lines += [
+        t.gettext("Country of origin: {country}", country=esc(t.country(draft.country))),
         t.gettext("Language: {language}", language=native_language_name(draft.contact_locale)),
         t.gettext("Age group: {age}", age=t(AGE_GROUPS[draft.age_group])),
         t.gettext("Gender: {gender}", gender=t(GENDERS[draft.gender])),
