@@ -79,10 +79,21 @@ class Translator:
     def time(self, value: datetime, tz: tzinfo, fmt: str = "short") -> str:
         return format_time(value, format=fmt, tzinfo=tz, locale=self.babel)
 
-    def datetime(self, value: datetime, tz: tzinfo, fmt: str = "medium") -> str:
-        return format_datetime(value, format=fmt, tzinfo=tz, locale=self.babel)
+    def datetime(self, value: datetime, tz: tzinfo, fmt: str = "minute") -> str:
+        """A date and time in `tz`; by default the medium date and the time to the minute
+        (CLDR's "medium" date-time shows seconds, which nobody needs)."""
+        if fmt != "minute":
+            return format_datetime(value, format=fmt, tzinfo=tz, locale=self.babel)
+        local = value.astimezone(tz)
+        pattern = str(self.babel.datetime_formats["medium"]).replace("'", "")
+        return pattern.format(
+            format_time(local, "short", locale=self.babel),
+            format_date(local.date(), "medium", locale=self.babel),
+        )
 
     def country(self, code: str) -> str:
+        if code.upper() == "ZZ":  # chosen as "Other / I prefer not to say" (bot.domain.countries)
+            return self.gettext("Other / I prefer not to say")
         return self.babel.territories.get(code.upper(), code.upper())
 
     def language(self, code: str) -> str:

@@ -47,7 +47,26 @@ class ChoosableDay(Text):
 
 
 class LocalCalendar(Calendar):
-    """Reads `calendar_tz`, `min_date`, `max_date` and `choosable_days` from the getter."""
+    """Reads `calendar_tz`, `min_date`, `max_date` and `choosable_days` from the getter.
+
+    With `open_on_first_choosable`, it opens on the month of the first choosable day (not on a
+    month with nothing to choose). For right-to-left readers each row is mirrored, as NavRow
+    does: the week reads from the right, and "‹ previous month" sits on the right.
+    """
+
+    def __init__(self, *args: Any, open_on_first_choosable: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.open_on_first_choosable = open_on_first_choosable
+
+    async def _render_keyboard(self, data: dict[str, Any], manager: DialogManager) -> Any:
+        if self.open_on_first_choosable and self.get_offset(manager) is None:
+            days = sorted(data.get("choosable_days") or ())
+            if days:
+                self.set_offset(date.fromisoformat(days[0]), manager)
+        keyboard = await super()._render_keyboard(data, manager)
+        if translator(manager).rtl:
+            return [list(reversed(row)) for row in keyboard]
+        return keyboard
 
     def _init_views(self) -> dict[CalendarScope, CalendarScopeView]:
         return {

@@ -7,15 +7,26 @@ from operator import itemgetter
 from typing import Any
 
 from aiogram.enums import ContentType
-from aiogram.types import Message
-from aiogram_dialog import DialogManager, ShowMode, Window
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram_dialog import DialogManager, ShowMode, StartMode, Window
 from aiogram_dialog.api.internal import RawKeyboard
 from aiogram_dialog.widgets.common import WhenCondition
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import CurrentPage, Group, NextPage, PrevPage, Row, Select
+from aiogram_dialog.widgets.kbd import (
+    Button,
+    CurrentPage,
+    Group,
+    NextPage,
+    PrevPage,
+    Row,
+    Select,
+    Start,
+)
 from aiogram_dialog.widgets.text import Format, Multi, Text
 
 from bot.i18n import Translator
+from dialogs.states import MenuSG
 
 # Longest text we accept from a person in any free-text field (a name, a city).
 MAX_TEXT_INPUT = 200
@@ -95,19 +106,48 @@ def pager(scroll: str) -> NavRow:
     )
 
 
+class OpenTalk(CallbackData, prefix="talk"):
+    """The "✉️ Write to the office" button under the answer to a message nobody expected."""
+
+    origin: str = "hint"
+
+
 async def on_unexpected_input(message: Message, _widget: Any, manager: DialogManager) -> None:
-    """A sticker, photo, voice note or stray text where the screen expects a button."""
+    """A sticker, photo, voice note or stray text where the screen expects a button: the person
+    is heard (how to reach the office, one press away), then the screen comes back below, so
+    they can go on where they were."""
     t = translator(manager)
-    await message.answer(unexpected_input_hint(t, message))
+    await answer_unexpected(message, t)
     manager.show_mode = ShowMode.SEND
+
+
+async def answer_unexpected(message: Message, t: Translator) -> None:
+    await message.answer(unexpected_input_hint(t, message), reply_markup=write_to_office(t))
+
+
+def write_to_office(t: Translator) -> InlineKeyboardMarkup:
+    button = InlineKeyboardButton(
+        text=t.gettext("✉️ Write to the office"), callback_data=OpenTalk().pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
 def unexpected_input_hint(t: Translator, message: Message) -> str:
     if message.content_type == ContentType.TEXT:
         if (message.text or "").startswith("/"):
             return t.gettext("I do not know this command. Please use the buttons below.")
-        return t.gettext("Please use the buttons below.")
-    return t.gettext("I can only read buttons and text here. Please use the buttons below.")
+        return t.gettext(
+            "I understand only the buttons. To write to the office, press ✉️ Write to the office."
+        )
+    if message.content_type in (ContentType.VOICE, ContentType.VIDEO_NOTE, ContentType.AUDIO):
+        return t.gettext(
+            "🎤 ➡️ ✉️ I cannot listen to voice messages here. To send it to the office, "
+            "press ✉️ Write to the office and send it again."
+        )
+    return t.gettext(
+        "I can only read buttons here. To send this to the office, press ✉️ Write to the "
+        "office and send it again."
+    )
 
 
 UNEXPECTED_INPUT = MessageInput(on_unexpected_input, content_types=ContentType.ANY)
@@ -134,3 +174,21 @@ def screen(*widgets: Any, **kwargs: Any) -> Window:
     others = [w for w in widgets if not isinstance(w, Text)]
     body = [Multi(*texts, sep="\n\n")] if len(texts) > 1 else texts
     return Window(*body, *others, UNEXPECTED_INPUT, **kwargs)
+
+
+def main_menu_button(widget_id: str = "menu") -> Start:
+    """ "🏠 Main menu" that always shows the main menu, whatever opened this dialog."""
+    return Start(T("🏠 Main menu"), id=widget_id, state=MenuSG.main, mode=StartMode.RESET_STACK)
+
+
+async def close_or_menu(_c: Any, _w: Any, manager: DialogManager) -> None:
+    """Leave this dialog for the screen that opened it, or for the main menu when nothing did
+    (a dialog opened from a notice is alone on its stack: closing it would leave no buttons)."""
+    if len(manager.current_stack().intents) > 1:
+        await manager.done()
+    else:
+        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
+
+
+def close_button(text: Text, widget_id: str, when: WhenCondition = None) -> Button:
+    return Button(text, id=widget_id, on_click=close_or_menu, when=when)

@@ -64,10 +64,22 @@ class Office:
     hours: tuple[OpeningPeriod, ...] = ()
     cities_served: tuple[str, ...] = ()
     emergency: tuple[EmergencyContact, ...] = ()
+    # (city as written above, language code, the city's name in that language)
+    city_names: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def place_name(self, city: str, locale: str) -> str:
+        """A city's name in a language (from `[cities]` in offices.toml), else as written."""
+        for written, language, name in self.city_names:
+            if written == city and language == locale:
+                return name
+        return city
+
+    def city_in(self, locale: str) -> str:
+        return self.place_name(self.city, locale)
 
 
 def load_offices(path: Path = OFFICES_FILE) -> tuple[Office, ...]:
@@ -80,14 +92,32 @@ def load_offices(path: Path = OFFICES_FILE) -> tuple[Office, ...]:
     entries = data.get("office")
     if not isinstance(entries, list) or not entries:
         raise OfficesError(f"{path}: needs at least one [[office]]")
-    offices = tuple(_office(path, number, entry) for number, entry in enumerate(entries, 1))
+    names = _city_names(path, data.get("cities", {}))
+    offices = tuple(_office(path, number, entry, names) for number, entry in enumerate(entries, 1))
     ids = [office.id for office in offices]
     if len(set(ids)) != len(ids):
         raise OfficesError(f"{path}: office ids must be unique")
     return offices
 
 
-def _office(path: Path, number: int, entry: dict[str, object]) -> Office:
+def _city_names(path: Path, table: object) -> dict[str, dict[str, str]]:
+    """`[cities.Rabat]` then `ar = "الرباط"`: a city's name in other languages."""
+    if not isinstance(table, dict):
+        raise OfficesError(f"{path}: [cities] must be a table of cities")
+    for city, names in table.items():
+        if not isinstance(names, dict) or not all(
+            re.fullmatch(r"[a-z]{2,3}", str(code)) and isinstance(name, str) and name.strip()
+            for code, name in names.items()
+        ):
+            raise OfficesError(
+                f'{path}: [cities.{city}] must give names by language code, e.g. ar = "..."'
+            )
+    return table
+
+
+def _office(
+    path: Path, number: int, entry: dict[str, object], names: dict[str, dict[str, str]]
+) -> Office:
     where = f"{path}: office {number}"
     unknown = set(entry) - _FIELDS
     if unknown:
@@ -123,6 +153,11 @@ def _office(path: Path, number: int, entry: dict[str, object]) -> Office:
         cities_served=tuple(cities),
         hours=_hours(where, entry.get("hours", [])),
         emergency=_emergency(where, entry.get("emergency", [])),
+        city_names=tuple(
+            (city, code, name)
+            for city in (str(entry["city"]), *cities)
+            for code, name in names.get(city, {}).items()
+        ),
         **optional,
     )
 

@@ -35,6 +35,7 @@ class PassportState(StrEnum):
     VALID = "valid"
     EXPIRED = "expired"
     NONE = "none"
+    NOT_ASKED = "not_asked"  # returnees asking for reintegration support are not asked
 
 
 class Need(StrEnum):
@@ -49,6 +50,17 @@ class Need(StrEnum):
 
 
 URGENT_NEEDS = (Need.PUSHED, Need.MINOR_ALONE, Need.UNSAFE, Need.MEDICAL)
+
+
+def needs_that_apply(gender: str | None, age_group: str | None) -> frozenset[Need]:
+    """The needs worth offering: not "Pregnancy" to a man, not "Under 18 and alone" to an adult.
+    (Unknown answers offer everything.)"""
+    needs = set(Need)
+    if gender == Gender.MAN:
+        needs.discard(Need.PREGNANCY)
+    if age_group is not None and age_group != AgeGroup.UNDER_18:
+        needs.discard(Need.MINOR_ALONE)
+    return frozenset(needs)
 
 
 class Status(StrEnum):

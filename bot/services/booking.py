@@ -167,6 +167,7 @@ class BookingService:
                 return Booked.TOO_LATE
             await end_booking(uow, current, BookingStatus.CANCELLED, now)
             await _to_staff(uow, "interview_cancelled", current.id, now)
+            await _no_more_interview(uow, registration, now, "person", None)  # type: ignore[arg-type]
             await uow.commit()
             return Booked.BOOKED
 
@@ -230,6 +231,8 @@ class BookingService:
                 )
                 await uow.outbox.cancel_keys(reminder_keys(booking.id))
                 registration = await uow.registrations.get(booking.registration_id)
+                if registration is not None:
+                    await _no_more_interview(uow, registration, now, "staff", staff_id)
                 if registration is not None and registration.user_id is not None:
                     await _to_person(uow, "slot_removed", booking.id, registration.user_id, now)
                     told += 1
@@ -301,3 +304,21 @@ async def _to_person(
         kind=kind, audience="person", user_id=user_id, payload={"booking_id": booking_id},
         dedupe_key=f"{kind}:{booking_id}", due=now,
     )  # fmt: skip
+
+
+async def _no_more_interview(
+    uow: UnitOfWork, registration: Registration, now: datetime, actor: str, actor_id: int | None
+) -> None:
+    """The interview was cancelled: the case goes back to the step it was at before booking
+    (so it no longer reads "Interview" with no interview)."""
+    if registration.status is not Status.INTERVIEW:
+        return
+    before = Status.CONTACTED
+    for event in reversed(await uow.registrations.events(registration.id)):
+        if event.kind == "status" and event.to_status is Status.INTERVIEW and event.from_status:
+            before = event.from_status
+            break
+    await uow.registrations.set_status(registration.id, Status.INTERVIEW, before, now)
+    await uow.registrations.add_event(
+        CaseEvent(registration.id, now, actor, actor_id, "status", Status.INTERVIEW, before)
+    )

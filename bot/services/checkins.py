@@ -124,6 +124,15 @@ class CheckinService:
             await start_monitoring(
                 uow, registration, returned_on, country, office, self._offsets, now
             )
+            if registration.user_id is not None:  # tell them check-ins will follow, and when
+                await uow.outbox.add(
+                    kind="checkins_welcome",
+                    audience="person",
+                    user_id=registration.user_id,
+                    payload={"registration_id": registration.id},
+                    dedupe_key=f"checkins_welcome:{registration.id}:{now.isoformat()}",
+                    due=now,
+                )
             await uow.commit()
             return Returned.STARTED, registration
 
@@ -168,6 +177,21 @@ class CheckinService:
             ]
             checkin = await uow.checkins.open_for(user_id)
             return (monitored[-1] if monitored else None), checkin
+
+    async def next_due(self, user_id: int) -> tuple[datetime, Office] | None:
+        """When the person's next check-in comes (and the office whose time zone it is in)."""
+        async with self._uow(read_only=True) as uow:
+            for registration in reversed(await uow.registrations.all_for(user_id)):
+                if registration.monitoring not in ("active", "paused"):
+                    continue
+                coming = [
+                    c.due_at
+                    for c in await uow.checkins.history(registration.id)
+                    if c.status is CheckinStatus.SCHEDULED
+                ]
+                if coming:
+                    return min(coming), self.office_of(registration)
+        return None
 
     async def answer(self, user_id: int, checkin_id: int, answers: dict[str, str]) -> Answered:
         now = self._clock.now()

@@ -19,7 +19,8 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** max(0, attempts - 1)), MAX_BACKOFF)
 
 
-CHECKIN_KINDS = frozenset({"checkin", "checkin_reminder"})
+# a 403 on any of these stops the check-ins (the person blocked the bot)
+CHECKIN_KINDS = frozenset({"checkin", "checkin_reminder", "checkins_welcome"})
 Unreachable = Callable[[UnitOfWork, int, datetime], Awaitable[None]]
 
 

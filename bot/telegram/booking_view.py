@@ -12,6 +12,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.booking import BookingStatus
 from bot.i18n import N_, Translator
 from bot.services.ports import OutboxMessage
+from bot.telegram.person_locale import person_translator
 from dialogs.widgets import esc
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class BookingRenderer:
         booking, registration = await self._load(message)
         if booking is None or registration is None or registration.user_id != message.user_id:
             return None
-        t = self._app.catalogs[registration.draft.contact_locale]
+        t = await person_translator(self._app, message.user_id, registration.draft.contact_locale)
         when = self._when(booking, t)
         if message.kind == "interview_reminder":
             if booking.status is not BookingStatus.ACTIVE:
@@ -89,7 +90,9 @@ class BookingRenderer:
                 hours,
                 when=when,
             )
-            where = t.gettext("Where: {address}", address=esc(office.address or office.city))
+            where = t.gettext(
+                "Where: {address}", address=esc(office.address or office.city_in(t.locale))
+            )
             return Outgoing(message.user_id, f"{text}\n{where}")
         if message.kind == "slot_removed":
             text = t.gettext(

@@ -11,6 +11,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.checkins import CheckinStatus
 from bot.i18n import Translator
 from bot.services.ports import OutboxMessage
+from bot.telegram.person_locale import person_translator
 from bot.telegram.staff_view import CaseAction
 from dialogs.checkin.texts import ALERT_TEXTS
 
@@ -42,7 +43,7 @@ class CheckinRenderer:
             return None
         if checkin.status is not CheckinStatus.SENT:
             return None  # answered, missed or stopped meanwhile
-        t = self._app.catalogs[registration.draft.contact_locale]
+        t = await person_translator(self._app, message.user_id, registration.draft.contact_locale)
         if message.kind == "checkin":
             text = t.ngettext(
                 "Hello! It has been {n} month since your return. Would you answer a few "

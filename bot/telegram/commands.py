@@ -17,7 +17,8 @@ from bot.telegram.booking_view import BookStart
 from bot.telegram.checkin_view import OpenCheckin
 from bot.telegram.filters import PrivateChat
 from dialogs.mydata.personal_data import render_personal_data
-from dialogs.states import BookingSG, CheckinSG, DeleteSG, LanguageSG, MenuSG
+from dialogs.states import BookingSG, CheckinSG, DeleteSG, LanguageSG, MenuSG, TalkSG
+from dialogs.widgets import OpenTalk
 
 
 def create_commands_router() -> Router:
@@ -61,6 +62,12 @@ def create_commands_router() -> Router:
         await dialog_manager.start(
             BookingSG.day, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
         )
+
+    @router.callback_query(OpenTalk.filter(), PrivateChat())
+    async def open_talk(callback: CallbackQuery, dialog_manager: DialogManager) -> None:
+        await callback.answer()
+        # Over the current screen: "⬅️ Back" in Write to the office returns to it.
+        await dialog_manager.start(TalkSG.chat, show_mode=ShowMode.SEND)
 
     @router.callback_query(OpenCheckin.filter(), PrivateChat())
     async def open_checkin(

@@ -34,6 +34,7 @@ from bot.telegram.commands import create_commands_router
 from bot.telegram.errors import register_error_handlers
 from bot.telegram.fallback import ForeignCallbackGuard, create_fallback_router
 from bot.telegram.membership import create_membership_router
+from bot.telegram.message_manager import ReplyKeyboardClosingManager
 from bot.telegram.middlewares import PersonContextMiddleware
 from bot.telegram.notifier import Renderer
 from bot.telegram.protection import create_protection_router
@@ -53,6 +54,7 @@ from bot.telegram.staff_view import CaseAction
 from bot.telegram.worker import OutboxWorker
 from dialogs import create_dialogs
 from dialogs.talk.ack import BurstAck
+from dialogs.widgets import OpenTalk
 from storage.db import is_sqlite
 from storage.fsm import SqlStorage
 from storage.locks import SenderLease
@@ -100,6 +102,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
                 BookStart.__prefix__,
                 OpenCheckin.__prefix__,
                 UrgentAction.__prefix__,
+                OpenTalk.__prefix__,
             )
         )
     )
@@ -115,7 +118,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
     # A flood limit is never answered with an apology (registered before the catch-all).
     dp.errors.register(on_flood_limit, ExceptionTypeFilter(ReplyDeferredError, TelegramRetryAfter))
     register_error_handlers(dp)
-    setup_dialogs(dp)
+    setup_dialogs(dp, message_manager=ReplyKeyboardClosingManager())
     answer_every_callback(dp)
     return dp
 

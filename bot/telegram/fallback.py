@@ -13,7 +13,7 @@ from aiogram_dialog.utils import CB_SEP
 from bot.i18n import Translator
 from bot.telegram.filters import PrivateChat
 from dialogs.states import MenuSG
-from dialogs.widgets import unexpected_input_hint
+from dialogs.widgets import answer_unexpected
 
 STALE_INTENT = "stale"
 
@@ -28,7 +28,7 @@ def create_fallback_router() -> Router:
         if message.text and message.text.startswith("/"):
             await message.answer(t.gettext("I do not know this command. Here is the menu."))
         else:
-            await message.answer(unexpected_input_hint(t, message))
+            await answer_unexpected(message, t)
         await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
     @router.callback_query()

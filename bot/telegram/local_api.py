@@ -88,6 +88,9 @@ class LocalBotAPI(BaseSession):
         self.bot_status: dict[int, str] = {}  # the bot's status in a chat (default "member")
         self.messages: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
         self.events: list[ApiEvent] = []
+        # The reply keyboard each chat shows under its input field (the client keeps it until a
+        # message removes or replaces it; deleting the message that brought it does not).
+        self.reply_keyboards: dict[int, dict[str, Any]] = {}
         self.calls: list[TelegramMethod[Any]] = []
         self._ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
 
@@ -186,6 +189,10 @@ class LocalBotAPI(BaseSession):
         markup = self._markup(method)
         if markup is not None:
             message["reply_markup"] = markup
+            if "keyboard" in markup:
+                self.reply_keyboards[chat_id] = markup
+            elif markup.get("remove_keyboard"):
+                self.reply_keyboards.pop(chat_id, None)
         reply = getattr(method, "reply_parameters", None)
         if reply is not None and reply.message_id in self.messages[chat_id]:
             message["reply_to_message"] = self.messages[chat_id][reply.message_id]

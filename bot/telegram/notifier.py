@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.app import App
+from bot.domain.checkins import CheckinStatus
 from bot.domain.registration import Status
+from bot.i18n import Translator
 from bot.labels import STATUS_NOTICES
 from bot.services.ports import OutboxMessage
 from bot.telegram.booking_view import (
@@ -26,6 +29,7 @@ from bot.telegram.checkin_view import (
     CHECKIN_STAFF_KINDS,
     CheckinRenderer,
 )
+from bot.telegram.person_locale import person_translator
 from bot.telegram.protection_view import (
     CONCERN_KINDS,
     URGENT_PERSON_KINDS,
@@ -151,13 +155,40 @@ class Renderer:
             reply = self._app.cipher.decrypt_json(message.payload["sealed"])
             markup = reply_markup(reply["markup"])
             return Outgoing(message.user_id, reply["text"], reply_markup=markup)
+        if message.kind == "checkins_welcome":
+            registration = await self._registration(message)
+            if registration is None or registration.user_id != message.user_id:
+                return None
+            t = await person_translator(
+                self._app, message.user_id, registration.draft.contact_locale
+            )
+            return await self._welcome_home(message.user_id, registration, t)
         if message.kind == "status_changed":
             registration = await self._registration(message)
             if registration is None or registration.user_id != message.user_id:
                 return None
-            t = self._app.catalogs[registration.draft.contact_locale]
+            t = await person_translator(
+                self._app, message.user_id, registration.draft.contact_locale
+            )
             status = Status(message.payload["status"])
             text = t(STATUS_NOTICES[status], reference=t.isolate(registration.reference))
             markup = book_button(t) if status is Status.CONTACTED else None
             return Outgoing(message.user_id, text, reply_markup=markup)
         raise ValueError(f"unknown person message kind {message.kind!r}")
+
+    async def _welcome_home(self, user_id: int, registration: Any, t: Translator) -> Outgoing:
+        """Marked returned by staff: check-ins will follow, the first on this date."""
+        async with self._app.uow(read_only=True) as uow:
+            checkins = await uow.checkins.history(registration.id)
+        coming = sorted(c.due_at for c in checkins if c.status is CheckinStatus.SCHEDULED)
+        office = self._app.checkins.office_of(registration)
+        lines = [t.gettext("Welcome home. The programme can now support your reintegration.")]
+        if coming:
+            lines.append(
+                t.gettext(
+                    "From time to time the bot will ask you a few questions about how you are "
+                    "doing. The first check-in comes on {date}. Answering is your choice.",
+                    date=t.date(coming[0].astimezone(office.tz).date(), "long"),
+                )
+            )
+        return Outgoing(user_id, "\n\n".join(lines))

@@ -15,6 +15,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.conversations import Conversation
 from bot.i18n import N_, Translator, native_language_name
 from bot.services.ports import OutboxMessage
+from bot.telegram.person_locale import person_translator
 from bot.telegram.staff_view import CaseAction
 from dialogs.widgets import esc
 
@@ -105,7 +106,7 @@ class ConversationRenderer:
                 conversation = await uow.conversations.get(int(message.payload["conversation_id"]))
         if conversation is None or conversation.user_id != message.user_id:
             return None
-        t = self._app.catalogs[conversation.locale]
+        t = await person_translator(self._app, conversation.user_id, conversation.locale)
         if message.kind == "conversation_closed_by_office":
             return Outgoing(
                 conversation.user_id,
@@ -129,7 +130,8 @@ class ConversationRenderer:
         offices = self._app.offices
         place = next((o for o in offices if o.id == conversation.office_id), offices[0])
         office = t.gettext(
-            "Office: {office}", office=esc(f"{t.country(place.country)} – {place.city}")
+            "Office: {office}",
+            office=esc(f"{t.country(place.country)} – {place.city_in(t.locale)}"),
         )
         return "\n".join(
             (

@@ -15,7 +15,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.config import Settings
-from bot.domain.countries import COUNTRIES
+from bot.domain.countries import all_countries
 from bot.domain.offices import Office
 from bot.domain.registration import REFERENCE_SHAPE, Status
 from bot.i18n import N_, Translator
@@ -120,7 +120,7 @@ def create_staff_router() -> Router:  # noqa: PLR0915 - one handler per staff co
             await message.answer(usage)
             return
         country = words[2].upper() if len(words) > 2 else None
-        if country is not None and country not in COUNTRIES:
+        if country is not None and country not in all_countries():
             await message.answer(usage)
             return
         result, _ = await checkins.mark_returned(

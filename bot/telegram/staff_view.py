@@ -38,8 +38,13 @@ def office_of(registration: Registration, offices: tuple[Office, ...]) -> Office
 def group_notice(registration: Registration, t: Translator, offices: tuple[Office, ...]) -> str:
     draft = registration.draft
     office = office_of(registration, offices)
-    lines = [t.gettext("🆕 New registration: <b>{reference}</b>", reference=registration.reference)]
-    if registration.kind == "reintegration":
+    returnee = registration.kind == "reintegration"
+    lines = [
+        t.gettext("🏡 New returnee: <b>{reference}</b>", reference=registration.reference)
+        if returnee
+        else t.gettext("🆕 New registration: <b>{reference}</b>", reference=registration.reference)
+    ]
+    if returnee:
         lines.append(
             t.gettext(
                 "🏡 Reintegration request: came back from {country} on {date}",
@@ -53,14 +58,22 @@ def group_notice(registration: Registration, t: Translator, offices: tuple[Offic
     if flags:
         lines.append(t.gettext("⚠️ Urgent: {needs}", needs=", ".join(t(NEEDS[n]) for n in flags)))
     lines += [
-        t.gettext("Office: {office}", office=esc(f"{t.country(office.country)} – {office.city}")),
+        t.gettext(
+            "Office: {office}",
+            office=esc(f"{t.country(office.country)} – {office.city_in(t.locale)}"),
+        ),
         t.gettext("Country of origin: {country}", country=esc(t.country(draft.country))),
         t.gettext("Language: {language}", language=native_language_name(draft.contact_locale)),
         t.gettext("Age group: {age}", age=t(AGE_GROUPS[draft.age_group])),
         t.gettext("Gender: {gender}", gender=t(GENDERS[draft.gender])),
-        t.gettext("Passport: {passport}", passport=t(PASSPORTS[draft.passport])),
-        t.ngettext("Travelling with {n} person", "Travelling with {n} people", draft.companions),
     ]
+    if not returnee:  # not asked of returnees
+        lines += [
+            t.gettext("Passport: {passport}", passport=t(PASSPORTS[draft.passport])),
+            t.ngettext(
+                "Travelling with {n} person", "Travelling with {n} people", draft.companions
+            ),
+        ]
     others = [t(NEEDS[n]) for n in sorted(draft.needs) if n not in flags]
     if others:
         lines.append(t.gettext("Needs: {needs}", needs=", ".join(others)))

@@ -11,7 +11,7 @@ from typing import Any
 from aiogram import F
 from aiogram.types import BufferedInputFile, CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, ShowMode
-from aiogram_dialog.widgets.kbd import Button, Cancel, Group, Row, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Group, Row, Select, Start, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.domain.booking import BOOKING_HORIZON_DAYS, Slot, ics_event
@@ -19,7 +19,8 @@ from bot.i18n import N_, Translator
 from bot.services.booking import Booked, BookingService
 from dialogs.calendar import LocalCalendar
 from dialogs.states import BookingSG as B
-from dialogs.widgets import NavRow, T, esc, screen, translator
+from dialogs.states import TalkSG
+from dialogs.widgets import NavRow, T, esc, main_menu_button, screen, translator
 
 
 def when_text(slot: Slot, service: BookingService, office_id: str, t: Translator) -> str:
@@ -48,7 +49,7 @@ async def day_getter(
     return {
         "allowed": True,
         "moving": current is not None,
-        "office": esc(f"{t.country(office.country)} – {office.city}"),
+        "office": esc(f"{t.country(office.country)} – {office.city_in(t.locale)}"),
         "choosable_days": sorted(d.isoformat() for d in days),
         "no_days": not days,
         "calendar_tz": office.tz,
@@ -100,7 +101,7 @@ async def confirm_getter(
     office = bookings.office(registration.draft.office_id) if registration else None
     return {
         "when": when_text(slot, bookings, office.id, t) if slot and office else "",
-        "address": esc(office.address or office.city) if office else "",
+        "address": esc(office.address or office.city_in(t.locale)) if office else "",
         "moving": current is not None,
         "available": slot is not None,
     }
@@ -130,6 +131,7 @@ async def on_confirm(callback: CallbackQuery, _w: Any, manager: DialogManager) -
     if booking is None:
         return
     manager.dialog_data["booked_slot"] = booking.slot.id
+    manager.dialog_data["moved"] = result.outcome is Booked.MOVED
     await manager.switch_to(B.done)
     if result.outcome in (Booked.BOOKED, Booked.MOVED):
         await send_calendar_file(callback, service, booking.slot, t)
@@ -168,13 +170,15 @@ async def done_getter(
     dialog_manager: DialogManager, bookings: BookingService, t: Translator, **_: Any
 ) -> dict[str, Any]:
     _, current = await _registration(dialog_manager)
+    moved = bool(dialog_manager.dialog_data.get("moved"))
     if current is None:
-        return {"when": "", "address": "", "booked": False}
+        return {"when": "", "address": "", "booked": False, "moved": moved}
     office = bookings.office(current.slot.office_id)
     return {
         "when": when_text(current.slot, bookings, office.id, t),
-        "address": esc(office.address or office.city),
+        "address": esc(office.address or office.city_in(t.locale)),
         "booked": True,
+        "moved": moved,
     }
 
 
@@ -188,7 +192,7 @@ async def manage_getter(
     return {
         "booked": True,
         "when": when_text(current.slot, bookings, office.id, t),
-        "address": esc(office.address or office.city),
+        "address": esc(office.address or office.city_in(t.locale)),
         "changeable": bookings.changeable(current),
     }
 
@@ -217,8 +221,14 @@ def create_booking_dialog() -> Dialog:
                 when="no_days",
             ),
             T("Booking an interview needs an open registration.", when=~F["allowed"]),
-            LocalCalendar(id="calendar", on_click=on_day, when="allowed"),
-            Cancel(T("🏠 Main menu"), id="menu"),
+            LocalCalendar(
+                id="calendar",
+                on_click=on_day,
+                when=F["allowed"] & ~F["no_days"],
+                open_on_first_choosable=True,
+            ),
+            Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat, when="no_days"),
+            main_menu_button(),
             getter=day_getter,
             state=B.day,
         ),
@@ -252,12 +262,13 @@ def create_booking_dialog() -> Dialog:
             state=B.confirm,
         ),
         screen(
-            T("<b>Your interview is booked.</b>"),
+            T("<b>Your interview is booked.</b>", when=~F["moved"]),
+            T("<b>Your interview is moved to a new time.</b>", when="moved"),
             T("When: {when}", when="booked"),
             T("Where: {address}", when="booked"),
             T("Bring your identity papers if you have any."),
             T("We will remind you the day before and two hours before."),
-            Cancel(T("🏠 Main menu"), id="menu"),
+            main_menu_button(),
             getter=done_getter,
             state=B.done,
         ),

@@ -9,17 +9,18 @@ from typing import Any
 from aiogram import F
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, StartMode
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Select, Start
+from aiogram_dialog.widgets.kbd import Button, Column, Select, Start
 from aiogram_dialog.widgets.text import Format
 
 from bot.domain.checkins import QUESTIONS, valid_answer
 from bot.i18n import N_, Translator
+from bot.labels import STATUSES
 from bot.services.checkins import Answered, CheckinService
 from dialogs.checkin.texts import ANSWER_TEXTS, QUESTION_TEXTS
 from dialogs.danger.dialog import danger_button
 from dialogs.states import CheckinSG as C
 from dialogs.states import MenuSG, TalkSG
-from dialogs.widgets import NavRow, T, screen, translator
+from dialogs.widgets import NavRow, T, close_button, main_menu_button, screen, translator
 
 
 async def on_start(start_data: Any, manager: DialogManager) -> None:
@@ -84,7 +85,16 @@ async def manage_getter(
         dialog_manager.middleware_data["event_from_user"].id
     )
     state = registration.monitoring if registration else None
+    user_id = dialog_manager.middleware_data["event_from_user"].id
+    t: Translator = dialog_manager.middleware_data["t"]
+    case = registration or await dialog_manager.middleware_data["registrations"].open_for(user_id)
+    coming = await checkins.next_due(user_id)
     return {
+        "has_case": case is not None,
+        "reference": t.isolate(case.reference) if case else "",
+        "status": t(STATUSES[case.status]) if case else "",
+        "next": t.date(coming[0].astimezone(coming[1].tz).date(), "long") if coming else "",
+        "has_next": coming is not None and state == "active",
         "monitored": registration is not None,
         "active": state == "active",
         "paused": state == "paused",
@@ -129,7 +139,7 @@ def create_checkin_dialog() -> Dialog:
                 )
             ),
             NavRow(Button(T("⬅️ Back"), id="previous", on_click=on_previous, when=~F["first"])),
-            Cancel(T("⏸ Answer later"), id="later"),
+            close_button(T("⏸ Answer later"), "later"),
             getter=question_getter,
             state=C.question,
         ),
@@ -139,12 +149,14 @@ def create_checkin_dialog() -> Dialog:
             T("Staff will contact you as soon as possible.", when="help_now"),
             danger_button(when="unsafe"),
             Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
-            Cancel(T("🏠 Main menu"), id="menu"),
+            main_menu_button(),
             getter=done_getter,
             state=C.done,
         ),
         screen(
-            T("<b>My check-ins</b>"),
+            T("<b>My reintegration</b>"),
+            T("Your case: {reference} · {status}", when="has_case"),
+            T("Next check-in: {next}", when="has_next"),
             T(
                 "After your return, the programme asks you a few questions from time to time, "
                 "to follow how you are doing. Answering is your choice."
@@ -167,7 +179,8 @@ def create_checkin_dialog() -> Dialog:
                 on_click=_set("stopped", STOPPED),
                 when="monitored",
             ),
-            Cancel(T("🏠 Main menu"), id="menu"),
+            Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
+            main_menu_button(),
             getter=manage_getter,
             state=C.manage,
         ),

@@ -72,7 +72,7 @@ async def contact_getter(offices: tuple[Office, ...], t: Translator, **_: Any) -
 
 def office_card(office: Office, t: Translator) -> str:
     """Only the details that are configured; Latin fragments isolated for right-to-left text."""
-    title = f"{t.country(office.country)} – {office.city}"
+    title = f"{t.country(office.country)} – {office.city_in(t.locale)}"
     lines = [f"<b>{esc(title)}</b>"]
     if office.address:
         lines.append(t.gettext("Address: {address}", address=esc(office.address)))

@@ -5,6 +5,7 @@ from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Back, Column, Start, SwitchTo
 from aiogram_dialog.widgets.text import Multi
 
+from bot.domain.registration import Status
 from bot.services.booking import BOOKABLE, BookingService
 from bot.services.checkins import CheckinService
 from bot.services.protection import ConcernService
@@ -31,11 +32,19 @@ async def menu_getter(
     user = dialog_manager.middleware_data.get("event_from_user")
     registration, booking = await bookings.context(user.id) if user else (None, None)
     monitored, checkin = await checkins.state(user.id) if user else (None, None)
+    # A returnee (self-registered, or marked returned by staff) has "My reintegration" instead
+    # of the return registration's buttons.
+    returnee = monitored is not None or (
+        registration is not None
+        and (registration.kind == "reintegration" or registration.status is Status.RETURNED)
+    )
     return {
         "checkins": monitored is not None,
         "checkin_waiting": checkin is not None,
         "registered": registration is not None,
+        "returnee": returnee,
         "can_book": registration is not None
+        and not returnee
         and booking is None
         and registration.status in BOOKABLE,
         "booked": booking is not None,
@@ -68,20 +77,26 @@ def create_menu_dialog() -> Dialog:
                     T("📝 Register my interest"),
                     id="register",
                     state=RegistrationSG.consent,
-                    when=~F["registered"],
+                    when=~F["registered"] & ~F["returnee"],
                 ),
                 Start(
                     T("🏡 I came back home: reintegration support"),
                     id="returnee",
                     state=RegistrationSG.consent,
                     data={"kind": "reintegration"},
-                    when=~F["registered"] & ~F["checkins"],
+                    when=~F["registered"] & ~F["returnee"],
                 ),
                 Start(
                     T("📄 My registration"),
                     id="mine",
                     state=MyRegistrationSG.main,
-                    when="registered",
+                    when=F["registered"] & ~F["returnee"],
+                ),
+                Start(
+                    T("🏡 My reintegration"),
+                    id="reintegration",
+                    state=CheckinSG.manage,
+                    when="returnee",
                 ),
                 Start(T("📅 Book my interview"), id="book", state=BookingSG.day, when="can_book"),
                 Start(T("📅 My interview"), id="interview", state=BookingSG.manage, when="booked"),
@@ -90,12 +105,6 @@ def create_menu_dialog() -> Dialog:
                     id="checkin",
                     state=CheckinSG.manage,
                     when="checkin_waiting",
-                ),
-                Start(
-                    T("🔔 My check-ins"),
-                    id="checkins",
-                    state=CheckinSG.manage,
-                    when=F["checkins"] & ~F["checkin_waiting"],
                 ),
                 Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
                 Start(T("📞 Contact the office"), id="contact", state=InfoSG.contact),
@@ -114,6 +123,8 @@ def create_menu_dialog() -> Dialog:
                     T("/start – the main menu"),
                     T("/language – change the language"),
                     T("/cancel – stop what you are doing and go back to the menu"),
+                    T("/mydata – see everything the bot keeps about you"),
+                    T("/delete – delete your data"),
                     T("/help – this page"),
                 ),
                 sep="\n\n",

@@ -45,7 +45,7 @@ async def registration_getter(
         "found": True,
         "reference": t.isolate(registration.reference),
         "status": t(STATUSES[registration.status]),
-        "office": esc(f"{t.country(office.country)} – {office.city}"),
+        "office": esc(f"{t.country(office.country)} – {office.city_in(t.locale)}"),
         "date": t.date(registration.created_at.astimezone(office.tz).date(), "long"),
         "name": esc(registration.draft.name),
         "phone": t.isolate(registration.draft.phone)

@@ -40,7 +40,9 @@ def conversation_lines(data: PersonalData, t: Translator) -> list[str]:
 
 
 def render_personal_data(data: PersonalData, t: Translator, offices: tuple[Office, ...]) -> str:
-    tz = offices[0].tz
+    # One time zone for every time on the page: the office of the person's registration.
+    home = data.registrations[0].draft.office_id if data.registrations else None
+    tz = next((o.tz for o in offices if o.id == home), offices[0].tz)
     lines = [t.gettext("<b>What the bot stores about you</b>")]
     if data.user is not None:
         lines.append(t.gettext("Your Telegram number (id): {id}", id=t.isolate(str(data.user.id))))
@@ -81,21 +83,30 @@ def render_personal_data(data: PersonalData, t: Translator, offices: tuple[Offic
             t.gettext("Status: {status}", status=t(STATUSES[registration.status])),
             t.gettext("Name: {name}", name=answers["name"]),
             t.gettext("Country of origin: {country}", country=answers["country"]),
-            t.gettext("Where you are: {city}", city=answers["city"]),
+            t.gettext("Where you are: {city}", city=esc(office.place_name(draft.city, t.locale))),
             t.gettext("Phone: {phone}", phone=answers["phone"]),
             t.gettext("Gender: {gender}", gender=answers["gender"]),
             t.gettext("Age group: {age}", age=answers["age"]),
-            t.gettext("Passport: {passport}", passport=answers["passport"]),
-            t.gettext("People travelling with you: {companions}", companions=answers["companions"]),
+            *(
+                []
+                if registration.kind == "reintegration"  # not asked of returnees
+                else [
+                    t.gettext("Passport: {passport}", passport=answers["passport"]),
+                    t.gettext(
+                        "People travelling with you: {companions}",
+                        companions=answers["companions"],
+                    ),
+                ]
+            ),
             t.gettext("Needs: {needs}", needs=answers["needs"]),
             t.gettext("Language for contact: {language}", language=answers["language"]),
-            t.gettext("Registered on: {date}", date=t.datetime(registration.created_at, office.tz)),
+            t.gettext("Registered on: {date}", date=t.datetime(registration.created_at, tz)),
         ]
         if registration.consent_at is not None:
             lines.append(
                 t.gettext(
                     "You agreed on {date} (text version {version}).",
-                    date=t.datetime(registration.consent_at, office.tz),
+                    date=t.datetime(registration.consent_at, tz),
                     version=t.isolate(registration.consent_version or ""),
                 )
             )

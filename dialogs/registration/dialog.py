@@ -4,6 +4,7 @@ an edit button per answer, and Confirm. Nothing is stored before Confirm."""
 from __future__ import annotations
 
 from operator import itemgetter
+from typing import Any
 
 from aiogram import F
 from aiogram.enums import ContentType
@@ -36,25 +37,42 @@ BACK = Back(T("⬅️ Back"), id="back")
 TEXT = ContentType.TEXT
 
 
-def _edit(field: str, label: str) -> Button:
-    return Button(T(label), id=f"edit_{field}", on_click=h.on_edit)
+def _edit(field: str, label: str, when: Any = None) -> Button:
+    return Button(T(label), id=f"edit_{field}", on_click=h.on_edit, when=when)
 
 
 def create_registration_dialog() -> Dialog:
     return Dialog(
         screen(
-            T("<b>Register your interest</b>"),
+            T("<b>Register your interest</b>", when=~F["returnee"]),
+            T("<b>Reintegration support</b>", when="returnee"),
             T(
                 "We will ask for: your name, country of origin, where you are, a phone number "
                 "(if you want), gender, age group, passport, people travelling with you, and "
-                "needs the office should know about."
+                "needs the office should know about.",
+                when=~F["returnee"],
             ),
-            T("Why: so that staff can contact you and prepare your interview."),
+            T(
+                "Why: so that staff can contact you and prepare your interview.",
+                when=~F["returnee"],
+            ),
+            T(
+                "We will ask for: your name, the country you came back from, when you came "
+                "back, where you are now, a phone number (if you want), gender, age group, and "
+                "needs the office should know about.",
+                when="returnee",
+            ),
+            T(
+                "Why: so that staff can contact you about support for your reintegration, and "
+                "follow how you are doing after your return.",
+                when="returnee",
+            ),
             T("Who sees it: the office staff."),
             T(
                 "Later, only if you go ahead with a return and you agree: the embassy of your "
                 "country (for a travel document) and the IOM office in your country (to prepare "
-                "your arrival)."
+                "your arrival).",
+                when=~F["returnee"],
             ),
             T(
                 "You can see your data with /mydata and delete it with /delete, at any time. "
@@ -65,6 +83,7 @@ def create_registration_dialog() -> Dialog:
                 SwitchTo(T("📖 Read more"), id="more", state=R.consent_more),
             ),
             Cancel(T("✖️ Not now"), id="not_now"),
+            getter=getters.kind_getter,
             state=R.consent,
         ),
         screen(
@@ -72,7 +91,14 @@ def create_registration_dialog() -> Dialog:
             T(
                 "The office of the programme (IOM) keeps what you write here to contact you, "
                 "prepare your interview and organise the help you ask for. It is used for "
-                "nothing else."
+                "nothing else.",
+                when=~F["returnee"],
+            ),
+            T(
+                "The office of the programme (IOM) keeps what you write here to contact you, "
+                "organise the reintegration support you ask for and follow how you are doing. "
+                "It is used for nothing else.",
+                when="returnee",
             ),
             T(
                 "Your name, phone number, where you are and your needs are stored encrypted. "
@@ -82,7 +108,8 @@ def create_registration_dialog() -> Dialog:
                 "If you go ahead with a return, and only if you agree, IOM shares what is needed "
                 "with the embassy of your country (to get a travel document) and with the IOM "
                 "office in your country (to prepare your arrival). If you are afraid of the "
-                "authorities of your country, tell staff first."
+                "authorities of your country, tell staff first.",
+                when=~F["returnee"],
             ),
             T(
                 "Your data is kept while the programme works with you. You can delete it at any "
@@ -97,6 +124,7 @@ def create_registration_dialog() -> Dialog:
                 Button(T("✅ I agree"), id="agree", on_click=h.on_agree),
                 Cancel(T("✖️ Not now"), id="not_now"),
             ),
+            getter=getters.kind_getter,
             state=R.consent_more,
         ),
         screen(
@@ -232,8 +260,8 @@ def create_registration_dialog() -> Dialog:
                 T("Phone: {phone}"),
                 T("Gender: {gender}"),
                 T("Age group: {age}"),
-                T("Passport: {passport}"),
-                T("People travelling with you: {companions}"),
+                T("Passport: {passport}", when=~F["returnee"]),
+                T("People travelling with you: {companions}", when=~F["returnee"]),
                 T("Needs: {needs}"),
                 T("Language for contact: {language}"),
             ),
@@ -245,8 +273,8 @@ def create_registration_dialog() -> Dialog:
                 _edit("phone", N_("✏️ Phone")),
                 _edit("gender", N_("✏️ Gender")),
                 _edit("age", N_("✏️ Age")),
-                _edit("passport", N_("✏️ Passport")),
-                _edit("companions", N_("✏️ People")),
+                _edit("passport", N_("✏️ Passport"), when=~F["returnee"]),
+                _edit("companions", N_("✏️ People"), when=~F["returnee"]),
                 _edit("needs", N_("✏️ Needs")),
                 _edit("language", N_("✏️ Language")),
                 width=2,

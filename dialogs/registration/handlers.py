@@ -9,12 +9,13 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.kbd import Multiselect
 
-from bot.domain.countries import COUNTRIES
+from bot.domain.countries import is_choosable
 from bot.domain.eligibility import EMBASSY_RISK, Answer, Asylum, OwnChoice, Passport
 from bot.domain.offices import Office
 from bot.domain.registration import (
     CITY_MAX,
     MAX_COMPANIONS,
+    NAME_MAX,
     AgeGroup,
     Draft,
     Gender,
@@ -23,12 +24,13 @@ from bot.domain.registration import (
     PassportState,
     clean_name,
     clean_text,
+    needs_that_apply,
     normalise_phone,
 )
 from bot.i18n import N_, Translator
 from bot.locales import SUPPORTED_LOCALES
 from bot.services.registration import RegistrationService
-from dialogs.registration.getters import OTHER_COUNTRY, OTHER_PLACE
+from dialogs.registration.getters import OTHER_PLACE
 from dialogs.states import RegistrationSG as R
 from dialogs.widgets import translator
 
@@ -83,12 +85,25 @@ async def step_done(manager: DialogManager) -> None:
     if state in (R.city, R.city_other) and is_returnee(manager):
         await manager.switch_to(R.returned_on)  # returnees: when did you come back?
         return
+    if state is R.age and is_returnee(manager):
+        await manager.switch_to(R.needs)
+        return
     await manager.switch_to(NEXT[state])
 
 
-async def hint(message: Message, manager: DialogManager, reason: str) -> None:
+async def hint(
+    message: Message, manager: DialogManager, reason: str, maximum: int | None = None
+) -> None:
     t = translator(manager)
-    await message.answer(t(HINTS[reason]))
+    if reason == "too_long" and maximum is not None:  # say why, and how long it may be
+        text = t.ngettext(
+            "That is too long: {n} character at most. Please write a shorter answer.",
+            "That is too long: {n} characters at most. Please write a shorter answer.",
+            maximum,
+        )
+    else:
+        text = t(HINTS[reason])
+    await message.answer(text)
     manager.show_mode = ShowMode.SEND
 
 
@@ -99,7 +114,10 @@ async def on_start(start_data: Any, manager: DialogManager) -> None:
     if isinstance(start_data.get("self_check"), dict):
         manager.dialog_data["self_check"] = start_data["self_check"]
     if start_data.get("kind") == REINTEGRATION:
-        manager.dialog_data["kind"] = REINTEGRATION
+        # Only the questions that serve reintegration: no passport, nobody travelling along.
+        manager.dialog_data.update(
+            kind=REINTEGRATION, passport=PassportState.NOT_ASKED.value, companions="0"
+        )
 
 
 async def on_return_day(
@@ -155,13 +173,13 @@ async def on_name(message: Message, _w: Any, manager: DialogManager) -> None:
     try:
         manager.dialog_data["name"] = clean_name(message.text or "")
     except InvalidInput as error:
-        await hint(message, manager, error.reason)
+        await hint(message, manager, error.reason, NAME_MAX)
         return
     await step_done(manager)
 
 
 async def on_country(_c: CallbackQuery, _w: Any, manager: DialogManager, code: str) -> None:
-    if code not in COUNTRIES and code != OTHER_COUNTRY:
+    if not is_choosable(code):
         return
     manager.dialog_data["country"] = code
     manager.dialog_data.pop("country_filter", None)
@@ -198,7 +216,7 @@ async def on_city_typed(message: Message, _w: Any, manager: DialogManager) -> No
     try:
         manager.dialog_data["city"] = clean_text(message.text or "", CITY_MAX)
     except InvalidInput as error:
-        await hint(message, manager, error.reason)
+        await hint(message, manager, error.reason, CITY_MAX)
         return
     await step_done(manager)
 
@@ -273,7 +291,10 @@ async def on_companions_typed(message: Message, _w: Any, manager: DialogManager)
 
 async def on_needs_done(_c: CallbackQuery, _w: Any, manager: DialogManager) -> None:
     widget = manager.find("needs")
-    checked = [n for n in widget.get_checked() if n in {need.value for need in Need}]  # type: ignore[union-attr]
+    offered = needs_that_apply(
+        manager.dialog_data.get("gender"), manager.dialog_data.get("age_group")
+    )
+    checked = [n for n in widget.get_checked() if n in {need.value for need in offered}]  # type: ignore[union-attr]
     manager.dialog_data["needs"] = sorted(checked)
     await step_done(manager)
 
@@ -296,7 +317,9 @@ def draft_from(data: dict[str, Any]) -> Draft | None:
             age_group=AgeGroup(data["age_group"]),
             passport=PassportState(data["passport"]),
             companions=int(data["companions"]),
-            needs=frozenset(Need(n) for n in data.get("needs", [])),
+            # a need that no longer applies (the gender or age was changed since) is left out
+            needs=frozenset(Need(n) for n in data.get("needs", []))
+            & needs_that_apply(data["gender"], data["age_group"]),
             contact_locale=data["contact_locale"],
         )
     except (KeyError, ValueError):

@@ -37,7 +37,7 @@ from bot.i18n import N_, Translator
 from bot.services.booking import BookingService, NotStaffError
 from dialogs.calendar import LocalCalendar
 from dialogs.states import SlotsSG as S
-from dialogs.widgets import NavRow, T, choices, esc, pager, screen, translator
+from dialogs.widgets import TP, NavRow, T, choices, esc, pager, screen, translator
 
 HOURS = [time(h, m) for h in range(7, 20) for m in (0, 30)]
 PLAN_ERRORS = {
@@ -71,7 +71,7 @@ async def schedule_getter(
         slots = await bookings.schedule(_user(dialog_manager), None)
     except NotStaffError:
         slots = []
-    names = {o.id: f"{t.country(o.country)} – {o.city}" for o in offices}
+    names = {o.id: f"{t.country(o.country)} – {o.city_in(t.locale)}" for o in offices}
     items = []
     for slot in slots:
         tz = bookings.office(slot.office_id).tz
@@ -87,6 +87,7 @@ async def schedule_getter(
 async def on_slot(_c: CallbackQuery, _w: Any, manager: DialogManager, slot_id: str) -> None:
     if slot_id.isdigit():
         manager.dialog_data["slot_id"] = int(slot_id)
+        manager.dialog_data.pop("confirm_remove", None)
         await manager.switch_to(S.slot)
 
 
@@ -114,6 +115,8 @@ async def slot_getter(
         "people": active,
         "marked": "\n".join(done),
         "has_marked": bool(done),
+        "active_count": len(active),
+        "confirming": bool(dialog_manager.dialog_data.get("confirm_remove")) and bool(active),
     }
 
 
@@ -147,6 +150,27 @@ async def on_missed(
 
 
 async def on_remove(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    """With people booked, the first press asks to confirm (naming how many); then removes."""
+    service: BookingService = manager.middleware_data["bookings"]
+    slot_id = manager.dialog_data.get("slot_id", 0)
+    if not manager.dialog_data.get("confirm_remove"):
+        try:
+            detail = await service.slot_detail(callback.from_user.id, slot_id)
+        except NotStaffError:
+            await _refuse(callback, manager)
+            return
+        if detail is not None and any(b.status.value == "active" for b, _ in detail[1]):
+            manager.dialog_data["confirm_remove"] = True
+            return
+    await _remove(callback, manager)
+
+
+async def on_keep_slot(_c: CallbackQuery, _w: Any, manager: DialogManager) -> None:
+    manager.dialog_data.pop("confirm_remove", None)
+
+
+async def _remove(callback: CallbackQuery, manager: DialogManager) -> None:
+    manager.dialog_data.pop("confirm_remove", None)
     service: BookingService = manager.middleware_data["bookings"]
     t = translator(manager)
     try:
@@ -168,7 +192,7 @@ async def on_remove(callback: CallbackQuery, _w: Any, manager: DialogManager) ->
 
 # -- publishing -----------------------------------------------------------------------------
 async def offices_getter(offices: tuple[Office, ...], t: Translator, **_: Any) -> dict[str, Any]:
-    return {"offices": [(o.id, f"{t.country(o.country)} – {o.city}") for o in offices]}
+    return {"offices": [(o.id, f"{t.country(o.country)} – {o.city_in(t.locale)}") for o in offices]}
 
 
 async def on_office(_c: CallbackQuery, _w: Any, manager: DialogManager, office_id: str) -> None:
@@ -277,7 +301,7 @@ async def summary_getter(
     plan = plan_from(data)
     office = bookings.office(plan.office_id)
     return {
-        "office": esc(f"{t.country(office.country)} – {office.city}"),
+        "office": esc(f"{t.country(office.country)} – {office.city_in(t.locale)}"),
         "days": ", ".join(t.date(d, "EEE d MMM") for d in plan.days),
         "hours": f"{data['start']}–{data['end']}",
         "length": t.ngettext("{n} minute", "{n} minutes", plan.length_minutes),
@@ -356,7 +380,25 @@ def create_slots_dialog() -> Dialog:
                 ),
                 width=2,
             ),
-            Button(T("🗑 Remove this slot"), id="remove", on_click=on_remove, when="found"),
+            TP(
+                "{n} person is booked on this slot. They will be told it is cancelled and "
+                "asked to choose another time. Remove it?",
+                "{n} people are booked on this slot. They will be told it is cancelled and "
+                "asked to choose another time. Remove it?",
+                count="active_count",
+                when="confirming",
+            ),
+            Button(
+                T("🗑 Remove this slot"),
+                id="remove",
+                on_click=on_remove,
+                when=F["found"] & ~F["confirming"],
+            ),
+            Row(
+                Button(T("🗑 Yes, remove it"), id="remove_yes", on_click=on_remove),
+                Button(T("⬅️ No, keep it"), id="remove_no", on_click=on_keep_slot),
+                when="confirming",
+            ),
             back_to_schedule,
             getter=slot_getter,
             state=S.slot,

@@ -81,7 +81,7 @@ async def on_end_day(callback: CallbackQuery, _w: Any, manager: DialogManager, d
 async def offices_getter(offices: tuple[Office, ...], t: Translator, **_: Any) -> dict[str, Any]:
     return {
         "offices": [("all", t.gettext("All offices"))]
-        + [(o.id, f"{t.country(o.country)} – {o.city}") for o in offices]
+        + [(o.id, f"{t.country(o.country)} – {o.city_in(t.locale)}") for o in offices]
     }
 
 
@@ -124,7 +124,7 @@ async def send_report(message: Message, manager: DialogManager) -> None:
     office_id = None if office_id == "all" else office_id
     report = await service.report(_period(manager), office_id)
     name = next(
-        (f"{t.country(o.country)} – {o.city}" for o in offices if o.id == office_id),
+        (f"{t.country(o.country)} – {o.city_in(t.locale)}" for o in offices if o.id == office_id),
         t.gettext("All offices"),
     )
     for text in text_report(report, t, name):

@@ -10,7 +10,7 @@ from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Cancel
+from aiogram_dialog.widgets.kbd import Button
 
 from bot.domain.conversations import RATE_WINDOW, TEXT_MAX, Kind
 from bot.i18n import Translator
@@ -18,7 +18,7 @@ from bot.services.conversations import ConversationService, Relay
 from dialogs.info.getters import hours_text
 from dialogs.states import MenuSG, TalkSG
 from dialogs.talk.ack import BurstAck
-from dialogs.widgets import T, screen, translator
+from dialogs.widgets import T, close_button, main_menu_button, screen, translator
 
 RELAYED = [ContentType.TEXT, ContentType.PHOTO, ContentType.VOICE, ContentType.DOCUMENT]
 
@@ -34,7 +34,12 @@ async def talk_getter(
     dialog_manager: DialogManager, conversations: ConversationService, t: Translator, **_: Any
 ) -> dict[str, Any]:
     office = await conversations.office_of(dialog_manager.middleware_data["event_from_user"].id)
-    return {"hours": hours_text(office, t), "has_hours": bool(office.hours)}
+    return {
+        "hours": hours_text(office, t),
+        "has_hours": bool(office.hours),
+        # opened over another screen (a flow the person was in): offer the way back to it
+        "over_a_screen": len(dialog_manager.current_stack().intents) > 1,
+    }
 
 
 def _content(message: Message) -> tuple[Kind, str | None, str | None]:
@@ -115,6 +120,16 @@ def _ack_text(t: Translator, hours: str, count: int) -> str:
     )
 
 
+async def on_sticker(message: Message, _w: Any, manager: DialogManager) -> None:
+    await message.answer(
+        translator(manager).gettext(
+            "Stickers cannot be sent to the office. Please write a few words, or send a photo "
+            "or a voice message."
+        )
+    )
+    manager.show_mode = ShowMode.SEND
+
+
 async def on_end(callback: CallbackQuery, _w: Any, manager: DialogManager) -> None:
     service: ConversationService = manager.middleware_data["conversations"]
     await service.close_by_person(callback.from_user.id)
@@ -136,7 +151,9 @@ def create_talk_dialog() -> Dialog:
             T("Staff answer as soon as they can, during office hours.", when=~F["has_hours"]),
             MessageInput(on_message, content_types=RELAYED),
             Button(T("✖️ End the conversation"), id="end", on_click=on_end),
-            Cancel(T("🏠 Main menu"), id="menu"),
+            MessageInput(on_sticker, content_types=ContentType.STICKER),
+            close_button(T("⬅️ Back"), "back", when="over_a_screen"),
+            main_menu_button(),
             getter=talk_getter,
             state=TalkSG.chat,
         ),

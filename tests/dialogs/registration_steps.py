@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from bot.domain.offices import load_offices
 from bot.i18n import Translator, native_language_name
 from bot.locales import SUPPORTED_LOCALES
 
 NAME = "Aminata <Diallo> & Co"
+RABAT = next(office for office in load_offices() if office.id == "rabat")
 
 
 async def open_menu(harness, user_id, locale):
@@ -23,7 +25,7 @@ async def fill_form(
     await person.send(name)
     await person.send("guin")
     await person.press(t.country("GN"))
-    await person.press("Rabat")
+    await person.press(RABAT.city_in(t.locale))  # "الرباط" in Arabic
     if phone:
         await person.send(phone)
     else:

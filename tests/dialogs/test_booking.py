@@ -36,8 +36,9 @@ async def test_book_in_every_language_with_a_localized_date_and_a_calendar_file(
     calendar = person.last_text()
     assert t.date(TOMORROW, "LLLL y") in " ".join(person.button_texts())  # month in their language
     days = [b for b in person.button_texts() if b.isdigit()]
-    assert days == ["24", "25"]  # only days with a free slot are choosable
-    assert "Rabat" in calendar
+    # only days with a free slot are choosable; a week reads from the right in Arabic
+    assert days == (["25", "24"] if t.rtl else ["24", "25"])
+    assert harness.app.offices[0].city_in(locale) in calendar  # "الرباط" in Arabic
     await person.press("24")
     await person.press("10:00")
     await person.press(t.gettext("✅ Confirm"))
@@ -301,6 +302,8 @@ async def test_removing_a_slot_tells_the_person_in_their_language_with_a_way_to_
     await staff.press(1)
     assert "MA-2026-000001" in " ".join(staff.button_texts())
     await staff.press("🗑 Remove this slot")
+    assert "1 person is booked on this slot." in staff.last_text()  # asks first (issue 14 §6)
+    await staff.press("🗑 Yes, remove it")
     assert answers(harness)[-1] == "Removed. 1 person was told."
     await harness.worker().run_once()
     notice = harness.api.last_message(person.chat_id)

@@ -150,7 +150,7 @@ async def test_another_persons_checkin_cannot_be_opened_or_answered(harness):
 async def test_pause_resume_and_stop(harness):
     person, _t = await returned(harness, 30008, days_ago=10)
     await person.send("/start")
-    await person.press("🔔 My check-ins")
+    await person.press("🏡 My reintegration")
     await person.press("⏸ Pause check-ins")
     harness.app.clock.advance(days=30)
     await harness.worker().run_once()
@@ -262,8 +262,7 @@ async def test_a_returnee_registers_for_reintegration_support_and_is_monitored(h
     await person.press(t.gettext("Skip"))
     await person.press(t.gettext("Man"))
     await person.press(t.gettext("26–35"))
-    await person.press(t.gettext("Valid passport"))
-    await person.press(t.number(0))
+    # no passport or companions question for a returnee (issue 14 §5)
     await person.press(t.gettext("Continue ➡️"))
     await person.press("Français")
     summary = person.last_text()

@@ -146,7 +146,8 @@ async def test_self_check_answers_prefill_the_form_when_the_person_agrees(harnes
     [
         ("12345", "Please write a name with letters."),
         ("🙂🙂🙂🙂", "Please write a name with letters."),
-        ("x" * 61, "That is too long. Please write a shorter answer."),
+        ("x" * 61, "That is too long: 60 characters at most. Please write a shorter answer."),
+        ("x" * 300, "That is too long: 60 characters at most. Please write a shorter answer."),
         ("\u200b\u202e", "Please write your answer as text."),
     ],
 )
@@ -166,7 +167,10 @@ async def test_media_instead_of_a_name_gets_a_hint(harness):
     await person.press("✅ I agree")
     await person.send_photo()
     texts = [m.get("text") for m in harness.api.chat(person.chat_id)[-2:]]
-    assert texts[0] == "I can only read buttons and text here. Please use the buttons below."
+    assert texts[0] == (
+        "I can only read buttons here. To send this to the office, press ✉️ Write to the "
+        "office and send it again."
+    )
     assert "What is your name?" in texts[1]
 
 

@@ -21,12 +21,23 @@ def bot_texts(harness, chat_id, last=3):
     return [m.get("text", "") for m in harness.api.chat(chat_id)[-last:]]
 
 
+MEDIA_HINT = (
+    "I can only read buttons here. To send this to the office, press ✉️ Write to the "
+    "office and send it again."
+)
+VOICE_HINT = (
+    "🎤 ➡️ ✉️ I cannot listen to voice messages here. To send it to the office, "
+    "press ✉️ Write to the office and send it again."
+)
+TEXT_HINT = "I understand only the buttons. To write to the office, press ✉️ Write to the office."
+
+
 @pytest.mark.parametrize("kind", ["sticker", "photo", "voice", "document"])
 async def test_media_where_buttons_are_expected_gets_a_hint_and_the_menu_again(harness, kind):
     person = await on_menu(harness)
     await getattr(person, f"send_{kind}")()
     hint, menu = bot_texts(harness, person.chat_id, 2)
-    assert hint == "I can only read buttons and text here. Please use the buttons below."
+    assert hint == (VOICE_HINT if kind == "voice" else MEDIA_HINT)
     assert MENU_LINE in menu
     assert person.button_texts()  # the buttons are there again, at the bottom
 
@@ -45,7 +56,7 @@ async def test_strange_or_overlong_text_gets_a_hint(harness, text):
     person = await on_menu(harness)
     await person.send(text)
     hint, menu = bot_texts(harness, person.chat_id, 2)
-    assert hint == "Please use the buttons below."
+    assert hint == TEXT_HINT
     assert MENU_LINE in menu
 
 
@@ -63,9 +74,7 @@ async def test_hints_are_translated(harness, locale):
     await person.send("/start")
     await person.press(SUPPORTED_LOCALES.index(locale) + 1)
     await person.send_sticker()
-    expected = harness.app.catalogs[locale].gettext(
-        "I can only read buttons and text here. Please use the buttons below."
-    )
+    expected = harness.app.catalogs[locale].gettext(MEDIA_HINT)
     assert bot_texts(harness, person.chat_id, 2)[0] == expected
 
 

@@ -158,7 +158,7 @@ async def test_a_person_abroad_is_offered_the_returnee_path(harness, locale):
         "Once you are home, press “🏡 I came back home”."
     )
     await person.press(t.gettext("🏡 I came back home: reintegration support"))
-    assert t.gettext("<b>Register your interest</b>") in person.last_text()
+    assert t.gettext("<b>Reintegration support</b>") in person.last_text()  # the returnee form
     await person.press(t.gettext("✅ I agree"))
     await person.send("Karim")
     assert t.gettext("From which country did you come back?") in person.last_text()
