@@ -17,6 +17,7 @@ def create_dialogs() -> list[Dialog]:
     from dialogs.slots.dialog import create_slots_dialog
     from dialogs.stats.dialog import create_stats_dialog
     from dialogs.talk.dialog import create_talk_dialog
+    from dialogs.talk.staff_answer import create_staff_answer_dialog
 
     return [
         create_menu_dialog(),
@@ -31,4 +32,5 @@ def create_dialogs() -> list[Dialog]:
         create_slots_dialog(),
         create_checkin_dialog(),
         create_stats_dialog(),
+        create_staff_answer_dialog(),
     ]

@@ -101,3 +101,7 @@ class StatsSG(StatesGroup):
     shown = State()
     export_kind = State()
     export_confirm = State()
+
+
+class StaffAnswerSG(StatesGroup):
+    write = State()  # staff answer a person from /case or /inbox, in a private chat

@@ -8,15 +8,17 @@ from datetime import datetime
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import BaseFilter, Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.config import Settings
 from bot.domain.conversations import TEXT_MAX, Kind
 from bot.i18n import Translator
 from bot.services.conversations import ConversationService, Relay
 from bot.telegram.filters import PrivateChat
-from bot.telegram.relay_view import ConversationAction, who
+from bot.telegram.relay_view import ConversationAction, conversation_view, who
 from bot.telegram.staff import IsStaff
+from dialogs.states import StaffAnswerSG
 
 
 class ReplyInStaffChat(BaseFilter):
@@ -71,9 +73,13 @@ def create_relay_router() -> Router:
     async def close_button(
         callback: CallbackQuery, callback_data: ConversationAction,
         conversations: ConversationService, settings: Settings, t: Translator,
+        dialog_manager: DialogManager,
     ) -> None:  # fmt: skip
         if not settings.is_staff(callback.from_user.id):
             await callback.answer(t.gettext("Only office staff can do this."), show_alert=True)
+            return
+        if callback_data.action in {"open", "answer"}:
+            await _open_or_answer(callback, callback_data, conversations, t, dialog_manager)
             return
         result = await conversations.close_by_staff(callback.from_user.id, callback_data.id)
         if result is Relay.SENT:
@@ -95,6 +101,7 @@ def create_relay_router() -> Router:
             return
         now: datetime = clock.now()
         lines = [t.gettext("<b>Open conversations</b>")]
+        buttons = []
         for item in items:
             since = item.conversation.waiting_since
             if since is None:
@@ -106,7 +113,62 @@ def create_relay_router() -> Router:
                 ) if minutes < 120 else t.ngettext(
                     "waiting {n} hour", "waiting {n} hours", minutes // 60
                 )  # fmt: skip
-            lines.append(f"{who(item.conversation, t)} · {item.conversation.locale} · {state}")
-        await message.answer("\n".join(lines))
+            label = f"{who(item.conversation, t)} · {item.conversation.locale} · {state}"
+            lines.append(label)
+            opener = ConversationAction(action="open", id=item.conversation.id).pack()
+            buttons.append([InlineKeyboardButton(text=label, callback_data=opener)])
+        lines.append(t.gettext("Press a conversation to read it and answer."))
+        await message.answer(
+            "\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons)
+        )
 
     return router
+
+
+async def _open_or_answer(
+    callback: CallbackQuery,
+    data: ConversationAction,
+    conversations: ConversationService,
+    t: Translator,
+    dialog_manager: DialogManager,
+) -> None:
+    """In a private chat only: a conversation's messages (open), or answering it (answer)."""
+    message = callback.message
+    if not isinstance(message, Message) or message.chat.type != "private":
+        await callback.answer(
+            t.gettext("Open the case in a private chat with me to answer."), show_alert=True
+        )
+        return
+    found = await conversations.conversation(callback.from_user.id, data.id)
+    if found is None or not found[0].is_open:
+        await callback.answer(t.gettext("This conversation is already closed."), show_alert=True)
+        return
+    conversation, messages = found
+    await callback.answer()
+    if data.action == "answer":
+        await dialog_manager.start(
+            StaffAnswerSG.write,
+            data={"conversation_id": conversation.id, "who": who(conversation, t)},
+            mode=StartMode.RESET_STACK,
+            show_mode=ShowMode.SEND,
+        )
+        return
+    await message.answer(
+        conversation_view(conversation, messages, t),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=t.gettext("✍️ Answer"),
+                        callback_data=ConversationAction(
+                            action="answer", id=conversation.id
+                        ).pack(),
+                    ),
+                    InlineKeyboardButton(
+                        text=t.gettext("✖️ Close conversation"),
+                        callback_data=ConversationAction(action="close", id=conversation.id).pack(),
+                    ),
+                ]
+            ]
+        ),
+    )
