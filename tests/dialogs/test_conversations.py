@@ -226,7 +226,7 @@ async def test_staff_answer_from_case_reaches_the_person_exactly_as_a_group_repl
 
 
 async def test_inbox_entries_are_buttons_that_open_the_conversation_and_answer(harness):
-    person, t = await writing(harness, 9102, "fr")
+    person, _t = await writing(harness, 9102, "fr")
     await person.send("J'ai perdu mon passeport")
     await harness.worker().run_once()
     staff = harness.person(STAFF_ID, "en")
