@@ -114,7 +114,7 @@ def test_a_suppressed_count_is_drawn_so_that_its_value_cannot_be_read():
                 ("SN", "woman", 6),
                 ("SN", "man", 7),
             ]
-        ),  # fmt: skip
+        ),
         funnel=_stages(registered=7, interviewed=3, departed=1),
     )
     for draw in (draw_funnel, draw_country_gender):
