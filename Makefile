@@ -24,9 +24,10 @@ console: setup
 test: setup
 	$(PY) -m pytest -q $(ARGS)
 
-# The same suite without the tests that run real processes at Telegram's real pace (marked slow).
+# The same suite without the tests that run real processes at Telegram's real pace (marked slow)
+# and without the conversation crawler (marked crawl).
 test-fast: setup
-	$(PY) -m pytest -q -m "not slow" $(ARGS)
+	$(PY) -m pytest -q -m "not slow and not crawl" $(ARGS)
 
 # Prints a new DATA_KEY for .env (the key that encrypts personal data at rest).
 genkey: setup

@@ -10,8 +10,9 @@ confirmed, a booking cancelled) stays done: the bot must cope with any order of 
 that is part of what is tested (a screen shown again is also an old screen).
 
 Screens are deduplicated by dialog state plus a normalised signature of the text and the
-buttons (digits folded), and at most `PER_STATE` distinct screens are expanded per state, so
-that calendars and the 14 check-in questions do not multiply the work.
+buttons (digits folded), shared by the personas of one language, and at most `PER_STATE`
+screens with the same state and buttons are expanded, so that calendar months and repeated
+hints do not multiply the work.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from bot.locales import SUPPORTED_LOCALES
 from bot.telegram.local_api import BOT_USER
 from storage.models import FsmRecordRow
 
-PER_STATE = 3  # distinct screens expanded per dialog state
+PER_STATE = 2  # distinct screens expanded per dialog state and set of buttons
 MESSAGE_LIMIT, CAPTION_LIMIT, CALLBACK_DATA_LIMIT, BUTTON_LIMIT = 4096, 1024, 64, 100
 OVERLONG = "help " * 900  # 4,500 characters: more than any field accepts
 STRANGE = "\u202e\u200bA\u0301\U0001f600\ufeff زينب 𝔄𝔪𝔦𝔫𝔞𝔱𝔞 \u2028\u0600"
@@ -96,7 +97,7 @@ class Shared:
     """What the personas crawled in one language share: screens expanded, bad inputs tried."""
 
     screens: set[tuple[Any, ...]] = field(default_factory=set)
-    expanded: Counter[str | None] = field(default_factory=Counter)
+    expanded: Counter[tuple[Any, ...]] = field(default_factory=Counter)
     bad_inputs_done: set[str | None] = field(default_factory=set)
 
 
@@ -244,7 +245,7 @@ class Crawler:
         if state:
             self.result.states.add(state)
         self._track_reply_keyboard(events, state)
-        screen = self._screen()
+        screen = self._screen(events, node)
         child = Node(rows, screen, self.reply_keyboard, state, locale, path)
         self._check(child, events, self.log_records[first_log:])
         return child
@@ -257,18 +258,20 @@ class Crawler:
             elif event.kind == "send" and markup.get("remove_keyboard"):
                 self.reply_keyboard = None
 
-    def _screen(self) -> dict[str, Any] | None:
-        """The message the person looks at: the bot's last one (an attached file such as the
-        calendar file of an interview belongs to the screen just above it)."""
-        mine = [
-            m
-            for m in self.h.api.chat(self.chat_id)
-            if m.get("from", {}).get("id") == BOT_USER["id"]
-        ]
-        for message in reversed(mine):
+    def _screen(self, events: list[Any], before: Node | None) -> dict[str, Any] | None:
+        """The message the person looks at: the last one this action sent or edited (an
+        attached file such as an interview's calendar file belongs to the screen above it),
+        else the screen the action started from, as it is now."""
+        for event in reversed(events):
+            message = event.message or {}
+            if event.kind not in {"send", "edit"} or message.get("from", {}) != BOT_USER:
+                continue
             if "document" in message and not message.get("reply_markup"):
                 continue
-            return message
+            return self.h.api.messages[self.chat_id].get(message["message_id"], message)
+        if before is not None and before.message is not None:
+            current = self.h.api.messages[self.chat_id].get(before.message["message_id"])
+            return current or before.message
         return None
 
     def _buttons(self, node: Node) -> list[dict[str, Any]]:
@@ -349,16 +352,20 @@ class Crawler:
         if signature in self.shared.screens:
             return
         self.shared.screens.add(signature)
-        if self.shared.expanded[node.state] >= PER_STATE:
+        family = (node.state, signature[3])  # same state, same buttons: e.g. calendar months
+        if self.shared.expanded[family] >= PER_STATE:
             return
-        self.shared.expanded[node.state] += 1
+        self.shared.expanded[family] += 1
         self.queue.append(node)
 
     async def root(self, label: str, action: Any) -> None:
         node = await self.act(None, label, action)
         if self.root_message is None:
             self.root_message = node.message
-        self.enqueue(node)
+        # A persona's roots are always explored: its data (a booking, a check-in) is its own.
+        self.result.screens.add(self._signature(node))
+        self.shared.screens.add(self._signature(node))
+        self.queue.append(node)
 
     async def run(self, budget: int) -> Crawl:
         while self.queue and self.result.actions < budget:

@@ -28,6 +28,8 @@ from tests.dialogs.booking_steps import TOMORROW, draft, publish
 from tests.dialogs.crawler import Crawl, Crawler, Finding, LanguageCheck, Shared, all_states
 from tests.support import STAFF_ID, FakeClock, make_settings, start_harness
 
+pytestmark = pytest.mark.crawl
+
 PERSONAS = ("new", "registered", "booked", "returnee", "staff")
 # To work on the crawler: CRAWL_ONLY="new,staff" CRAWL_LOCALES="ar" CRAWL_VERBOSE=1
 _ONLY_PERSONAS = tuple(p for p in os.environ.get("CRAWL_ONLY", "").split(",") if p)
@@ -48,8 +50,14 @@ KNOWN_14A: dict[str, str] = {
 }
 
 
-def _is_known(finding: Finding) -> str | None:
-    for name, marker in KNOWN_14A.items():
+# Found by the crawler on this branch, owned by nobody yet: reported to the lead, who decides.
+KNOWN_OPEN: dict[str, str] = {
+    "case history shows raw event kinds ('created') in /case": "['created']",
+}
+
+
+def _is_known(finding: Finding, known: dict[str, str] | None = None) -> str | None:
+    for name, marker in (known or {**KNOWN_14A, **KNOWN_OPEN}).items():
         if marker in str(finding):
             return name
     return None
@@ -137,7 +145,9 @@ async def _crawl_all(directory: Path) -> tuple[list[Crawl], float]:
         allowed = {
             w for o in app.offices for w in re.findall(r"\w+", f"{o.city} {o.address or ''}")
         }
+        # What the crawler itself typed, shown back (a name, a message relayed to staff).
         allowed |= {"Aminata", "Diallo", "Oujda", "Test", "Person", "Come", "the", "office"}
+        allowed |= {"friend", "sick", "need", "help", "Monday"}
         crawls = []
         uid = 20_000
         shared = {locale: Shared() for locale in SUPPORTED_LOCALES}
@@ -225,5 +235,14 @@ def test_every_persona_is_crawled_in_every_language(crawl):
 )
 def test_known_dead_ends_of_other_branches_are_fixed(crawl):
     crawls, _ = crawl
-    known = [f for f in _findings(crawls) if _is_known(f) is not None]
+    known = [f for f in _findings(crawls) if _is_known(f, KNOWN_14A) is not None]
+    assert not known, "\n".join(f"{_is_known(f)}: {f}" for f in known)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="KNOWN_OPEN: problems the crawler found that no branch owns yet"
+)
+def test_known_open_problems_are_fixed(crawl):
+    crawls, _ = crawl
+    known = [f for f in _findings(crawls) if _is_known(f, KNOWN_OPEN) is not None]
     assert not known, "\n".join(f"{_is_known(f)}: {f}" for f in known)
