@@ -272,7 +272,8 @@ class Crawler:
         if before is not None and before.message is not None:
             current = self.h.api.messages[self.chat_id].get(before.message["message_id"])
             return current or before.message
-        return None
+        mine = [m for m in self.h.api.chat(self.chat_id) if m.get("from") == BOT_USER]
+        return mine[-1] if mine else None  # a root the bot sent on its own (an invitation)
 
     def _buttons(self, node: Node) -> list[dict[str, Any]]:
         markup = (node.message or {}).get("reply_markup") or {}
