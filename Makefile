@@ -13,7 +13,7 @@ MO := $(PO:.po=.mo)
 PYBABEL := $(VENV)/bin/pybabel
 LANGS := fr ar es pt
 
-.PHONY: run test test-fast test-pg console lint i18n migrate setup bench clean lock upgrade genkey
+.PHONY: run test test-fast crawl test-pg console lint i18n migrate setup bench clean lock upgrade genkey
 
 run: setup
 	$(PY) -m bot
@@ -22,12 +22,16 @@ console: setup
 	$(PY) -m bot console $(ARGS)
 
 test: setup
-	$(PY) -m pytest -q $(ARGS)
+	$(PY) -m pytest -q -m "not crawl" $(ARGS)
+
+# The conversation crawler (issue 14): unfinished, so not yet part of make test; see README.
+crawl: setup
+	$(PY) -m pytest -q -s -m crawl $(ARGS)
 
 # The suite without the tests that run real processes at Telegram's real pace (marked slow),
 # on two worker processes (pytest-xdist).
 test-fast: setup
-	$(PY) -m pytest -q -m "not slow" -n 2 $(ARGS)
+	$(PY) -m pytest -q -m "not slow and not crawl" -n 2 $(ARGS)
 
 # Prints a new DATA_KEY for .env (the key that encrypts personal data at rest).
 genkey: setup
@@ -35,7 +39,7 @@ genkey: setup
 
 # The same suite against a throwaway PostgreSQL server on 127.0.0.1 (Debian's packages).
 test-pg: setup
-	scripts/with-postgres.sh $(PY) -m pytest -q $(ARGS)
+	scripts/with-postgres.sh $(PY) -m pytest -q -m "not crawl" $(ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -1,14 +1,15 @@
 """Charts as PNG images, sized and lettered to be read on a phone (matplotlib, Agg backend).
 
 Imported only when a chart is drawn: matplotlib is heavy and the bot rarely needs it.
-Counts under 5 are labelled "<5" (a chart leaves the staff chat easily).
+Counts under 5 are labelled "<5" and drawn as a hatched bar to 5 (a chart leaves the staff chat
+easily: a bar drawn to its true length would give the number away).
 """
 
 from __future__ import annotations
 
 import io
 
-from bot.domain.stats import FUNNEL, Report, suppress
+from bot.domain.stats import FUNNEL, SMALL, Report, suppress
 from bot.i18n import Translator
 from bot.reports import FUNNEL_LABELS
 
@@ -39,34 +40,81 @@ def _label(t: Translator, code: str) -> str:
     return code if t.rtl else t.country(code)
 
 
-def country_gender_chart(report: Report, t: Translator, title: str) -> bytes:
-    plt, figure = _figure()
-    axes = figure.add_subplot()
+def _hidden(value: int) -> bool:
+    return 0 < value < SMALL
+
+
+def _whole_numbers(axes) -> None:
+    """Count axes show whole numbers only (no 0.5 person)."""
+    from matplotlib.ticker import MaxNLocator
+
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+SUPPRESSED = {"facecolor": "#d5d8dc", "hatch": "//", "edgecolor": "#7f8c8d"}
+
+
+def draw_country_gender(axes, report: Report, t: Translator, title: str) -> None:
+    """Stacked F/M bars. A row with a count under 5 anywhere (total, F or M) is drawn as one
+    hatched bar to the threshold (total under 5) or to its total (only the split is small),
+    without the split, so that no bar's length gives a small number away."""
     rows = [r for r in report.registrations if r.country][:TOP_COUNTRIES][::-1]
     names = [_label(t, r.country) for r in rows]
-    female = [r.female for r in rows]
-    male = [r.male for r in rows]
-    axes.barh(names, female, color="#c0392b", label=t.gettext("Women"))
-    axes.barh(names, male, left=female, color="#2471a3", label=t.gettext("Men"))
     for index, row in enumerate(rows):
-        axes.text(row.female + row.male, index, " " + suppress(row.total), va="center", fontsize=14)
+        if _hidden(row.total):
+            axes.barh(names[index], SMALL, **SUPPRESSED)
+            end = SMALL
+        elif _hidden(row.female) or _hidden(row.male):
+            axes.barh(names[index], row.total, **SUPPRESSED)
+            end = row.total
+        else:
+            axes.barh(names[index], row.female, color="#c0392b")
+            axes.barh(names[index], row.male, left=row.female, color="#2471a3")
+            end = row.female + row.male
+        axes.text(end, index, " " + suppress(row.total), va="center", fontsize=14)
+    from matplotlib.patches import Patch
+
+    axes.legend(
+        handles=[
+            Patch(color="#c0392b", label=t.gettext("Women")),
+            Patch(color="#2471a3", label=t.gettext("Men")),
+            Patch(**SUPPRESSED, label=f"<{SMALL}"),
+        ],
+        loc="lower right",
+    )
     axes.set_title(title)
-    axes.legend(loc="lower right")
     axes.spines[["top", "right"]].set_visible(False)
-    axes.set_xlim(0, max([r.female + r.male for r in rows] + [1]) * 1.2)
+    ends = [SMALL if _hidden(r.total) else r.total for r in rows]
+    axes.set_xlim(0, max([*ends, 1]) * 1.2)
+    _whole_numbers(axes)
+
+
+def draw_funnel(axes, report: Report, t: Translator, title: str) -> None:
+    """One bar per stage; a stage under 5 is a hatched bar to the threshold labelled "<5"."""
+    stages = list(FUNNEL)[::-1]
+    values = [report.funnel.get(stage, 0) for stage in stages]
+    labels = [stage if t.rtl else t(FUNNEL_LABELS[stage]) for stage in stages]
+    colours = ["#95a5a6", "#7f8c8d", "#27ae60", "#2ecc71", "#3498db", "#2471a3"]
+    for index, value in enumerate(values):
+        if _hidden(value):
+            axes.barh(labels[index], SMALL, **SUPPRESSED)
+        else:
+            axes.barh(labels[index], value, color=colours[index % len(colours)])
+        end = SMALL if _hidden(value) else value
+        axes.text(end, index, " " + suppress(value), va="center", fontsize=14)
+    axes.set_title(title)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_xlim(0, max([*values, SMALL, 1]) * 1.25)
+    _whole_numbers(axes)
+
+
+def country_gender_chart(report: Report, t: Translator, title: str) -> bytes:
+    plt, figure = _figure()
+    draw_country_gender(figure.add_subplot(), report, t, title)
     return _png(plt, figure)
 
 
 def funnel_chart(report: Report, t: Translator, title: str) -> bytes:
     plt, figure = _figure()
-    axes = figure.add_subplot()
-    stages = list(FUNNEL)[::-1]
-    values = [report.funnel.get(stage, 0) for stage in stages]
-    labels = [stage if t.rtl else t(FUNNEL_LABELS[stage]) for stage in stages]
-    axes.barh(labels, values, color=["#7f8c8d", "#27ae60", "#2ecc71", "#3498db", "#2471a3"])
-    for index, value in enumerate(values):
-        axes.text(value, index, " " + suppress(value), va="center", fontsize=14)
-    axes.set_title(title)
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.set_xlim(0, max([*values, 1]) * 1.25)
+    draw_funnel(figure.add_subplot(), report, t, title)
     return _png(plt, figure)

@@ -21,6 +21,7 @@ FUNNEL_LABELS = {
     "departed": N_("departure planned"),
     "returned": N_("returned"),
     "withdrawn": N_("withdrawn"),
+    "self_reported": N_("came back alone"),
 }
 SLOT_LABELS = {  # "not attended", not "missed": that word is the check-ins' own
     "offered": N_("places offered"),
@@ -105,7 +106,15 @@ def text_report(report: Report, t: Translator, office_name: str, exact: bool = T
         + country_table(report.returns, t, exact),
         t.gettext("<b>From registration to return</b> (people registered in the period)")
         + "\n"
-        + counts_table(report.funnel, FUNNEL_LABELS, t, exact),
+        + counts_table(report.funnel, FUNNEL_LABELS, t, exact)
+        + "\n"
+        + t.gettext(
+            "How each line is counted, from the case history: interviewed = the interview took "
+            "place (the case went on to the medical check); departure planned = the case was "
+            "set to that step; returned = staff marked the return; withdrawn = the person "
+            "withdrew. Came back alone = returnees who asked for reintegration support "
+            "themselves: counted apart, in no other line."
+        ),
         t.gettext("<b>Age groups</b>") + "\n" + counts_table(report.age_groups, ages, t, exact),
         t.gettext("<b>Needs declared</b>") + "\n" + counts_table(report.needs, needs, t, exact),
         t.gettext("<b>Interview slots</b>")
@@ -197,14 +206,15 @@ def report_table(report: Report, exact: bool = False) -> str:
     return "\n".join(lines)
 
 
-def csv_bytes(rows: list[dict[str, object]]) -> bytes:
-    """UTF-8 with a BOM, so that spreadsheet programs open Arabic and accents correctly."""
+def csv_bytes(rows: list[dict[str, object]], columns: Iterable[str] = ()) -> bytes:
+    """UTF-8 with a BOM, so that spreadsheet programs open Arabic and accents correctly. The
+    header row is written even with no row (`columns` first, then any other key found)."""
     buffer = io.StringIO()
-    if rows:
-        columns: list[str] = []
-        for row in rows:
-            columns += [key for key in row if key not in columns]
-        writer = csv.DictWriter(buffer, fieldnames=columns)
+    fields = list(columns)
+    for row in rows:
+        fields += [key for key in row if key not in fields]
+    if fields:
+        writer = csv.DictWriter(buffer, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")

@@ -20,6 +20,7 @@ def create_dialogs() -> list[Dialog]:
     from dialogs.slots.dialog import create_slots_dialog
     from dialogs.stats.dialog import create_stats_dialog
     from dialogs.talk.dialog import create_talk_dialog
+    from dialogs.talk.staff_answer import create_staff_answer_dialog
 
     return [
         create_menu_dialog(),
@@ -37,4 +38,5 @@ def create_dialogs() -> list[Dialog]:
         create_danger_dialog(),
         create_concern_dialog(),
         create_recording_dialog(),
+        create_staff_answer_dialog(),
     ]

@@ -118,3 +118,7 @@ class ConcernSG(StatesGroup):
 
 class RecordSG(StatesGroup):
     waiting = State()
+
+
+class StaffAnswerSG(StatesGroup):
+    write = State()  # staff answer a person from /case or /inbox, in a private chat

@@ -11,13 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.domain.checkins import QUESTIONS
+
 SMALL = 5
-FUNNEL = ("registered", "interviewed", "departed", "returned", "withdrawn")
-# Statuses that prove a stage was reached (a later step implies the earlier ones).
-INTERVIEWED = frozenset(
-    {"interview", "medical_check", "travel_documents", "departure_planned", "returned"}
-)
-DEPARTED = frozenset({"departure_planned", "returned"})
+FUNNEL = ("registered", "interviewed", "departed", "returned", "withdrawn", "self_reported")
+# Statuses in a case's history that prove a stage was passed. "interview" is not one of them:
+# it only means an interview was booked (and may have been cancelled or missed); the steps
+# after it come only from an interview that took place.
+INTERVIEWED = frozenset({"medical_check", "travel_documents", "departure_planned"})
+DEPARTED = frozenset({"departure_planned"})
+SELF_REPORTED = "self_reported"  # a returnee who asked for reintegration support themselves
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +59,19 @@ def country_gender_table(rows: Iterable[tuple[str, str, int]]) -> list[CountryRo
 
 
 def funnel(stages_by_case: Iterable[set[str]]) -> dict[str, int]:
-    """Each case's set of statuses ever reached -> how many reached each stage."""
+    """Each case's history (every status it was ever moved to, and SELF_REPORTED for a returnee
+    who asked for reintegration support themselves) -> how many really passed each stage.
+
+    A stage counts only what the history proves: "interview" is reached when an interview is
+    booked, so a case counts as interviewed only once it went past it (the interview attended
+    moves it to the medical check); "departure planned" only if it was ever set; a return only
+    if staff marked it. Returnees who registered themselves came back on their own: they are
+    counted apart, in no stage of the programme's own funnel."""
     counts = dict.fromkeys(FUNNEL, 0)
     for reached in stages_by_case:
+        if SELF_REPORTED in reached:
+            counts["self_reported"] += 1
+            continue
         counts["registered"] += 1
         if reached & INTERVIEWED:
             counts["interviewed"] += 1
@@ -69,6 +82,26 @@ def funnel(stages_by_case: Iterable[set[str]]) -> dict[str, int]:
         if "withdrawn" in reached:
             counts["withdrawn"] += 1
     return counts
+
+
+# Columns of each export, so that an empty export still has its header row.
+EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "registrations": (
+        "reference", "office", "kind", "country_of_origin", "gender", "age_group", "passport",
+        "companions", "language", "status", "registered_at", "returned_on", "source",
+    ),
+    "bookings": ("reference", "office", "starts_at", "status"),
+    "checkins": (
+        "reference", "months", "status", "due_at", "answered_at", "economic", "social",
+        "psychosocial", "alerts", *(f"q_{q}" for q in sorted(q.id for q in QUESTIONS)),
+    ),
+}  # fmt: skip
+FULL_EXPORT_COLUMNS = ("name", "phone", "place", "needs")
+
+
+def export_columns(table: str, full: bool = False) -> tuple[str, ...]:
+    columns = EXPORT_COLUMNS.get(table, ())
+    return columns + FULL_EXPORT_COLUMNS if full and table == "registrations" else columns
 
 
 def suppress(value: int, exact: bool = False) -> str:

@@ -116,6 +116,78 @@ class ConversationService:
             await uow.commit()
             return Relay.SENT
 
+    async def answer(
+        self,
+        staff_id: int,
+        kind: Kind,
+        text: str | None,
+        file_id: str | None,
+        *,
+        conversation_id: int | None = None,
+        registration_id: int | None = None,
+    ) -> Relay:
+        """Staff answer a person from a private chat (/case or /inbox): the person receives it
+        exactly as a reply in the staff group. With no open conversation (from /case), one is
+        opened and announced to the group, so that the person's answers are threaded there."""
+        if staff_id not in self._staff:
+            return Relay.NOT_STAFF
+        now = self._clock.now()
+        async with self._uow() as uow:
+            if conversation_id is not None:
+                conversation = await uow.conversations.get(conversation_id)
+            else:
+                registration = (
+                    await uow.registrations.get(registration_id)
+                    if registration_id is not None
+                    else None
+                )
+                if registration is None or registration.user_id is None:
+                    return Relay.CLOSED
+                conversation = await uow.conversations.open_for(registration.user_id)
+                if conversation is None:
+                    user = await uow.users.get(registration.user_id)
+                    conversation = await uow.conversations.create(
+                        user_id=registration.user_id,
+                        handle=new_handle(),
+                        reference=registration.reference,
+                        office_id=registration.draft.office_id,
+                        locale=(user.locale if user and user.locale else None)
+                        or registration.draft.contact_locale,
+                        now=now,
+                    )
+                    await _to_staff(
+                        uow, "conversation_opened", conversation.id, now, registration.user_id
+                    )
+            if conversation is None:
+                return Relay.NO_CONVERSATION
+            if not conversation.is_open or conversation.user_id is None:
+                return Relay.CLOSED
+            message = await uow.conversations.add_message(
+                conversation.id, Direction.OUT, kind, text, file_id, now, staff_id
+            )
+            await uow.outbox.add(
+                kind="relay_out",
+                audience="person",
+                user_id=conversation.user_id,
+                payload={"relay_id": message.id},
+                dedupe_key=f"relay_out:{message.id}",
+                due=now,
+            )
+            await uow.commit()
+            return Relay.SENT
+
+    async def conversation(
+        self, staff_id: int, conversation_id: int
+    ) -> tuple[Conversation, list[RelayMessage]] | None:
+        """One conversation with its messages, for staff (/inbox)."""
+        if staff_id not in self._staff:
+            return None
+        async with self._uow(read_only=True) as uow:
+            conversation = await uow.conversations.get(conversation_id)
+            if conversation is None or conversation.user_id is None:
+                return None
+            return conversation, await uow.conversations.messages(conversation.id)
+
     async def close_by_person(self, user_id: int) -> bool:
         now = self._clock.now()
         async with self._uow() as uow:

@@ -20,7 +20,8 @@ from bot.telegram.local_client import LocalPerson
 from bot.telegram.reply_pace import ChatPacer
 
 HELP = (
-    "Terminal chat. Type a number to press that button, any other text to send it.\n"
+    "Terminal chat. Type a button's number to press it, any other text (or a number larger\n"
+    "than the count of buttons, e.g. a phone number) to send it.\n"
     "  'text   sends text that is only digits (e.g. '3)\n"
     "  :sticker :photo :voice :document   send that kind of message\n"
     "  :contact +212600000000             share a phone number\n"
@@ -34,11 +35,14 @@ def plain(text: str) -> str:
     return html.unescape(_TAGS.sub("", text))
 
 
-def _keyboard_only_edit(event: ApiEvent) -> bool:
-    """aiogram-dialog removes the buttons of a screen it replaces: not worth printing."""
+def _buttons_removed_only(event: ApiEvent) -> bool:
+    """aiogram-dialog removes the buttons of a screen it replaces: not worth printing. An edit
+    that changes the buttons (calendar month, a ✅ toggle) is printed, so that the numbers typed
+    match the keyboard on screen."""
     if event.kind != "edit" or event.previous is None or event.message is None:
         return False
-    return event.previous.get("text") == event.message.get("text")
+    same_text = event.previous.get("text") == event.message.get("text")
+    return same_text and not event.message.get("reply_markup")
 
 
 class ConsolePrinter:
@@ -49,7 +53,7 @@ class ConsolePrinter:
     def __call__(self, event: ApiEvent) -> None:
         if event.kind == "answer":
             self.out.write(f"  (notice) {plain(event.text or '')}\n")
-        elif event.kind == "delete" or _keyboard_only_edit(event):
+        elif event.kind == "delete" or _buttons_removed_only(event):
             return
         else:
             self._message(event)
@@ -117,11 +121,22 @@ async def run_console(
     await bot.session.close()
 
 
+def _button_number(person: LocalPerson, text: str) -> int | None:
+    """A typed number addresses a button only up to the count shown: 0612345678 is text."""
+    if not text.isdigit() or len(text) > 3:
+        return None
+    message = person.last_with_keyboard()
+    count = len(person.buttons(message)) if message is not None else 0
+    number = int(text)
+    return number if 1 <= number <= count else None
+
+
 async def act(person: LocalPerson, line: str, out: TextIO) -> None:
     stripped = line.strip()
-    if stripped.isdigit() and person.last_with_keyboard() is not None:
+    number = _button_number(person, stripped)
+    if number is not None:
         try:
-            await person.press(int(stripped))
+            await person.press(number)
         except LookupError as error:
             out.write(f"  ({error})\n")
         return

@@ -8,7 +8,8 @@ from datetime import datetime
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import BaseFilter, Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.config import Settings
 from bot.domain.conversations import TEXT_MAX, Kind
@@ -18,8 +19,9 @@ from bot.services.conversations import ConversationService, Relay
 from bot.services.protection import UrgentService
 from bot.services.staff_chat import StaffChat
 from bot.telegram.filters import PrivateChat
-from bot.telegram.relay_view import ConversationAction, who
+from bot.telegram.relay_view import ConversationAction, conversation_view, who
 from bot.telegram.staff import IsStaff
+from dialogs.states import StaffAnswerSG
 
 
 class ReplyInStaffChat(BaseFilter):
@@ -76,10 +78,14 @@ def create_relay_router() -> Router:
         callback: CallbackQuery, callback_data: ConversationAction,
         conversations: ConversationService, settings: Settings, t: Translator,
         audit: AuditService,
+        dialog_manager: DialogManager,
     ) -> None:  # fmt: skip
         if not settings.is_staff(callback.from_user.id):
             await audit.refused(callback.from_user.id, f"button {ConversationAction.__prefix__}")
             await callback.answer(t.gettext("Only office staff can do this."), show_alert=True)
+            return
+        if callback_data.action in {"open", "answer"}:
+            await _open_or_answer(callback, callback_data, conversations, t, dialog_manager)
             return
         result = await conversations.close_by_staff(callback.from_user.id, callback_data.id)
         if result is Relay.SENT:
@@ -99,6 +105,7 @@ async def inbox(
     message: Message, conversations: ConversationService, urgent: UrgentService,
     t: Translator, clock,
 ) -> None:  # fmt: skip
+    """Untaken urgent alerts first, then open conversations, each a button that opens it."""
     staff_id = message.from_user.id  # type: ignore[union-attr]
     items = await conversations.inbox(staff_id)
     alerts = await urgent.waiting(staff_id)
@@ -116,6 +123,7 @@ async def inbox(
                 + t.ngettext("waiting {n} minute", "waiting {n} minutes", minutes)
             )
         lines.append("")
+    buttons = []
     if items:
         lines.append(t.gettext("<b>Open conversations</b>"))
     for item in items:
@@ -129,5 +137,60 @@ async def inbox(
             ) if minutes < 120 else t.ngettext(
                 "waiting {n} hour", "waiting {n} hours", minutes // 60
             )  # fmt: skip
-        lines.append(f"{who(item.conversation, t)} · {item.conversation.locale} · {state}")
-    await message.answer("\n".join(lines))
+        label = f"{who(item.conversation, t)} · {item.conversation.locale} · {state}"
+        lines.append(label)
+        opener = ConversationAction(action="open", id=item.conversation.id).pack()
+        buttons.append([InlineKeyboardButton(text=label, callback_data=opener)])
+    if items:
+        lines.append(t.gettext("Press a conversation to read it and answer."))
+    markup = InlineKeyboardMarkup(inline_keyboard=buttons) if buttons else None
+    await message.answer("\n".join(lines), reply_markup=markup)
+
+
+async def _open_or_answer(
+    callback: CallbackQuery,
+    data: ConversationAction,
+    conversations: ConversationService,
+    t: Translator,
+    dialog_manager: DialogManager,
+) -> None:
+    """In a private chat only: a conversation's messages (open), or answering it (answer)."""
+    message = callback.message
+    if not isinstance(message, Message) or message.chat.type != "private":
+        await callback.answer(
+            t.gettext("Open the case in a private chat with me to answer."), show_alert=True
+        )
+        return
+    found = await conversations.conversation(callback.from_user.id, data.id)
+    if found is None or not found[0].is_open:
+        await callback.answer(t.gettext("This conversation is already closed."), show_alert=True)
+        return
+    conversation, messages = found
+    await callback.answer()
+    if data.action == "answer":
+        await dialog_manager.start(
+            StaffAnswerSG.write,
+            data={"conversation_id": conversation.id, "who": who(conversation, t)},
+            mode=StartMode.RESET_STACK,
+            show_mode=ShowMode.SEND,
+        )
+        return
+    await message.answer(
+        conversation_view(conversation, messages, t),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=t.gettext("✍️ Answer"),
+                        callback_data=ConversationAction(
+                            action="answer", id=conversation.id
+                        ).pack(),
+                    ),
+                    InlineKeyboardButton(
+                        text=t.gettext("✖️ Close conversation"),
+                        callback_data=ConversationAction(action="close", id=conversation.id).pack(),
+                    ),
+                ]
+            ]
+        ),
+    )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.conversations import Conversation
+from bot.domain.conversations import Conversation, Direction, Kind, RelayMessage
 from bot.i18n import N_, Translator, native_language_name
 from bot.services.ports import OutboxMessage
 from bot.telegram.person_locale import person_translator
@@ -30,7 +30,7 @@ CONVERSATION_PERSON_KINDS = frozenset({"relay_out", "conversation_closed_by_offi
 class ConversationAction(CallbackData, prefix="conv"):
     """Staff buttons on a conversation header; checked against STAFF_USER_IDS on every press."""
 
-    action: str  # close
+    action: str  # close, open (from /inbox), answer (private chat)
     id: int
 
 
@@ -38,6 +38,31 @@ def who(conversation: Conversation, t: Translator) -> str:
     if conversation.reference:
         return conversation.reference
     return t.gettext("not registered · #{handle}", handle=conversation.handle)
+
+
+LAST_MESSAGES = 10  # what /inbox shows of a conversation; the rest is in the staff group
+
+
+def conversation_view(
+    conversation: Conversation, messages: list[RelayMessage], t: Translator
+) -> str:
+    """A conversation for staff in a private chat: its last messages, each side marked."""
+    lines = [t.gettext("💬 <b>Conversation {who}</b>", who=who(conversation, t))]
+    lines.append(
+        t.gettext("Language: {language}", language=native_language_name(conversation.locale))
+    )
+    kinds = {
+        Kind.PHOTO: N_("(photo)"),
+        Kind.VOICE: N_("(voice message)"),
+        Kind.DOCUMENT: N_("(document)"),
+    }
+    for relay in messages[-LAST_MESSAGES:]:
+        side = "👤" if relay.direction is Direction.IN else "🏢"
+        body = esc((relay.text or "")[:300])
+        if relay.kind in kinds:
+            body = f"{t(kinds[relay.kind])} {body}".strip()
+        lines.append(f"{side} {body}")
+    return "\n".join(lines)
 
 
 class ConversationRenderer:

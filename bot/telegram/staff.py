@@ -17,15 +17,15 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from bot.config import Settings
 from bot.domain.countries import all_countries
 from bot.domain.offices import Office
-from bot.domain.registration import REFERENCE_SHAPE, Status
+from bot.domain.registration import REFERENCE_SHAPE, Status, urgent
 from bot.i18n import N_, Translator
-from bot.labels import STATUSES
+from bot.labels import NEEDS, STATUSES
 from bot.services.audit import AuditService
 from bot.services.cases import CaseService, Change
 from bot.services.checkins import CheckinService, Returned
 from bot.telegram.filters import PrivateChat
 from bot.telegram.staff_view import CaseAction, case_details, case_keyboard
-from dialogs.states import SlotsSG, StatsSG
+from dialogs.states import SlotsSG, StaffAnswerSG, StatsSG
 
 
 class IsStaff(BaseFilter):
@@ -179,16 +179,16 @@ def create_staff_router() -> Router:  # noqa: PLR0915 - one handler per staff co
         tz = offices[0].tz
         lines = [t.gettext("<b>Recent cases</b>")]
         for registration in found:
-            lines.append(
-                " · ".join(
-                    (
-                        registration.reference,
-                        t(STATUSES[registration.status]),
-                        html.escape(t.country(registration.draft.country), quote=False),
-                        t.datetime(registration.created_at, tz, "short"),
-                    )
-                )
-            )
+            parts = [
+                registration.reference,
+                t(STATUSES[registration.status]),
+                html.escape(t.country(registration.draft.country), quote=False),
+                t.datetime(registration.created_at, tz, "short"),
+            ]
+            flags = urgent(registration.draft.needs)
+            if flags:  # the same urgent flags as on top of the group notice
+                parts.insert(0, "⚠️ " + ", ".join(t(NEEDS[n]) for n in flags))
+            lines.append(" · ".join(parts))
         lines.append(t.gettext("Open one with /case and its reference."))
         await message.answer("\n".join(lines))
 
@@ -197,6 +197,7 @@ def create_staff_router() -> Router:  # noqa: PLR0915 - one handler per staff co
         callback: CallbackQuery, callback_data: CaseAction, cases: CaseService, bot: Bot,
         settings: Settings, t: Translator, offices: tuple[Office, ...], checkins: CheckinService,
         audit: AuditService,
+        dialog_manager: DialogManager,
     ) -> None:  # fmt: skip
         presser = callback.from_user.id
         if not settings.is_staff(presser):
@@ -221,6 +222,9 @@ def create_staff_router() -> Router:  # noqa: PLR0915 - one handler per staff co
                 )
                 return
             await callback.answer(t.gettext("Sent to you in a private message."))
+            return
+        if callback_data.action == "answer":
+            await _start_answer(callback, callback_data.id, cases, presser, t, dialog_manager)
             return
         if callback_data.action != "set":
             await callback.answer()
@@ -248,6 +252,35 @@ def create_staff_router() -> Router:  # noqa: PLR0915 - one handler per staff co
         await _refresh(callback, cases, presser, t, offices)
 
     return router
+
+
+async def _start_answer(
+    callback: CallbackQuery,
+    registration_id: int,
+    cases: CaseService,
+    presser: int,
+    t: Translator,
+    dialog_manager: DialogManager,
+) -> None:
+    """ "✍️ Answer" under a case: what staff send next goes to the person (private chat only,
+    where the answer cannot be seen by the whole group)."""
+    message = callback.message
+    if not isinstance(message, Message) or message.chat.type != "private":
+        await callback.answer(
+            t.gettext("Open the case in a private chat with me to answer."), show_alert=True
+        )
+        return
+    view = await cases.view(presser, registration_id=registration_id)
+    if view is None or view.registration.user_id is None:
+        await callback.answer(t.gettext("There is no such case."), show_alert=True)
+        return
+    await callback.answer()
+    await dialog_manager.start(
+        StaffAnswerSG.write,
+        data={"registration_id": registration_id, "who": view.registration.reference},
+        mode=StartMode.RESET_STACK,
+        show_mode=ShowMode.SEND,
+    )
 
 
 async def _refresh(

@@ -25,7 +25,7 @@ class CaseAction(CallbackData, prefix="case"):
     """Staff buttons. Unsigned and pressable by anyone in the group: every press is checked
     against STAFF_USER_IDS and against the case's current status (`expected`)."""
 
-    action: str  # open, set
+    action: str  # open, set, answer
     id: int
     expected: str = ""
     to: str = ""
@@ -210,7 +210,10 @@ def case_keyboard(registration: Registration, t: Translator) -> InlineKeyboardMa
         )
         for target in targets
     ]
-    if not buttons:
-        return None
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if registration.user_id is not None:
+        answer = CaseAction(action="answer", id=registration.id).pack()
+        rows.append([InlineKeyboardButton(text=t.gettext("✍️ Answer"), callback_data=answer)])
+    if not rows:
+        return None
     return InlineKeyboardMarkup(inline_keyboard=rows)

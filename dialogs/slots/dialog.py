@@ -40,6 +40,13 @@ from dialogs.states import SlotsSG as S
 from dialogs.widgets import TP, NavRow, T, choices, esc, pager, screen, translator
 
 HOURS = [time(h, m) for h in range(7, 20) for m in (0, 30)]
+BOOKING_STATUSES = {  # how a booking ended, as staff read it on the slot
+    "cancelled": N_("cancelled"),
+    "moved": N_("moved to another time"),
+    "slot_removed": N_("slot removed"),
+    "attended": N_("attended"),
+    "missed": N_("not attended"),
+}
 PLAN_ERRORS = {
     "capacity": N_("Each slot must take from 1 to {max} people."),
     "length": N_("Choose one of the interview lengths offered."),
@@ -107,7 +114,11 @@ async def slot_getter(
     tz = bookings.office(slot.office_id).tz
     local = slot.starts_at.astimezone(tz)
     active = [(str(b.id), ref) for b, ref in people if b.status.value == "active"]
-    done = [f"{ref}: {b.status.value}" for b, ref in people if b.status.value != "active"]
+    done = [
+        f"{ref}: {t(BOOKING_STATUSES.get(b.status.value, b.status.value))}"
+        for b, ref in people
+        if b.status.value != "active"
+    ]
     return {
         "found": True,
         "when": f"{t.date(local.date(), 'full')} {t.time(slot.starts_at, tz)}",

@@ -15,7 +15,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.config import Settings
 from bot.domain.offices import Office
-from bot.domain.stats import Period
+from bot.domain.stats import Period, export_columns
 from bot.i18n import Translator
 from bot.reports import csv_bytes, text_report
 from bot.services.stats import NotStaffError, StatsService
@@ -170,7 +170,7 @@ async def _send_export(callback: CallbackQuery, manager: DialogManager, full: bo
     suffix = f"{period.start}_{period.end}" + ("_FULL" if full else "")
     for name, rows in tables.items():
         await callback.message.answer_document(  # type: ignore[union-attr]
-            BufferedInputFile(csv_bytes(rows), f"{name}_{suffix}.csv")
+            BufferedInputFile(csv_bytes(rows, export_columns(name, full)), f"{name}_{suffix}.csv")
         )
     await callback.answer()
     await manager.switch_to(S.shown)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.stats import Period
+from bot.domain.stats import SELF_REPORTED, Period
 from storage.crypto import DataCipher
 from storage.models import (
     AuditRow,
@@ -62,9 +62,15 @@ class SqlStatsRepository:
         return [tuple(row) for row in (await self._session.execute(query)).all()]  # type: ignore[misc]
 
     async def stages_reached(self, period: Period, office_id: str | None) -> list[set[str]]:
-        cohort = self._cohort(select(RegistrationRow.id, RegistrationRow.status), period, office_id)
+        cohort = self._cohort(
+            select(RegistrationRow.id, RegistrationRow.status, RegistrationRow.kind),
+            period,
+            office_id,
+        )
         reached: dict[int, set[str]] = {
-            row.id: {"new", row.status} for row in await self._session.execute(cohort)
+            row.id: {"new", row.status}
+            | ({SELF_REPORTED} if row.kind == "reintegration" else set())
+            for row in await self._session.execute(cohort)
         }
         if reached:
             events = await self._session.execute(

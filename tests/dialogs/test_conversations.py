@@ -192,3 +192,56 @@ async def test_inbox_lists_open_conversations_with_their_waiting_time(harness):
     assert harness.api.chat(OUTSIDER)[-2]["text"] == (
         "I do not know this command. Please use the buttons below."
     )
+
+
+async def test_staff_answer_from_case_reaches_the_person_exactly_as_a_group_reply(harness):
+    person, t = await open_menu(harness, 9101, "ar")
+    await register(person, t)  # with medical needs: an urgent flag
+    await person.press(t.gettext("🏠 Main menu"))
+    staff = harness.person(STAFF_ID, "en")
+    await staff.send("/start")
+    await staff.press("English")
+
+    await staff.send("/cases")
+    assert "⚠️ Medical needs · MA-2026-000001" in staff.last_text()  # urgent flags in /cases
+
+    await staff.send("/case MA-2026-000001")
+    await staff.press("✍️ Answer")
+    assert "MA-2026-000001" in staff.last_text()
+    await staff.send("Venez au bureau lundi.")
+    sent = harness.api.chat(STAFF_ID)[-2]["text"]
+    assert sent == "Sent to the person, as a message from the office."
+    assert "✍️" in staff.last_text()  # the answer screen again: more can be sent
+    await harness.worker().run_once()
+    from_case = person.last_text()
+    assert from_case == t.gettext("🏢 Message from the office:") + "\nVenez au bureau lundi."
+
+    # The same words replied in the group arrive identically.
+    header = next(m for m in harness.staff_chat() if "Conversation" in m.get("text", ""))
+    await group_member(harness, STAFF_ID).send("Venez au bureau lundi.", reply_to_message=header)
+    await harness.worker().run_once()
+    assert person.last_text() == from_case
+    await staff.press("✅ Done")
+    assert staff.buttons()  # back to a screen with buttons
+
+
+async def test_inbox_entries_are_buttons_that_open_the_conversation_and_answer(harness):
+    person, _t = await writing(harness, 9102, "fr")
+    await person.send("J'ai perdu mon passeport")
+    await harness.worker().run_once()
+    staff = harness.person(STAFF_ID, "en")
+    await staff.send("/inbox")
+    entry = staff.button_texts()[0]
+    assert entry.startswith("MA-2026-000001 · fr · waiting")
+    await staff.press(entry)
+    assert "J'ai perdu mon passeport" in staff.last_text()
+    await staff.press("✍️ Answer")
+    await staff.send("Nous allons vous aider.")
+    await harness.worker().run_once()
+    assert person.last_text().endswith("Nous allons vous aider.")
+
+    outsider = harness.person(OUTSIDER, "en")
+    await outsider.send("/start")
+    inbox_message = staff.api.chat(STAFF_ID)[-1]
+    await outsider.press_data("conv:open:1", inbox_message)  # a forged button: refused
+    assert "passeport" not in str(harness.api.chat(OUTSIDER))

@@ -31,25 +31,35 @@ def test_ties_are_sorted_by_country_and_an_empty_table_has_a_zero_total():
     assert country_gender_table([]) == [CountryRow("", 0, 0, 0)]
 
 
+def _stages(**counts):
+    return {
+        "registered": 0, "interviewed": 0, "departed": 0, "returned": 0, "withdrawn": 0,
+        "self_reported": 0, **counts,
+    }  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("cases", "expected"),
     [
-        ([], {"registered": 0, "interviewed": 0, "departed": 0, "returned": 0, "withdrawn": 0}),
+        ([], _stages()),
+        ([{"new"}], _stages(registered=1)),
         (
-            [{"new"}],
-            {"registered": 1, "interviewed": 0, "departed": 0, "returned": 0, "withdrawn": 0},
+            # Finding 9 of issue 14: one interview booked then cancelled, one returnee who
+            # registered themselves. Neither was interviewed nor had a departure planned.
+            [{"new", "contacted", "interview"}, {"new", "returned", "self_reported"}],
+            _stages(registered=1, self_reported=1),
         ),
         (
             [
-                {"new", "contacted", "interview"},
-                {"new", "returned"},
+                {"new", "contacted", "interview", "medical_check"},  # interview attended
+                {"new", "returned"},  # marked returned without the steps: returned only
                 {"new", "interview", "withdrawn"},
             ],
-            {"registered": 3, "interviewed": 3, "departed": 1, "returned": 1, "withdrawn": 1},
+            _stages(registered=3, interviewed=1, returned=1, withdrawn=1),
         ),
         (
-            [{"new", "departure_planned"}],
-            {"registered": 1, "interviewed": 1, "departed": 1, "returned": 0, "withdrawn": 0},
+            [{"new", "interview", "medical_check", "departure_planned", "returned"}],
+            _stages(registered=1, interviewed=1, departed=1, returned=1),
         ),
     ],
 )
@@ -73,3 +83,62 @@ def test_mean_ignores_missing_values():
 def test_a_period_cannot_end_before_it_starts():
     with pytest.raises(ValueError, match="before its start"):
         Period(date(2026, 2, 1), date(2026, 1, 1))
+
+
+def _axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure()
+    return plt, figure, figure.add_subplot()
+
+
+def test_a_suppressed_count_is_drawn_so_that_its_value_cannot_be_read():
+    from datetime import date
+
+    from bot.charts import draw_country_gender, draw_funnel
+    from bot.domain.stats import Period, Report
+    from bot.i18n import Catalogs
+
+    t = Catalogs()["en"]
+    report = Report(
+        Period(date(2026, 1, 1), date(2026, 12, 31)),
+        None,
+        registrations=country_gender_table(
+            [
+                ("GN", "woman", 2),
+                ("GN", "man", 9),
+                ("ML", "man", 3),
+                ("SN", "woman", 6),
+                ("SN", "man", 7),
+            ]
+        ),
+        funnel=_stages(registered=7, interviewed=3, departed=1),
+    )
+    for draw in (draw_funnel, draw_country_gender):
+        plt, figure, axes = _axes()
+        draw(axes, report, t, "title")
+        figure.canvas.draw()
+        bars = [p for p in axes.patches if p.get_width() > 0]
+        small = [p for p in bars if p.get_width() < 5]
+        assert not small, f"{draw.__name__}: a bar shorter than 5 gives a small count away"
+        hatched = [p for p in bars if p.get_hatch()]
+        assert hatched and all(p.get_width() >= 5 for p in hatched)
+        ticks = axes.get_xticks()
+        assert all(float(tick).is_integer() for tick in ticks), ticks  # whole people only
+        labels = [text.get_text().strip() for text in axes.texts]
+        assert "<5" in labels and "2" not in labels and "3" not in labels
+        plt.close(figure)
+
+
+def test_an_empty_export_still_has_its_header_row():
+    from bot.domain.stats import export_columns
+    from bot.reports import csv_bytes
+
+    empty = csv_bytes([], export_columns("bookings")).decode("utf-8-sig")
+    assert empty.splitlines() == ["reference,office,starts_at,status"]
+    full = csv_bytes([], export_columns("registrations", full=True)).decode("utf-8-sig")
+    assert full.splitlines()[0].endswith(",name,phone,place,needs")
+    assert csv_bytes([], export_columns("checkins")).decode("utf-8-sig").startswith("reference,")

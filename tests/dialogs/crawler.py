@@ -1,0 +1,420 @@
+"""A conversation crawler: explores the bot breadth-first as one person, through the real
+dispatcher and database (the in-process Bot API), and checks every screen it reaches.
+
+From each root (a command, or a message the bot sent on its own) it presses every button and
+answers every text step with a valid sample and with bad inputs. To come back to a screen
+without replaying the whole path, it restores the person's dialog state (the `fsm_records`
+rows) and the screen's message as they were when the screen was first shown: the dialog then
+continues exactly from there. What the crawl did to the programme's data (a registration
+confirmed, a booking cancelled) stays done: the bot must cope with any order of presses, and
+that is part of what is tested (a screen shown again is also an old screen).
+
+Screens are deduplicated by dialog state plus a normalised signature of the text and the
+buttons (digits folded), shared by the personas of one language, and at most `PER_STATE`
+screens with the same state and buttons are expanded, so that calendar months and repeated
+hints do not multiply the work.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram.fsm.state import StatesGroup
+from sqlalchemy import insert, select
+
+import dialogs.states as states_module
+from bot.i18n import LOCALES_DIR
+from bot.locales import SUPPORTED_LOCALES
+from bot.telegram.local_api import BOT_USER
+from storage.models import FsmRecordRow
+
+PER_STATE = 2  # distinct screens expanded per dialog state and set of buttons
+MESSAGE_LIMIT, CAPTION_LIMIT, CALLBACK_DATA_LIMIT, BUTTON_LIMIT = 4096, 1024, 64, 100
+OVERLONG = "help " * 900  # 4,500 characters: more than any field accepts
+STRANGE = "\u202e\u200bA\u0301\U0001f600\ufeff زينب 𝔄𝔪𝔦𝔫𝔞𝔱𝔞 \u2028\u0600"
+SAMPLES = {  # a valid answer for each step that reads typed text
+    "RegistrationSG:name": "Aminata Diallo",
+    "RegistrationSG:country": "guin",
+    "RegistrationSG:city": "Oujda",
+    "RegistrationSG:city_other": "Oujda",
+    "RegistrationSG:phone": "0612345678",
+    "RegistrationSG:companions": "2",
+    "MyRegistrationSG:edit_name": "Aminata Diallo",
+    "MyRegistrationSG:edit_phone": "0612345678",
+    "SlotsSG:capacity": "3",
+    "TalkSG:chat": "My friend is sick, I need help",
+    "StaffAnswerSG:write": "Come to the office on Monday.",
+}
+APOLOGY = "Sorry, something went wrong on our side. Here is the menu."
+# Latin words allowed on an Arabic screen: names and data, not sentences.
+LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
+ALLOWED_LATIN = re.compile(
+    r"https?://\S+|\S+@\S+|[A-Z]{2}-\d{4}-\d{6}|/[a-z_]+|#[A-Z0-9]{5}|\+?\d[\d ]{6,}"
+)
+
+
+def all_states() -> list[str]:
+    found = []
+    for value in vars(states_module).values():
+        if isinstance(value, type) and issubclass(value, StatesGroup) and value is not StatesGroup:
+            found += [state.state for state in value.__all_states__]
+    return found
+
+
+@dataclass
+class Finding:
+    kind: str  # dead_end, reply_keyboard_left, language, limit, error
+    state: str | None
+    locale: str
+    detail: str
+    path: tuple[str, ...]
+
+    def key(self) -> tuple[str, str | None, str]:
+        return (self.kind, self.state, self.detail[:80])
+
+    def __str__(self) -> str:
+        trail = " → ".join(self.path[-6:])
+        return f"[{self.kind}] {self.locale} {self.state}: {self.detail}  (path: {trail})"
+
+
+@dataclass
+class Node:
+    rows: list[dict[str, Any]]
+    message: dict[str, Any] | None
+    reply_keyboard: tuple[dict[str, Any], str | None] | None  # markup, state that showed it
+    state: str | None
+    locale: str
+    path: tuple[str, ...]
+
+
+@dataclass
+class Shared:
+    """What the personas crawled in one language share: screens expanded, bad inputs tried."""
+
+    screens: set[tuple[Any, ...]] = field(default_factory=set)
+    expanded: Counter[tuple[Any, ...]] = field(default_factory=Counter)
+    bad_inputs_done: set[str | None] = field(default_factory=set)
+
+
+@dataclass
+class Crawl:
+    """The results of crawling as one persona in one language."""
+
+    persona: str
+    locale: str
+    screens: set[tuple[Any, ...]] = field(default_factory=set)
+    states: set[str] = field(default_factory=set)
+    findings: list[Finding] = field(default_factory=list)
+    actions: int = 0
+
+
+class LanguageCheck:
+    """Fragments of every other catalog that must not appear on a screen in a given locale."""
+
+    def __init__(self, catalogs: dict[str, Any]) -> None:
+        from babel.messages.pofile import read_po
+
+        texts: dict[str, list[str]] = {}
+        for locale in SUPPORTED_LOCALES:
+            path = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
+            if locale == "en" and not path.exists():
+                path = LOCALES_DIR / "messages.pot"  # English is the source: the msgids
+            with path.open("rb") as handle:
+                catalog = read_po(handle)
+            strings = []
+            for message in catalog:
+                if not message.id:
+                    continue
+                ids = message.id if isinstance(message.id, tuple) else (message.id,)
+                found = message.string if isinstance(message.string, tuple) else (message.string,)
+                strings += list(found) if locale != "en" else [*ids, *found]
+            texts[locale] = [s for s in strings if s]
+        own = {locale: "\n".join(texts[locale]) for locale in SUPPORTED_LOCALES}
+        self.foreign: dict[str, list[tuple[str, str]]] = {}
+        for locale in SUPPORTED_LOCALES:
+            fragments = set()
+            for other in SUPPORTED_LOCALES:
+                if other == locale:
+                    continue
+                for string in texts[other]:
+                    for piece in re.split(r"\{[^}]*\}|<[^>]+>|\n", string):
+                        part = piece.strip()
+                        if (
+                            len(part) >= 14
+                            and re.search(r"[^\W\d_]{4}", part)
+                            and (part not in own[locale])
+                        ):
+                            fragments.add((part, other))
+            self.foreign[locale] = sorted(fragments)
+
+    def problems(self, locale: str, text: str, allowed: set[str]) -> list[str]:
+        found = [f"{other} text {part!r}" for part, other in self.foreign[locale] if part in text]
+        if locale == "ar":
+            plain = ALLOWED_LATIN.sub(" ", re.sub(r"<[^>]+>", " ", text))
+            words = {w for w in LATIN_WORD.findall(plain) if w not in allowed}
+            if words:
+                found.append(f"Latin words on an Arabic screen: {sorted(words)[:6]}")
+        return found
+
+
+class Crawler:
+    def __init__(
+        self,
+        harness: Any,
+        person: Any,
+        persona: str,
+        locale: str,
+        language: LanguageCheck,
+        allowed_latin: set[str],
+        log_records: list[logging.LogRecord],
+        declared_ends: set[str],
+        shared: Shared,
+    ) -> None:
+        self.h, self.person, self.language = harness, person, language
+        self.result = Crawl(persona, locale)
+        self.allowed_latin = allowed_latin
+        self.log_records = log_records
+        self.declared_ends = declared_ends
+        self.user_id = person.user["id"]
+        self.chat_id = person.chat_id
+        self.storage = harness.dp.fsm.storage
+        # Shared by every persona crawled in this language: a screen another persona already
+        # explored (same state, same text and buttons) is the same screen.
+        self.shared = shared
+        self.queue: deque[Node] = deque()
+        self.reply_keyboard: tuple[dict[str, Any], str | None] | None = None
+        self.root_message: dict[str, Any] | None = None
+        self.picker_text = harness.app.catalogs["en"].gettext("Choose your language")
+
+    # -- the person's dialog state --------------------------------------------------------
+    async def _rows(self) -> list[dict[str, Any]]:
+        async with self.h.app.engine.connect() as connection:
+            result = await connection.execute(
+                select(FsmRecordRow.__table__).where(FsmRecordRow.user_id == self.user_id)
+            )
+            return [dict(row._mapping) for row in result]
+
+    async def _restore(self, node: Node) -> None:
+        await self.storage.delete_user(self.user_id)
+        if node.rows:
+            async with self.h.app.engine.begin() as connection:
+                await connection.execute(insert(FsmRecordRow.__table__), node.rows)
+        if node.message is not None:
+            self.h.api.messages[self.chat_id][node.message["message_id"]] = node.message
+        self.reply_keyboard = node.reply_keyboard
+        if node.locale != await self._locale():  # the language is the person's, not the dialog's
+            await self.h.app.users.choose_locale(self.user_id, node.locale)
+
+    def _state_of(self, rows: list[dict[str, Any]]) -> str | None:
+        decrypt = self.h.app.cipher.decrypt
+        by_key = {row["key"]: row for row in rows}
+        stack = next((r for k, r in by_key.items() if k.endswith(":aiogd:stack:")), None)
+        if stack is None or not stack["data"]:
+            return None
+        intents = json.loads(decrypt(stack["data"])).get("intents") or []
+        if not intents:
+            return None
+        context = next((r for k, r in by_key.items() if k.endswith(intents[-1])), None)
+        if context is None or not context["data"]:
+            return None
+        return json.loads(decrypt(context["data"])).get("state")
+
+    async def _locale(self) -> str:
+        async with self.h.app.uow(read_only=True) as uow:
+            user = await uow.users.get(self.user_id)
+        locale = getattr(user, "locale", None)
+        return locale if locale in SUPPORTED_LOCALES else self.result.locale
+
+    # -- acting and looking -----------------------------------------------------------------
+    async def act(self, node: Node | None, label: str, action: Any) -> Node:
+        if node is not None:
+            await self._restore(node)
+        path = (*(node.path if node else ()), label)
+        first_event, first_log = len(self.h.api.events), len(self.log_records)
+        await action()
+        self.result.actions += 1
+        events = [e for e in self.h.api.events[first_event:] if e.chat_id == self.chat_id]
+        rows = await self._rows()
+        state = self._state_of(rows)
+        locale = await self._locale()
+        if state:
+            self.result.states.add(state)
+        self._track_reply_keyboard(events, state)
+        screen = self._screen(events, node)
+        child = Node(rows, screen, self.reply_keyboard, state, locale, path)
+        self._check(child, events, self.log_records[first_log:])
+        return child
+
+    def _track_reply_keyboard(self, events: list[Any], state: str | None) -> None:
+        for event in events:
+            markup = (event.message or {}).get("reply_markup") or {}
+            if event.kind == "send" and "keyboard" in markup:
+                self.reply_keyboard = (markup, state)
+            elif event.kind == "send" and markup.get("remove_keyboard"):
+                self.reply_keyboard = None
+
+    def _screen(self, events: list[Any], before: Node | None) -> dict[str, Any] | None:
+        """The message the person looks at: the last one this action sent or edited (an
+        attached file such as an interview's calendar file belongs to the screen above it),
+        else the screen the action started from, as it is now."""
+        for event in reversed(events):
+            message = event.message or {}
+            if event.kind not in {"send", "edit"} or message.get("from", {}) != BOT_USER:
+                continue
+            if "document" in message and not message.get("reply_markup"):
+                continue
+            return self.h.api.messages[self.chat_id].get(message["message_id"], message)
+        if before is not None and before.message is not None:
+            current = self.h.api.messages[self.chat_id].get(before.message["message_id"])
+            return current or before.message
+        mine = [m for m in self.h.api.chat(self.chat_id) if m.get("from") == BOT_USER]
+        return mine[-1] if mine else None  # a root the bot sent on its own (an invitation)
+
+    def _buttons(self, node: Node) -> list[dict[str, Any]]:
+        markup = (node.message or {}).get("reply_markup") or {}
+        buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
+        if node.reply_keyboard is not None and node.reply_keyboard[1] == node.state:
+            buttons += [b for row in node.reply_keyboard[0]["keyboard"] for b in row]
+        return buttons
+
+    def _find(self, node: Node, kind: str, detail: str) -> None:
+        self.result.findings.append(Finding(kind, node.state, node.locale, detail, node.path))
+
+    def _check(self, node: Node, events: list[Any], records: list[logging.LogRecord]) -> None:
+        for record in (r for r in records if r.levelno >= logging.ERROR):
+            self._find(node, "error", f"logged: {record.getMessage()[:160]}")
+        texts: list[str] = []
+        for event in events:
+            message = event.message or {}
+            if event.kind == "answer":
+                texts.append(event.text or "")
+                if len(event.text or "") > 200:
+                    self._find(node, "limit", "callback answer over 200 characters")
+                continue
+            if event.kind in {"send", "edit"}:
+                texts += self._check_limits(node, message)
+        for text in texts:
+            if any(
+                self.h.app.catalogs[code].gettext(APOLOGY) in text for code in SUPPORTED_LOCALES
+            ):
+                self._find(node, "error", "the apology was sent")
+            if node.state == "LanguageSG:pick" or self.picker_text in text:
+                continue  # the language picker is written in every language on purpose
+            for problem in self.language.problems(node.locale, text, self.allowed_latin):
+                self._find(node, "language", problem)
+        if self.reply_keyboard is not None and self.reply_keyboard[1] != node.state:
+            self._find(
+                node,
+                "reply_keyboard_left",
+                f"reply keyboard of {self.reply_keyboard[1]} still shown",
+            )
+        if not self._buttons(node):
+            text = (node.message or {}).get("text") or ""
+            if not any(end in text for end in self.declared_ends):
+                self._find(node, "dead_end", f"no button under {text[:120]!r}")
+
+    def _check_limits(self, node: Node, message: dict[str, Any]) -> list[str]:
+        """Telegram's limits on one message; returns its texts (body and buttons)."""
+        body = message.get("text")
+        if body is not None and not 0 < len(body) <= MESSAGE_LIMIT:
+            self._find(node, "limit", f"message of {len(body)} characters")
+        caption = message.get("caption")
+        if caption is not None and len(caption) > CAPTION_LIMIT:
+            self._find(node, "limit", f"caption of {len(caption)} characters")
+        texts = [body or caption or ""]
+        rows = ((message.get("reply_markup") or {}).get("inline_keyboard")) or []
+        if sum(len(r) for r in rows) > BUTTON_LIMIT:
+            self._find(node, "limit", "more than 100 buttons")
+        for button in (b for r in rows for b in r):
+            texts.append(button["text"])
+            data = button.get("callback_data", "")
+            # An empty calendar cell is a space; Telegram refuses only an empty text.
+            if not button["text"] or len(data.encode()) > CALLBACK_DATA_LIMIT:
+                self._find(node, "limit", f"bad button {button['text']!r} {data!r}")
+        return texts
+
+    def _signature(self, node: Node) -> tuple[Any, ...]:
+        def fold(text: str) -> str:
+            return re.sub(r"\d+", "#", text)[:300]
+
+        message = node.message or {}
+        buttons = tuple(fold(b["text"]) for b in self._buttons(node))
+        return (node.state, node.locale, fold(message.get("text") or ""), buttons)
+
+    # -- the walk -----------------------------------------------------------------------------
+    def enqueue(self, node: Node) -> None:
+        signature = self._signature(node)
+        self.result.screens.add(signature)
+        if signature in self.shared.screens:
+            return
+        self.shared.screens.add(signature)
+        family = (node.state, signature[3])  # same state, same buttons: e.g. calendar months
+        if self.shared.expanded[family] >= PER_STATE:
+            return
+        self.shared.expanded[family] += 1
+        self.queue.append(node)
+
+    async def root(self, label: str, action: Any) -> None:
+        node = await self.act(None, label, action)
+        if self.root_message is None:
+            self.root_message = node.message
+        # A persona's roots are always explored: its data (a booking, a check-in) is its own.
+        self.result.screens.add(self._signature(node))
+        self.shared.screens.add(self._signature(node))
+        self.queue.append(node)
+
+    async def run(self, budget: int) -> Crawl:
+        while self.queue and self.result.actions < budget:
+            node = self.queue.popleft()
+            for child in await self._expand(node):
+                self.enqueue(child)
+        return self.result
+
+    async def _expand(self, node: Node) -> list[Node]:
+        children = []
+        person = self.person
+        for button in self._buttons(node):
+            label = button["text"]
+            if "callback_data" in button:
+                data = button["callback_data"]
+                message = node.message
+
+                async def press(data: str = data, message: Any = message) -> None:
+                    await person.press_data(data, message)
+
+                children.append(await self.act(node, label, press))
+            elif button.get("request_contact"):
+                children.append(
+                    await self.act(node, label, lambda: person.send_contact("+212612345678"))
+                )
+            elif "url" not in button:
+                children.append(await self.act(node, label, lambda t=label: person.send(t)))
+        sample = SAMPLES.get(node.state or "")
+        if sample is not None:
+            children.append(await self.act(node, f"type {sample!r}", lambda: person.send(sample)))
+        if node.state not in self.shared.bad_inputs_done:
+            self.shared.bad_inputs_done.add(node.state)
+            bad = [
+                (":sticker", person.send_sticker),
+                (":overlong", lambda: person.send(OVERLONG)),
+                (":strange", lambda: person.send(STRANGE)),
+                (":free text", lambda: person.send("my friend is sick, I need help")),
+            ]
+            if self.root_message is not None and self.root_message is not node.message:
+                old = self.root_message
+                first = next(
+                    (b for r in old.get("reply_markup", {}).get("inline_keyboard", []) for b in r),
+                    None,
+                )
+                if first is not None:
+                    bad.append(
+                        (":old button", lambda: person.press_data(first["callback_data"], old))
+                    )
+            for label, action in bad:
+                children.append(await self.act(node, label, action))
+        return children
