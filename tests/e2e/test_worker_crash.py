@@ -171,7 +171,16 @@ async def run_until_everyone_is_reached(
     try:
         await second.start()
         try:
-            await server.wait_until(lambda: len(received(server)) >= PEOPLE, timeout=RESUME_TIMEOUT)
+            # Everyone reached and nothing left to send: a SIGTERM now takes nothing new, so
+            # the stop must wait for the one retry of a message whose outcome was unknown.
+            await server.wait_until(
+                lambda: (
+                    len(received(server)) >= PEOPLE
+                    and query(db_path, "select count(*) from outbox where status != 'sent'")
+                    == [(0,)]
+                ),
+                timeout=RESUME_TIMEOUT,
+            )
         except TimeoutError:
             raise AssertionError(
                 f"{len(received(server))} of {PEOPLE} people reached after {RESUME_TIMEOUT}s:\n"
