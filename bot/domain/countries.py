@@ -33,15 +33,26 @@ def search_countries(
     query: str, names_by_language: Iterable[Mapping[str, str]], codes: Iterable[str] = COUNTRIES
 ) -> list[str]:
     """Codes whose name in any of the languages starts with the typed letters (or a word does)."""
-    wanted = fold(query)
-    if not wanted:
-        return []
-    tables = list(names_by_language)
-    found = []
-    for code in codes:
-        for names in tables:
-            name = fold(names[code])
-            if name.startswith(wanted) or any(w.startswith(wanted) for w in name.split()):
-                found.append(code)
-                break
-    return found
+    return CountryIndex(names_by_language, codes).search(query)
+
+
+class CountryIndex:
+    """Every name of every country folded once, for the typed searches of a running bot."""
+
+    def __init__(
+        self, names_by_language: Iterable[Mapping[str, str]], codes: Iterable[str] = COUNTRIES
+    ) -> None:
+        tables = list(names_by_language)
+        self._words: list[tuple[str, tuple[str, ...]]] = []
+        for code in codes:
+            words: list[str] = []
+            for names in tables:
+                name = fold(names[code])
+                words += [name, *name.split()]
+            self._words.append((code, tuple(dict.fromkeys(words))))
+
+    def search(self, query: str) -> list[str]:
+        wanted = fold(query)
+        if not wanted:
+            return []
+        return [code for code, words in self._words if any(w.startswith(wanted) for w in words)]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bot.domain.users import User, needs_last_seen_refresh
 from bot.locales import SUPPORTED_LOCALES
@@ -16,15 +19,40 @@ class Seen:
 
 
 class UserService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    """With `remember=True` (one process is the only writer: SQLite) the people seen lately are
+    kept in memory and `seen` reads nothing while their `last_seen` is fresh. Every commit that
+    changes a person calls `forget` (the unit of work reports it), so memory never answers with
+    a row older than the database's. The people remembered are the people active in the last
+    minutes (`active()`): an entry whose last_seen needs refreshing is of no use and is dropped.
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, remember: bool = False) -> None:
         self._uow = uow
         self._clock = clock
+        self._known: OrderedDict[int, User] | None = OrderedDict() if remember else None
+        self._forgotten = 0  # how many times memory was invalidated: a read racing it is not kept
+
+    def forget(self, user_ids: Iterable[int]) -> None:
+        """Someone committed a change to these people: the next `seen` reads them again."""
+        if self._known is not None:
+            for user_id in user_ids:
+                self._known.pop(user_id, None)
+        self._forgotten += 1
+
+    def active(self) -> int:
+        """How many people were seen in the last minutes (0 when nothing is remembered)."""
+        return len(self._known) if self._known is not None else 0
 
     async def seen(self, user_id: int) -> Seen:
         """Called once per update: create the person on first contact, refresh last_seen."""
         now = self._clock.now()
-        async with self._uow(read_only=True) as uow:
-            user = await uow.users.get(user_id)
+        user = self._recall(user_id, now)
+        if user is None:
+            forgotten = self._forgotten
+            async with self._uow(read_only=True) as uow:
+                user = await uow.users.get(user_id)
+            if user is not None and forgotten == self._forgotten:
+                self._keep(user, now)
         if (
             user is not None
             and not user.blocked
@@ -37,12 +65,29 @@ class UserService:
                 user = User(id=user_id, locale=None, source=None, first_seen=now, last_seen=now)
                 await uow.users.add(user)
                 await uow.commit()
+                self._keep(user, now)
                 return Seen(user, is_new=True)
             await uow.users.touch(user_id, now)
             if user.blocked:  # they write again: they can be written to again
                 await uow.users.set_blocked(user_id, False)
             await uow.commit()
+            self._keep(replace(user, last_seen=now, blocked=False), now)
             return Seen(user, is_new=False)
+
+    def _recall(self, user_id: int, now: datetime) -> User | None:
+        if self._known is None:
+            return None
+        while self._known:  # the oldest first: drop those whose last_seen is due anyway
+            oldest = next(iter(self._known.values()))
+            if not needs_last_seen_refresh(oldest.last_seen, now):
+                break
+            self._known.popitem(last=False)
+        return self._known.get(user_id)
+
+    def _keep(self, user: User, now: datetime) -> None:
+        if self._known is not None and not needs_last_seen_refresh(user.last_seen, now):
+            self._known[user.id] = user
+            self._known.move_to_end(user.id)
 
     async def choose_locale(self, user_id: int, locale: str) -> None:
         if locale not in SUPPORTED_LOCALES:

@@ -30,7 +30,7 @@ from bot.telegram.checkin_view import OpenCheckin
 from bot.telegram.commands import create_commands_router
 from bot.telegram.errors import register_error_handlers
 from bot.telegram.fallback import ForeignCallbackGuard, create_fallback_router
-from bot.telegram.middlewares import PersonContextMiddleware
+from bot.telegram.middlewares import DialogStateBatch, PersonContextMiddleware
 from bot.telegram.notifier import Renderer
 from bot.telegram.relay import create_relay_router
 from bot.telegram.relay_view import ConversationAction
@@ -38,7 +38,6 @@ from bot.telegram.staff import create_staff_router
 from bot.telegram.staff_view import CaseAction
 from bot.telegram.worker import OutboxWorker
 from dialogs import create_dialogs
-from storage.db import is_sqlite
 from storage.fsm import SqlStorage
 from storage.locks import SenderLease
 
@@ -52,6 +51,7 @@ _PINNED_RESPONSE_TYPES = tuple(
     )
 )  # fmt: skip
 
+FSM_KEYS_PER_PERSON = 4
 # A syntactically valid token for the in-process Bot API (it never leaves the process).
 LOCAL_TOKEN = "4242424242:LOCAL-terminal-chat-token-not-secret"
 
@@ -62,7 +62,9 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
         app.read_session_factory,
         cipher=app.cipher,
         gate=app.write_gate,
-        cache=is_sqlite(app.settings.DATABASE_URL),  # one process is the only writer
+        cache=app.single_process,  # one process is the only writer
+        # Each person mid-dialog has 2 to 4 keys (aiogram's, the stack, a context or two).
+        cache_size=lambda: FSM_KEYS_PER_PERSON * app.people_in_memory(),
     )
     dp = Dispatcher(
         storage=storage,
@@ -72,6 +74,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
         **app.dependencies(),
     )
     dp.update.outer_middleware(PersonContextMiddleware(app.settings, app.catalogs, app.users))
+    dp.update.outer_middleware(DialogStateBatch(storage.batch))
     dp.callback_query.outer_middleware(
         ForeignCallbackGuard(
             own_prefixes=(

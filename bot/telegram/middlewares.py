@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -43,3 +44,15 @@ class PersonContextMiddleware(BaseMiddleware):
         data["t"] = self._catalogs[locale]
         data["is_staff"] = self._settings.is_staff(user.id)
         return await handler(event, data)
+
+
+class DialogStateBatch(BaseMiddleware):
+    """Outer middleware on every update, inside the person's lock: the dialog-state writes of the
+    update are written together, in one transaction, when it has been handled."""
+
+    def __init__(self, batch: Callable[[], AbstractAsyncContextManager[None]]) -> None:
+        self._batch = batch
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self._batch():
+            return await handler(event, data)

@@ -5,8 +5,7 @@ from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Back, Column, Start, SwitchTo
 from aiogram_dialog.widgets.text import Multi
 
-from bot.services.booking import BOOKABLE, BookingService
-from bot.services.checkins import CheckinService
+from bot.services.menu import MenuContext, MenuService
 from dialogs.states import (
     BookingSG,
     CheckinSG,
@@ -21,21 +20,21 @@ from dialogs.states import (
 from dialogs.widgets import T, screen
 
 
-async def menu_getter(
-    dialog_manager: DialogManager, bookings: BookingService, checkins: CheckinService, **_: Any
-) -> dict[str, Any]:
+async def menu_getter(dialog_manager: DialogManager, menu: MenuService, **_: Any) -> dict[str, Any]:
     user = dialog_manager.middleware_data.get("event_from_user")
-    registration, booking = await bookings.context(user.id) if user else (None, None)
-    monitored, checkin = await checkins.state(user.id) if user else (None, None)
+    context = await menu.context(user.id) if user else NOBODY
     return {
-        "checkins": monitored is not None,
-        "checkin_waiting": checkin is not None,
-        "registered": registration is not None,
-        "can_book": registration is not None
-        and booking is None
-        and registration.status in BOOKABLE,
-        "booked": booking is not None,
+        "checkins": context.checkins,
+        "checkin_waiting": context.checkin_waiting,
+        "registered": context.registered,
+        "can_book": context.can_book,
+        "booked": context.booked,
     }
+
+
+NOBODY = MenuContext(
+    registered=False, can_book=False, booked=False, checkins=False, checkin_waiting=False
+)
 
 
 def create_menu_dialog() -> Dialog:

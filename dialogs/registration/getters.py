@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from aiogram_dialog import DialogManager
 
-from bot.domain.countries import COUNTRIES, search_countries, sorted_countries
+from bot.domain.countries import COUNTRIES, CountryIndex, sorted_countries
 from bot.domain.offices import Office
 from bot.domain.registration import AgeGroup, Gender, Need, PassportState
 from bot.i18n import Catalogs, Translator, native_language_name
@@ -19,25 +20,52 @@ OTHER_COUNTRY = "ZZ"
 OTHER_PLACE = "other:"  # + office id: "another place in Morocco"
 
 
+# Built once per language (and the search index once per set of catalogs), not per screen.
+_NAMES: WeakKeyDictionary[Translator, dict[str, str]] = WeakKeyDictionary()
+_SORTED: WeakKeyDictionary[Translator, list[tuple[str, str]]] = WeakKeyDictionary()
+_INDEX: WeakKeyDictionary[Catalogs, CountryIndex] = WeakKeyDictionary()
+
+
 def country_names(t: Translator) -> dict[str, str]:
-    names = {code: t.country(code) for code in COUNTRIES}
-    names[OTHER_COUNTRY] = t.gettext("Another country")
+    names = _NAMES.get(t)
+    if names is None:
+        names = {code: t.country(code) for code in COUNTRIES}
+        names[OTHER_COUNTRY] = t.gettext("Another country")
+        _NAMES[t] = names
     return names
+
+
+def sorted_country_choices(t: Translator) -> list[tuple[str, str]]:
+    """(code, name) sorted by name in this language, "Another country" last."""
+    choices = _SORTED.get(t)
+    if choices is None:
+        names = country_names(t)
+        choices = [(code, names[code]) for code in [*sorted_countries(names), OTHER_COUNTRY]]
+        _SORTED[t] = choices
+    return choices
+
+
+def country_index(catalogs: Catalogs) -> CountryIndex:
+    index = _INDEX.get(catalogs)
+    if index is None:
+        tables = [country_names(catalogs[code]) for code in SUPPORTED_LOCALES]
+        index = _INDEX[catalogs] = CountryIndex(tables, [*COUNTRIES, OTHER_COUNTRY])
+    return index
 
 
 async def country_getter(
     dialog_manager: DialogManager, t: Translator, catalogs: Catalogs, **_: Any
 ) -> dict[str, Any]:
-    names = country_names(t)
     typed = dialog_manager.dialog_data.get("country_filter") or ""
     if typed:
-        tables = [country_names(catalogs[code]) for code in SUPPORTED_LOCALES]
-        codes = search_countries(typed, tables, [*COUNTRIES, OTHER_COUNTRY])
+        names = country_names(t)
+        codes = country_index(catalogs).search(typed)
+        countries = [(code, names[code]) for code in codes]
     else:
-        codes = [*sorted_countries(names), OTHER_COUNTRY]
+        codes, countries = [], sorted_country_choices(t)
     return {
         "returnee": dialog_manager.dialog_data.get("kind") == "reintegration",
-        "countries": [(code, names[code]) for code in codes],
+        "countries": countries,
         "filtered": bool(typed),
         "typed": esc(typed),
         "nothing": bool(typed) and not codes,

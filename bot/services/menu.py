@@ -1,0 +1,65 @@
+"""What the main menu shows a person, kept in memory until a commit may have changed it.
+
+The menu is drawn on most updates (every "Back to the menu"); what it shows depends on the
+person's registration, booking and check-ins, which change only by a commit through the unit of
+work. The unit of work counts those commits (`generation`); an answer computed at an older
+generation is computed again. Only one process may keep it (SQLite): another process's commit
+would not be counted, so with several processes (PostgreSQL) nothing is kept.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.services.booking import BOOKABLE, BookingService
+from bot.services.checkins import CheckinService
+
+
+@dataclass(frozen=True, slots=True)
+class MenuContext:
+    registered: bool
+    can_book: bool
+    booked: bool
+    checkins: bool  # under monitoring (active or paused)
+    checkin_waiting: bool
+
+
+class MenuService:
+    def __init__(
+        self,
+        bookings: BookingService,
+        checkins: CheckinService,
+        generation: Callable[[], int] | None = None,
+        size: Callable[[], int] = lambda: 10_000,
+    ) -> None:
+        self._bookings = bookings
+        self._checkins = checkins
+        self._generation = generation  # None: nothing is kept
+        self._size = size
+        self._kept: OrderedDict[int, tuple[int, MenuContext]] = OrderedDict()
+
+    async def context(self, user_id: int) -> MenuContext:
+        generation = self._generation() if self._generation is not None else None
+        kept = self._kept.get(user_id)
+        if kept is not None and kept[0] == generation:
+            self._kept.move_to_end(user_id)
+            return kept[1]
+        registration, booking = await self._bookings.context(user_id)
+        monitored, checkin = await self._checkins.state(user_id)
+        context = MenuContext(
+            registered=registration is not None,
+            can_book=registration is not None
+            and booking is None
+            and registration.status in BOOKABLE,
+            booked=booking is not None,
+            checkins=monitored is not None,
+            checkin_waiting=checkin is not None,
+        )
+        if generation is not None:  # read at `generation`: stale as soon as it grows
+            self._kept[user_id] = (generation, context)
+            self._kept.move_to_end(user_id)
+            while len(self._kept) > max(1, self._size()):
+                self._kept.popitem(last=False)
+        return context
