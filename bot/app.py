@@ -72,8 +72,7 @@ class App:
             self.settings.STAFF_USER_IDS,
         )
         self.menu = MenuService(
-            self.bookings,
-            self.checkins,
+            self.uow,
             (lambda: self.uow.generation) if self.single_process else None,
             size=self.people_in_memory,
         )

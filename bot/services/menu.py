@@ -13,8 +13,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.services.booking import BOOKABLE, BookingService
-from bot.services.checkins import CheckinService
+from bot.services.booking import BOOKABLE
+from bot.services.ports import UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +29,11 @@ class MenuContext:
 class MenuService:
     def __init__(
         self,
-        bookings: BookingService,
-        checkins: CheckinService,
+        uow: UnitOfWorkFactory,
         generation: Callable[[], int] | None = None,
         size: Callable[[], int] = lambda: 10_000,
     ) -> None:
-        self._bookings = bookings
-        self._checkins = checkins
+        self._uow = uow
         self._generation = generation  # None: nothing is kept
         self._size = size
         self._kept: OrderedDict[int, tuple[int, MenuContext]] = OrderedDict()
@@ -46,15 +44,22 @@ class MenuService:
         if kept is not None and kept[0] == generation:
             self._kept.move_to_end(user_id)
             return kept[1]
-        registration, booking = await self._bookings.context(user_id)
-        monitored, checkin = await self._checkins.state(user_id)
+        async with self._uow(read_only=True) as uow:  # one read transaction for all of it
+            registration = await uow.registrations.open_for(user_id)
+            booking = await uow.bookings.active_booking(registration.id) if registration else None
+            # As CheckinService.state: a registration under monitoring, a check-in waiting.
+            monitored = any(
+                r.monitoring in ("active", "paused")
+                for r in await uow.registrations.all_for(user_id)
+            )
+            checkin = await uow.checkins.open_for(user_id)
         context = MenuContext(
             registered=registration is not None,
             can_book=registration is not None
             and booking is None
             and registration.status in BOOKABLE,
             booked=booking is not None,
-            checkins=monitored is not None,
+            checkins=monitored,
             checkin_waiting=checkin is not None,
         )
         if generation is not None:  # read at `generation`: stale as soon as it grows

@@ -30,14 +30,12 @@ class UserService:
         self._uow = uow
         self._clock = clock
         self._known: OrderedDict[int, User] | None = OrderedDict() if remember else None
-        self._forgotten = 0  # how many times memory was invalidated: a read racing it is not kept
 
     def forget(self, user_ids: Iterable[int]) -> None:
         """Someone committed a change to these people: the next `seen` reads them again."""
         if self._known is not None:
             for user_id in user_ids:
                 self._known.pop(user_id, None)
-        self._forgotten += 1
 
     def active(self) -> int:
         """How many people were seen in the last minutes (0 when nothing is remembered)."""
@@ -47,12 +45,11 @@ class UserService:
         """Called once per update: create the person on first contact, refresh last_seen."""
         now = self._clock.now()
         user = self._recall(user_id, now)
-        if user is None:
-            forgotten = self._forgotten
+        if user is None and self._known is None:
             async with self._uow(read_only=True) as uow:
                 user = await uow.users.get(user_id)
-            if user is not None and forgotten == self._forgotten:
-                self._keep(user, now)
+        # Remembering, a person not in memory is new, or was last seen minutes ago (their
+        # last_seen is due): either way a write, so straight to it (one transaction, not two).
         if (
             user is not None
             and not user.blocked
@@ -92,9 +89,12 @@ class UserService:
     async def choose_locale(self, user_id: int, locale: str) -> None:
         if locale not in SUPPORTED_LOCALES:
             raise ValueError(f"unsupported locale {locale!r}")
+        known = self._known.get(user_id) if self._known is not None else None
         async with self._uow() as uow:
             await uow.users.set_locale(user_id, locale)
             await uow.commit()
+            if known is not None:  # what was committed, without reading it back
+                self._keep(replace(known, locale=locale), self._clock.now())
 
     async def record_source(self, user_id: int, source: str) -> bool:
         """Keep the first source only: it says how the person first heard of the bot."""

@@ -65,6 +65,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
         cache=app.single_process,  # one process is the only writer
         # Each person mid-dialog has 2 to 4 keys (aiogram's, the stack, a context or two).
         cache_size=lambda: FSM_KEYS_PER_PERSON * app.people_in_memory(),
+        engine=app.engine,
     )
     dp = Dispatcher(
         storage=storage,
