@@ -22,6 +22,7 @@ class RateLimiter:
     limits: SendLimits = field(default_factory=SendLimits)
 
     def __post_init__(self) -> None:
+        self._held_until: dict[int, float] = {}  # chats Telegram answered 429
         self._last_by_chat: dict[int, float] = {}
         self._group_window: dict[int, deque[float]] = {}
         self._overall: deque[float] = deque()
@@ -31,8 +32,8 @@ class RateLimiter:
         return max(self.chat_delay(chat_id, now), self.overall_delay(now))
 
     def chat_delay(self, chat_id: int, now: float) -> float:
-        """The wait that only this chat imposes (1 a second; 20 a minute for a group)."""
-        waits = [0.0]
+        """The wait that only this chat imposes (1 a second; 20 a minute for a group; a 429)."""
+        waits = [self.hold_delay(chat_id, now)]
         last = self._last_by_chat.get(chat_id)
         if last is not None:
             waits.append(last + self.limits.per_chat_seconds - now)
@@ -41,6 +42,20 @@ class RateLimiter:
             if len(window) >= self.limits.group_per_minute:
                 waits.append(window[0] + 60.0 - now)
         return max(waits)
+
+    def hold(self, chat_id: int, until: float) -> None:
+        """Telegram said 429 for this chat: nothing more to it before `until`."""
+        self._held_until[chat_id] = max(until, self._held_until.get(chat_id, until))
+
+    def hold_delay(self, chat_id: int, now: float) -> float:
+        """How long this chat is still held by a 429 (0 when it is not)."""
+        until = self._held_until.get(chat_id)
+        if until is None:
+            return 0.0
+        if until <= now:
+            del self._held_until[chat_id]
+            return 0.0
+        return until - now
 
     def overall_delay(self, now: float) -> float:
         overall = self._window(self._overall, now, 1.0)

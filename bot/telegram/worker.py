@@ -1,6 +1,8 @@
 """Delivers the outbox: at Telegram's pace, retrying what failed, never sending twice.
 
-- 429: everything pauses for `retry_after`, and the message waits that long.
+- 429: that chat is held for `retry_after` (its messages wait, in order) and the others go on;
+  everything pauses only when Telegram shows a global limit: several chats answered 429
+  within a second. Telegram documents `retry_after` per request, not per bot.
 - 403 from a person (they blocked the bot): they are marked unreachable; nothing more is sent.
 - The staff chat unreachable (wrong id, bot removed): staff messages wait, with backoff, and go
   out once it is reachable; they never go to any other chat.
@@ -13,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
@@ -36,6 +39,8 @@ BATCH = 50
 STAFF_CHAT_WAIT = 60.0  # seconds between looks while no staff chat is configured
 HOLD_LONGER_THAN = 2.0  # a chat's own wait beyond this is not slept: its message waits a round
 POLL_SECONDS = 1.0
+GLOBAL_429_CHATS = 3  # this many chats answered 429 within GLOBAL_429_WINDOW: pause everything
+GLOBAL_429_WINDOW = 1.0
 
 
 class OutboxWorker:
@@ -61,6 +66,7 @@ class OutboxWorker:
         self._before_round = before_round  # e.g. queue the check-ins that fell due
         self._is_sender = is_sender  # several processes: only the lease holder sends
         self._on_stop = on_stop  # e.g. give the lease back
+        self._recent_429s: deque[tuple[float, int]] = deque()  # (when, chat id)
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -77,6 +83,7 @@ class OutboxWorker:
         """Send every message due now; return how many went out."""
         sent = 0
         self._held = {}
+        self._held_429: set[int] = set()
         if self._before_round is not None:
             await self._before_round()
         while True:
@@ -85,6 +92,8 @@ class OutboxWorker:
                 # More may have fallen due while this round was sending (check-ins in batches).
                 if self._before_round is not None and await self._before_round():
                     continue
+                if await self._wait_for_held_chats():
+                    continue  # a chat's 429 is over: its messages are due now
                 return sent
             for index, message in enumerate(batch):
                 try:
@@ -141,9 +150,10 @@ class OutboxWorker:
             await self._outbox.postpone(message, self._held[outgoing.chat_id], "held")
             return "held"
         now = self._monotonic()
-        chat_wait = self._limiter.chat_delay(outgoing.chat_id, now)
-        if chat_wait > HOLD_LONGER_THAN:
-            # This chat is at its own limit (20 a minute to a group): the others go on meanwhile.
+        chat_wait = self._limiter.chat_delay(outgoing.chat_id, now)  # a 429's hold included
+        if chat_wait > HOLD_LONGER_THAN or self._limiter.hold_delay(outgoing.chat_id, now):
+            # This chat is at its own limit (20 a minute to a group) or held by a 429: the
+            # others go on meanwhile.
             self._held[outgoing.chat_id] = chat_wait
             await self._outbox.postpone(message, chat_wait, "chat rate limit")
             return "held"
@@ -154,9 +164,7 @@ class OutboxWorker:
         try:
             sent = await self._send(outgoing)
         except TelegramRetryAfter as error:
-            self._pause_seconds = float(error.retry_after)
-            await self._outbox.postpone(message, self._pause_seconds, "429")
-            return "pause"
+            return await self._too_many_requests(message, outgoing.chat_id, error.retry_after)
         except TelegramForbiddenError as error:
             return await self._unreachable(message, outgoing.chat_id, f"403 {error.message}")
         except (TelegramBadRequest, TelegramNotFound) as error:
@@ -172,6 +180,37 @@ class OutboxWorker:
             await outgoing.on_sent(sent.message_id)
         await self._outbox.sent(message)
         return "sent"
+
+    # -- 429: hold the chat; pause everything only on a global limit ------------------------
+    async def _too_many_requests(self, message: OutboxMessage, chat_id: int, retry: float) -> str:
+        seconds, now = float(retry), self._monotonic()
+        await self._outbox.postpone(message, seconds, "429")
+        if self._global_limit(chat_id, now):
+            self._pause_seconds = seconds
+            return "pause"
+        self._limiter.hold(chat_id, now + seconds)
+        self._held_429.add(chat_id)
+        self._held_429_until = min(self._held_429_until or now + seconds, now + seconds)
+        return "held"
+
+    def _global_limit(self, chat_id: int, now: float) -> bool:
+        """Several chats answered 429 within a second: Telegram limits the bot, not a chat."""
+        recent = self._recent_429s
+        recent.append((now, chat_id))
+        while recent and recent[0][0] <= now - GLOBAL_429_WINDOW:
+            recent.popleft()
+        return len({chat for _when, chat in recent}) >= GLOBAL_429_CHATS
+
+    async def _wait_for_held_chats(self) -> bool:
+        """Nothing else to send: wait for the earliest chat held by a 429 in this round."""
+        until, self._held_429_until = self._held_429_until, None
+        if until is None:
+            return False
+        await self._sleep(max(0.0, until - self._monotonic()))
+        for chat_id in self._held_429:  # their turn again, in order (the limiter says when)
+            self._held.pop(chat_id, None)
+        self._held_429.clear()
+        return True
 
     async def _send(self, outgoing: Outgoing) -> Message:
         reply = (
@@ -207,4 +246,5 @@ class OutboxWorker:
         return "dropped"
 
     _pause_seconds: float = 0.0
+    _held_429_until: float | None = None
     _held: dict[int, float]
