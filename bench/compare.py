@@ -53,7 +53,9 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite.core
-from aiogram import Dispatcher, Router
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.enums import ParseMode
 from aiogram.filters import CommandStart
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.memory import MemoryStorage
@@ -68,10 +70,17 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.util import await_only
 
-from bot.telegram.factory import LOCAL_TOKEN, create_bot
+# Only the in-process Bot API of the project here: the reference child imports nothing else.
 from bot.telegram.local_api import LocalBotAPI
 from bot.telegram.local_client import LocalPerson
-from storage.crypto import DataCipher
+
+LOCAL_TOKEN = "4242424242:LOCAL-terminal-chat-token-not-secret"
+
+
+def create_bot(token: str, session: Any) -> Bot:
+    """As bot.telegram.factory.create_bot (HTML by default), without importing the project."""
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
 
 CHILD = (sys.executable, "-m", "bench.compare", "--memory-child")
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +112,8 @@ def install_counters() -> None:
         return await original_execute(self, fn, *args, **kwargs)
 
     aiosqlite.core.Connection._execute = counted_execute  # type: ignore[method-assign]
+    from storage.crypto import DataCipher
+
     original_encrypt = DataCipher.encrypt
 
     def counted_encrypt(self: Any, value: Any) -> Any:
@@ -519,7 +530,8 @@ async def memory_child(which: str, people: int) -> dict[str, Any]:
         else:
             gc.collect()
             gc.freeze()
-        modules = sorted(m for m in sys.modules if m.split(".")[0] in ("alembic", "matplotlib"))
+        heavy = ("alembic", "matplotlib", "mako", "PIL", "numpy")
+        modules = sorted({m.split(".")[0] for m in sys.modules} & set(heavy))
         idle = rss_kib()
         gc.callbacks.append(on_gc)
         for i in range(people):

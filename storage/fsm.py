@@ -74,9 +74,6 @@ class _Batch:
     open: bool = True
 
 
-_BATCH: ContextVar[_Batch | None] = ContextVar("avrr_fsm_batch", default=None)
-
-
 class SqlStorage(BaseStorage):
     def __init__(
         self,
@@ -100,6 +97,8 @@ class SqlStorage(BaseStorage):
         self._cache: OrderedDict[str, _Record] | None = OrderedDict() if cache else None
         self._cache_size = cache_size if callable(cache_size) else (lambda: cache_size)
         self._upsert: Insert | None = None
+        # This storage's batch of the update being handled (another storage has its own).
+        self._batch: ContextVar[_Batch | None] = ContextVar(f"fsm_batch_{id(self)}", default=None)
         # SQLite: the whole transaction in one call on aiosqlite's thread (see the module doc).
         self._direct = (
             _DirectWriter(engine) if engine is not None and _DirectWriter.able(engine) else None
@@ -108,15 +107,15 @@ class SqlStorage(BaseStorage):
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[None]:
         """Keep this update's writes in memory; write them in one transaction at the end."""
-        if _BATCH.get() is not None and _BATCH.get().open:  # type: ignore[union-attr]
+        if self._batch.get() is not None and self._batch.get().open:  # type: ignore[union-attr]
             yield  # already inside one (nested middlewares): the outer one writes
             return
         batch = _Batch()
-        token = _BATCH.set(batch)
+        token = self._batch.set(batch)
         try:
             yield
         finally:
-            _BATCH.reset(token)
+            self._batch.reset(token)
             batch.open = False  # a task started by a handler may outlive it: it writes alone
             if batch.changed:
                 await self._flush(batch)
@@ -153,7 +152,7 @@ class SqlStorage(BaseStorage):
         if self._cache is not None:
             for record_key in [k for k, r in self._cache.items() if r.user_id == user_id]:
                 del self._cache[record_key]
-        batch = _BATCH.get()
+        batch = self._batch.get()
         if batch is not None and batch.open:
             for record_key in [k for k, r in batch.known.items() if r.user_id == user_id]:
                 del batch.known[record_key]
@@ -174,7 +173,7 @@ class SqlStorage(BaseStorage):
 
     async def _read(self, key: StorageKey) -> tuple[str | None, str | None]:
         record_key = self._keys.build(key)
-        batch = _BATCH.get()
+        batch = self._batch.get()
         batch = batch if batch is not None and batch.open else None
         record = self._known(record_key, batch)
         if record is None:
@@ -203,7 +202,7 @@ class SqlStorage(BaseStorage):
             self._cache.popitem(last=False)
 
     async def _write(self, key: StorageKey, **values: str | None) -> None:
-        batch = _BATCH.get()
+        batch = self._batch.get()
         if batch is None or not batch.open:
             async with self.batch():  # a write outside any update: its own transaction
                 await self._write(key, **values)

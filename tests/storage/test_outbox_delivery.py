@@ -154,3 +154,33 @@ async def test_a_send_interrupted_mid_call_is_retried_once_never_blindly(harness
     await harness.worker().run_once()
     assert len(staff_texts(harness)) == 2  # not resent a third time
     assert (await outbox_rows(harness.app))[-1][1] == "failed"
+
+
+async def test_a_429_holds_only_that_chat_and_the_others_go_on(harness):
+    await register_people(harness, 3)  # 3 notices to the staff group
+    staff = harness.person(900001, "en")
+    await staff.send("/case MA-2026-000001")
+    await staff.press("→ Contacted")  # and a message to a person, queued after them
+    harness.api.faults.append(
+        Fault(429, "Too Many Requests: retry after 30", 30, "SendMessage", STAFF_CHAT)
+    )
+    started = harness.app.clock.now()
+    await harness.worker().run_once()
+    sends = [c.chat_id for c in harness.api.calls if type(c).__name__ == "SendMessage"]
+    assert sends.index(8001) < len(sends) - 1  # the person did not wait for the group's 429
+    assert [m["text"][:14] for m in harness.api.chat(8001)][-1] == "News about you"
+    texts = staff_texts(harness)
+    assert len(texts) == 3  # the group's messages went after its 30 s, in order, once each
+    assert all(f"MA-2026-00000{n}" in text for n, text in enumerate(texts, 1))
+    assert (harness.app.clock.now() - started).total_seconds() >= 30
+
+
+async def test_429s_from_several_chats_within_a_second_pause_everything(database, clock):
+    from bot.telegram.worker import GLOBAL_429_CHATS, OutboxWorker
+
+    worker = OutboxWorker(outbox=None, renderer=None, bot=None, monotonic=lambda: 100.0)  # type: ignore[arg-type]
+    limited = [worker._global_limit(chat, 100.0) for chat in range(1, GLOBAL_429_CHATS + 1)]
+    assert limited == [False] * (GLOBAL_429_CHATS - 1) + [True]
+    later = OutboxWorker(outbox=None, renderer=None, bot=None)  # type: ignore[arg-type]
+    spread = [later._global_limit(chat, 2.0 * chat) for chat in range(1, GLOBAL_429_CHATS + 2)]
+    assert not any(spread)  # one chat a time, seconds apart: never a global pause

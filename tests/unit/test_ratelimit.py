@@ -25,3 +25,12 @@ def test_overall_rate():
         limiter.record(chat, 10.0)
     assert abs(limiter.delay(4, 10.5) - 0.5) < 1e-9
     assert limiter.delay(4, 11.0) == 0
+
+
+def test_a_429_holds_its_chat_and_no_other():
+    limiter = RateLimiter()
+    limiter.hold(5, until=13.0)
+    assert limiter.chat_delay(5, 10.0) == 3.0
+    assert limiter.hold_delay(5, 10.0) == 3.0
+    assert limiter.chat_delay(6, 10.0) == 0.0
+    assert limiter.delay(5, 13.0) == 0.0  # over
