@@ -83,7 +83,8 @@ class OutboxWorker:
         """Send every message due now; return how many went out."""
         sent = 0
         self._held = {}
-        self._held_429: set[int] = set()
+        self._held_429: set[int] = set()  # chats held by a 429 in this round
+        self._held_429_until = None
         if self._before_round is not None:
             await self._before_round()
         while True:
