@@ -102,42 +102,51 @@ class OutboxWorker:
         """Send every message due now; return how many went out."""
         sent = 0
         self._held = {}
+        self._held_429: set[int] = set()  # chats held by a 429 in this round
+        self._held_429_until = None
         await self._run_daily_if_due()
         if self._staff_chat_check is not None:
             await self._staff_chat_check()
-        self._held_429: set[int] = set()  # chats held by a 429 in this round
-        self._held_429_until = None
         if self._before_round is not None:
             await self._before_round()
         while not self._stopping():
             batch = await self._outbox.claim(BATCH)
             if not batch:
-                # More may have fallen due while this round was sending (check-ins in batches).
-                if self._before_round is not None and await self._before_round():
+                if await self._more_due():
                     continue
-                if await self._wait_for_held_chats():
-                    continue  # a chat's 429 is over: its messages are due now
                 return sent
-            for index, message in enumerate(batch):
-                if self._stopping():
-                    await self._outbox.unclaim(batch[index:])
-                    return sent
-                try:
-                    outcome = await self._deliver(message)
-                except Exception as error:  # one message must never strand the batch
-                    log.exception("outbox message %s failed: %s", message.id, type(error).__name__)
-                    await self._outbox.retry(message, type(error).__name__)
-                    continue
-                if outcome == "sent":
-                    sent += 1
-                elif outcome == "pause":
-                    for waiting in batch[index + 1 :]:
-                        await self._outbox.postpone(waiting, self._pause_seconds, "paused (429)")
-                    await self._wait(self._pause_seconds)
-                    break  # Telegram's pause is over: claim again (postponed ones are due)
-                elif outcome == "migrated":
-                    await self._after_migration(batch[index + 1 :])
-                    break  # claim again: what waited goes to the new chat, in order
+            sent += await self._send_batch(batch)
+        return sent
+
+    async def _more_due(self) -> bool:
+        """More fell due while this round was sending (check-ins come in batches), or a chat's
+        429 is over and its messages are due now."""
+        if self._before_round is not None and await self._before_round():
+            return True
+        return await self._wait_for_held_chats()
+
+    async def _send_batch(self, batch: list[OutboxMessage]) -> int:
+        sent = 0
+        for index, message in enumerate(batch):
+            if self._stopping():
+                await self._outbox.unclaim(batch[index:])
+                return sent
+            try:
+                outcome = await self._deliver(message)
+            except Exception as error:  # one message must never strand the batch
+                log.exception("outbox message %s failed: %s", message.id, type(error).__name__)
+                await self._outbox.retry(message, type(error).__name__)
+                continue
+            if outcome == "sent":
+                sent += 1
+            elif outcome == "pause":
+                for waiting in batch[index + 1 :]:
+                    await self._outbox.postpone(waiting, self._pause_seconds, "paused (429)")
+                await self._wait(self._pause_seconds)
+                break  # Telegram's pause is over: claim again (postponed ones are due)
+            elif outcome == "migrated":
+                await self._after_migration(batch[index + 1 :])
+                break  # claim again: what waited goes to the new chat, in order
         return sent
 
     async def run_forever(self, stop: asyncio.Event) -> None:
