@@ -100,7 +100,9 @@ async def test_an_interrupted_purge_leaves_no_half_erased_case(app, clock, monke
     with pytest.raises(KeyboardInterrupt):
         await app.retention.purge()
     states = await rows(
-        app, "select user_id is null, name_enc is null, erased_at is null from registrations"
+        app,
+        "select user_id is null, name_enc is null, erased_at is null from registrations "
+        "order by id",
     )
     # The first person wholly erased, the second wholly intact: never in between.
     assert states[0] == (True, True, False)
