@@ -3,7 +3,7 @@ starting on the locale's first day, and only the days given by the window marked
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from aiogram_dialog import DialogManager
@@ -59,10 +59,13 @@ class LocalCalendar(Calendar):
         self.open_on_first_choosable = open_on_first_choosable
 
     async def _render_keyboard(self, data: dict[str, Any], manager: DialogManager) -> Any:
-        if self.open_on_first_choosable and self.get_offset(manager) is None:
+        if self.get_offset(manager) is None:
             days = sorted(data.get("choosable_days") or ())
-            if days:
+            if self.open_on_first_choosable and days:
                 self.set_offset(date.fromisoformat(days[0]), manager)
+            else:  # the app's clock, not the host's: "today" is the office's day
+                now = manager.middleware_data["clock"].now()
+                self.set_offset(now.astimezone(data.get("calendar_tz") or UTC).date(), manager)
         keyboard = await super()._render_keyboard(data, manager)
         if translator(manager).rtl:
             return [list(reversed(row)) for row in keyboard]

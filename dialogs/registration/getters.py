@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from aiogram_dialog import DialogManager
@@ -20,6 +20,7 @@ from bot.domain.registration import AgeGroup, Gender, Need, PassportState, needs
 from bot.i18n import Catalogs, Translator, native_language_name
 from bot.labels import AGE_GROUPS, GENDERS, NEEDS, PASSPORTS
 from bot.locales import SUPPORTED_LOCALES
+from bot.services.ports import Clock
 from dialogs.widgets import esc
 
 OTHER_PLACE = "other:"  # + office id: "another place in Morocco"
@@ -156,8 +157,8 @@ async def summary_getter(
     }
 
 
-async def return_day_getter(t: Translator, **_: Any) -> dict[str, Any]:
-    today = datetime.now(UTC).date()
+async def return_day_getter(t: Translator, clock: Clock, **_: Any) -> dict[str, Any]:
+    today = clock.now().date()
     first = today - timedelta(days=730)
     return {
         "choosable_days": [(first + timedelta(days=n)).isoformat() for n in range(731)],

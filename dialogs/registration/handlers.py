@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message
@@ -123,7 +123,7 @@ async def on_start(start_data: Any, manager: DialogManager) -> None:
 async def on_return_day(
     callback: CallbackQuery, _w: Any, manager: DialogManager, day: date
 ) -> None:
-    today = datetime.now(UTC).date()
+    today = manager.middleware_data["clock"].now().date()
     if not today - timedelta(days=RETURN_WITHIN_DAYS) <= day <= today:
         await callback.answer(
             translator(manager).gettext("Please choose a day in the past two years.")
@@ -134,7 +134,7 @@ async def on_return_day(
 
 
 async def on_agree(_c: CallbackQuery, _w: Any, manager: DialogManager) -> None:
-    manager.dialog_data["consent_at"] = datetime.now(UTC).isoformat()
+    manager.dialog_data["consent_at"] = manager.middleware_data["clock"].now().isoformat()
     await manager.switch_to(R.prefill if manager.dialog_data.get("self_check") else R.name)
 
 
