@@ -28,7 +28,7 @@ test: setup
 crawl: setup
 	$(PY) -m pytest -q -s -m crawl $(ARGS)
 
-# The suite without the tests that run real processes at Telegram's real pace (marked slow),
+# The suite without the tests marked slow (real processes, Telegram's real pace, dozens of people),
 # on two worker processes (pytest-xdist).
 test-fast: setup
 	$(PY) -m pytest -q -m "not slow and not crawl" -n 2 $(ARGS)

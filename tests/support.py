@@ -97,6 +97,22 @@ class Harness:
         return LocalPerson(self.dp, self.bot, self.api, user_id, language_code, **kwargs)
 
 
+_DIALOGS: list[Any] = []
+
+
+def _shared_dialogs() -> list[Any]:
+    """One set of Dialog objects per test process, as one set serves every person in
+    production: they keep no state (a person's dialog lives in storage), and building them
+    is most of a harness's start-up. Each is detached from the previous test's dispatcher."""
+    if not _DIALOGS:
+        from dialogs import create_dialogs
+
+        _DIALOGS.extend(create_dialogs())
+    for dialog in _DIALOGS:
+        dialog._parent_router = None  # aiogram allows one parent; the old dispatcher is gone
+    return _DIALOGS
+
+
 async def start_harness(app: Any) -> Harness:
     from bot.telegram.factory import LOCAL_TOKEN, build_dispatcher, create_bot
     from bot.telegram.local_api import LocalBotAPI
@@ -106,6 +122,6 @@ async def start_harness(app: Any) -> Harness:
     api = LocalBotAPI()
     pace = VirtualTime()
     bot = create_bot(LOCAL_TOKEN, api, pacer=ChatPacer(pace.monotonic, pace.sleep))
-    dp = build_dispatcher(app)
+    dp = build_dispatcher(app, dialogs=_shared_dialogs())
     dp["burst_ack"] = BurstAck(pace.monotonic, pace.sleep)
     return Harness(app=app, dp=dp, bot=bot, api=api, pace=pace)

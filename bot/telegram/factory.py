@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, Dispatcher
+from collections.abc import Sequence
+
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
@@ -73,7 +75,14 @@ _PINNED_RESPONSE_TYPES = tuple(
 LOCAL_TOKEN = "4242424242:LOCAL-terminal-chat-token-not-secret"
 
 
-def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = None) -> Dispatcher:
+def build_dispatcher(
+    app: App,
+    events_isolation: BaseEventIsolation | None = None,
+    dialogs: Sequence[Router] | None = None,
+) -> Dispatcher:
+    """The whole bot as one dispatcher. `dialogs` lets a caller that builds many dispatchers
+    (the tests) reuse one set of Dialog objects: they hold no state of their own, and building
+    them is most of this function's cost (aiogram inspects the signature of every handler)."""
     storage = SqlStorage(
         app.session_factory,
         app.read_session_factory,
@@ -112,7 +121,7 @@ def build_dispatcher(app: App, events_isolation: BaseEventIsolation | None = Non
     dp.include_router(create_relay_router())
     dp.include_router(create_protection_router())
     dp.include_router(create_recording_router())
-    dp.include_routers(*create_dialogs())
+    dp.include_routers(*(create_dialogs() if dialogs is None else dialogs))
     dp.include_router(create_fallback_router())
     dp.update.outer_middleware(ReplyContext(app))
     # A flood limit is never answered with an apology (registered before the catch-all).

@@ -214,6 +214,7 @@ async def test_without_registration_there_is_no_booking(harness):
     assert result.outcome.value == "not_allowed"
 
 
+@pytest.mark.slow  # fifty people at once
 async def test_fifty_simultaneous_bookings_on_three_places(harness):
     await publish(harness.app, days=(TOMORROW,), start="10:00", end="10:30", capacity=3)
     people = []
@@ -232,6 +233,7 @@ async def test_fifty_simultaneous_bookings_on_three_places(harness):
     assert len(taken) == 47
 
 
+@pytest.mark.slow  # dozens of people at once
 async def test_last_place_of_the_day_with_everyone_pressing_confirm_twice(harness):
     await publish(harness.app, days=(TOMORROW,), start="10:00", end="10:30", capacity=1)
     people = []

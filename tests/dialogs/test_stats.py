@@ -44,6 +44,7 @@ def parse_country_table(message: str) -> dict[str, tuple[int, int, int]]:
     return rows
 
 
+@pytest.mark.slow  # 300 people
 async def test_stats_reproduce_the_seeded_country_and_gender_figures_exactly(harness):
     written = await seed(harness.app.uow, registrations=300, year=2026, now=harness.app.clock.now())
     member = staff(harness)
@@ -145,6 +146,7 @@ async def test_export_refuses_non_staff(harness):
         await harness.app.stats.export(40005, *_year(), full=False)
 
 
+@pytest.mark.slow  # a real process
 async def test_command_line_figures_suppress_small_numbers_and_need_no_aiogram(app, settings):
     await app.registrations.register(40006, draft())
     await app.close()

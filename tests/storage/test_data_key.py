@@ -56,6 +56,7 @@ async def raw(database: str, sql: str) -> list[tuple]:
     return [tuple(row) for row in rows]
 
 
+@pytest.mark.slow  # real processes
 async def test_a_different_key_stops_start_up_with_one_line(database):
     await a_person_with_data(database)
     assert len(await raw(database, "select check_value from data_key_check")) == 1
@@ -94,6 +95,7 @@ async def read_back(database: str, key: str, registration_id: int) -> tuple:
         await app.close()
 
 
+@pytest.mark.slow  # a real process
 async def test_rotate_key_re_encrypts_everything(database):
     registration_id = await a_person_with_data(database)
     before = await raw(database, "select name_enc from registrations")
@@ -139,6 +141,7 @@ async def test_an_interrupted_rotation_refuses_both_keys_and_resumes(database, m
     assert state == {"name": "Awa Diallo"}
 
 
+@pytest.mark.slow  # a real process
 def test_rotate_key_needs_a_valid_new_key(tmp_path):
     result = run_bot(
         "rotate-key", database=f"sqlite+aiosqlite:///{tmp_path}/x.db", key=TEST_DATA_KEY

@@ -75,6 +75,7 @@ async def test_messages_wait_when_no_staff_chat_is_configured(database, clock):
     await app.close()
 
 
+@pytest.mark.slow  # 25 people register
 async def test_group_pace_is_twenty_a_minute_and_one_a_second(harness):
     await register_people(harness, 25)
     times = []
@@ -91,6 +92,7 @@ async def test_group_pace_is_twenty_a_minute_and_one_a_second(harness):
         assert times[i + 20] - times[i] >= 60.0  # never 21 within a minute
 
 
+@pytest.mark.slow  # 22 people register
 async def test_a_group_at_its_limit_does_not_hold_back_messages_to_people(harness):
     await register_people(harness, 22)  # 22 staff notices: 2 over the group's minute
     staff = harness.person(900001, "en")

@@ -126,6 +126,7 @@ async def test_the_worker_purges_once_a_day(app, clock, harness):
     assert len(await rows(app, "select id from audit_log where action = 'purge'")) == 2
 
 
+@pytest.mark.slow  # a real process
 def test_purge_dry_run_lists_without_erasing_or_importing_aiogram(settings, tmp_path):
     import asyncio
 
