@@ -20,6 +20,7 @@ from bot.services.cases import CaseService
 from bot.services.checkins import CheckinService
 from bot.services.clock import SystemClock
 from bot.services.conversations import ConversationService
+from bot.services.notices import NoticeService
 from bot.services.outbox import OutboxService
 from bot.services.ports import Clock
 from bot.services.protection import ConcernService, UrgentService
@@ -92,6 +93,7 @@ class App:
         self.concerns = ConcernService(
             self.uow, self.clock, self.settings.CONCERNS_CHAT_ID, self.settings.CONCERNS_USER_IDS
         )
+        self.notices = NoticeService(self.uow, self.concerns.reaches, self.cipher.decrypt_json)
         self.recordings = RecordingService(
             self.uow,
             self.clock,

@@ -19,8 +19,11 @@ from bot.domain.booking import (
     reminder_times,
     slot_times,
 )
+from bot.domain.notices import Notice
+from bot.domain.notices import NoticeKind as K
 from bot.domain.offices import Office
 from bot.domain.registration import Registration, Status
+from bot.services.notices import enqueue
 from bot.services.ports import AlreadyBookedError, CaseEvent, Clock, UnitOfWork, UnitOfWorkFactory
 from bot.services.registration import end_booking, reminder_keys
 
@@ -136,8 +139,8 @@ class BookingService:
             except AlreadyBookedError:  # a second press of Confirm raced the first one
                 return BookResult(Booked.SAME, await self._active(registration.id))
             await self._schedule_reminders(uow, booking, registration, now)
-            kind = "interview_moved" if current is not None else "interview_booked"
-            await _to_staff(uow, kind, booking.id, now)
+            kind = K.INTERVIEW_MOVED if current is not None else K.INTERVIEW_BOOKED
+            await enqueue(uow, Notice(kind, booking.id), now)
             if registration.status in (Status.NEW, Status.CONTACTED):
                 await uow.registrations.set_status(
                     registration.id, registration.status, Status.INTERVIEW, now
@@ -166,7 +169,7 @@ class BookingService:
             if not can_change(current.slot.starts_at, now, self.cutoff):
                 return Booked.TOO_LATE
             await end_booking(uow, current, BookingStatus.CANCELLED, now)
-            await _to_staff(uow, "interview_cancelled", current.id, now)
+            await enqueue(uow, Notice(K.INTERVIEW_CANCELLED, current.id), now)
             await _no_more_interview(uow, registration, now, "person", None)  # type: ignore[arg-type]
             await uow.commit()
             return Booked.BOOKED
@@ -234,7 +237,9 @@ class BookingService:
                 if registration is not None:
                     await _no_more_interview(uow, registration, now, "staff", staff_id)
                 if registration is not None and registration.user_id is not None:
-                    await _to_person(uow, "slot_removed", booking.id, registration.user_id, now)
+                    await enqueue(
+                        uow, Notice(K.SLOT_REMOVED, booking.id, registration.user_id), now
+                    )
                     told += 1
             await uow.commit()
             return told
@@ -261,7 +266,9 @@ class BookingService:
                     )
                 )
                 if not attended and registration.user_id is not None:
-                    await _to_person(uow, "interview_missed", booking_id, registration.user_id, now)
+                    await enqueue(
+                        uow, Notice(K.INTERVIEW_MISSED, booking_id, registration.user_id), now
+                    )
             await uow.commit()
             return True
 
@@ -270,14 +277,10 @@ class BookingService:
         self, uow: UnitOfWork, booking: Booking, registration: Registration, now: datetime
     ) -> None:
         for hours, when in reminder_times(booking.slot.starts_at, now):
-            await uow.outbox.add(
-                kind="interview_reminder",
-                audience="person",
-                user_id=registration.user_id,
-                payload={"booking_id": booking.id, "hours": hours},
-                dedupe_key=f"interview_reminder:{booking.id}:{hours}",
-                due=when,
+            reminder = Notice(
+                K.INTERVIEW_REMINDER, booking.id, registration.user_id, {"hours": hours}, str(hours)
             )
+            await enqueue(uow, reminder, when)
 
     async def _alternatives(self, uow: UnitOfWork, taken: Slot, now: datetime) -> list[Slot]:
         free = await uow.bookings.slots(
@@ -288,22 +291,6 @@ class BookingService:
     async def _active(self, registration_id: int) -> Booking | None:
         async with self._uow(read_only=True) as uow:
             return await uow.bookings.active_booking(registration_id)
-
-
-async def _to_staff(uow: UnitOfWork, kind: str, booking_id: int, now: datetime) -> None:
-    await uow.outbox.add(
-        kind=kind, audience="staff", user_id=None, payload={"booking_id": booking_id},
-        dedupe_key=f"{kind}:{booking_id}", due=now,
-    )  # fmt: skip
-
-
-async def _to_person(
-    uow: UnitOfWork, kind: str, booking_id: int, user_id: int, now: datetime
-) -> None:
-    await uow.outbox.add(
-        kind=kind, audience="person", user_id=user_id, payload={"booking_id": booking_id},
-        dedupe_key=f"{kind}:{booking_id}", due=now,
-    )  # fmt: skip
 
 
 async def _no_more_interview(

@@ -6,7 +6,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.domain.notices import Notice
+from bot.domain.notices import NoticeKind as K
 from bot.domain.registration import Registration, Status, allowed_transitions
+from bot.services.notices import enqueue
 from bot.services.ports import CaseEvent, Checkin, Clock, UnitOfWorkFactory
 
 # Changes the person is told about, in their language.
@@ -100,13 +103,13 @@ class CaseService:
                 CaseEvent(registration_id, now, "staff", staff_id, "status", expected, to)
             )
             if to in PERSON_NOTICES and registration.user_id is not None:
-                await uow.outbox.add(
-                    kind="status_changed",
-                    audience="person",
-                    user_id=registration.user_id,
-                    payload={"registration_id": registration_id, "status": to.value},
-                    dedupe_key=f"status_changed:{registration_id}:{to.value}:{now.isoformat()}",
-                    due=now,
+                changed = Notice(
+                    K.STATUS_CHANGED,
+                    registration_id,
+                    registration.user_id,
+                    {"status": to.value},
+                    detail=f"{to.value}:{now.isoformat()}",
                 )
+                await enqueue(uow, changed, now)
             await uow.commit()
             return Change.DONE

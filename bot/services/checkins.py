@@ -17,8 +17,11 @@ from bot.domain.checkins import (
     score,
     split_overdue,
 )
+from bot.domain.notices import Notice
+from bot.domain.notices import NoticeKind as K
 from bot.domain.offices import Office
 from bot.domain.registration import Registration, Status
+from bot.services.notices import enqueue
 from bot.services.ports import CaseEvent, Checkin, Clock, UnitOfWork, UnitOfWorkFactory
 
 BATCH = 500
@@ -125,14 +128,13 @@ class CheckinService:
                 uow, registration, returned_on, country, office, self._offsets, now
             )
             if registration.user_id is not None:  # tell them check-ins will follow, and when
-                await uow.outbox.add(
-                    kind="checkins_welcome",
-                    audience="person",
-                    user_id=registration.user_id,
-                    payload={"registration_id": registration.id},
-                    dedupe_key=f"checkins_welcome:{registration.id}:{now.isoformat()}",
-                    due=now,
+                welcome = Notice(
+                    K.CHECKINS_WELCOME,
+                    registration.id,
+                    registration.user_id,
+                    detail=now.isoformat(),
                 )
+                await enqueue(uow, welcome, now)
             await uow.commit()
             return Returned.STARTED, registration
 
@@ -156,10 +158,10 @@ class CheckinService:
                 [c.id for c in send], CheckinStatus.SENT, now, CheckinStatus.SCHEDULED
             )
             for checkin in send:
-                await _to_person(uow, "checkin", checkin.id, checkin.user_id, now)
+                await enqueue(uow, Notice(K.CHECKIN, checkin.id, checkin.user_id), now)
             for checkin in await uow.checkins.to_remind(now - REMIND_AFTER, BATCH):
                 if checkin.user_id is not None:
-                    await _to_person(uow, "checkin_reminder", checkin.id, checkin.user_id, now)
+                    await enqueue(uow, Notice(K.CHECKIN_REMINDER, checkin.id, checkin.user_id), now)
                 await uow.checkins.set_reminded(checkin.id, now)
             expired = await uow.checkins.unanswered_since(now - MISSED_AFTER, BATCH)
             await uow.checkins.set_status(expired, CheckinStatus.MISSED, now, CheckinStatus.SENT)
@@ -209,14 +211,7 @@ class CheckinService:
             ):
                 return Answered.CLOSED
             if found:
-                await uow.outbox.add(
-                    kind="checkin_alert",
-                    audience="staff",
-                    user_id=None,
-                    payload={"checkin_id": checkin_id},
-                    dedupe_key=f"checkin_alert:{checkin_id}",
-                    due=now,
-                )
+                await enqueue(uow, Notice(K.CHECKIN_ALERT, checkin_id), now)
             await uow.commit()
             return Answered.ANSWERED
 
@@ -230,7 +225,7 @@ class CheckinService:
             await uow.registrations.set_monitoring(registration.id, state, now)
             if state == "stopped":
                 await uow.checkins.cancel_open(registration.id)
-                await _to_staff(uow, "checkins_stopped", registration.id, now)
+                await _tell_staff(uow, K.CHECKINS_STOPPED, registration, now)
             await uow.commit()
             return True
 
@@ -241,7 +236,7 @@ class CheckinService:
             return
         await uow.registrations.set_monitoring(registration.id, "stopped", now)
         await uow.checkins.cancel_open(registration.id)
-        await _to_staff(uow, "person_unreachable", registration.id, now)
+        await _tell_staff(uow, K.PERSON_UNREACHABLE, registration, now)
 
     @staticmethod
     async def _monitored(uow: UnitOfWork, user_id: int) -> tuple[Registration | None, None]:
@@ -253,17 +248,6 @@ class CheckinService:
         return (monitored[-1] if monitored else None), None
 
 
-async def _to_person(
-    uow: UnitOfWork, kind: str, checkin_id: int, user_id: int | None, now: datetime
-) -> None:
-    await uow.outbox.add(
-        kind=kind, audience="person", user_id=user_id, payload={"checkin_id": checkin_id},
-        dedupe_key=f"{kind}:{checkin_id}", due=now,
-    )  # fmt: skip
-
-
-async def _to_staff(uow: UnitOfWork, kind: str, registration_id: int, now: datetime) -> None:
-    await uow.outbox.add(
-        kind=kind, audience="staff", user_id=None, payload={"registration_id": registration_id},
-        dedupe_key=f"{kind}:{registration_id}:{now.isoformat()}", due=now,
-    )  # fmt: skip
+async def _tell_staff(uow: UnitOfWork, kind: K, registration: Registration, now: datetime) -> None:
+    """Check-ins stopped (by the person, or they blocked the bot): each time it happens."""
+    await enqueue(uow, Notice(kind, registration.id, detail=now.isoformat()), now)

@@ -20,7 +20,10 @@ from bot.domain.conversations import (
     new_handle,
     over_limit,
 )
+from bot.domain.notices import Notice
+from bot.domain.notices import NoticeKind as K
 from bot.domain.offices import Office
+from bot.services.notices import enqueue
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 
@@ -78,7 +81,8 @@ class ConversationService:
             message = await uow.conversations.add_message(
                 conversation.id, Direction.IN, kind, text, file_id, now
             )
-            await _to_staff(uow, "relay_in", message.id, now, user_id)
+            # The person's words: cancelled if they erase their data before it is sent.
+            await enqueue(uow, Notice(K.RELAY_IN, message.id, user_id), now)
             await uow.commit()
             return Relay.SENT
 
@@ -104,15 +108,8 @@ class ConversationService:
             )
             # Answering the person takes their urgent alerts: no repeat alarm for them.
             for alert_id in await uow.alerts.take_for_conversation(conversation.id, staff_id, now):
-                await uow.outbox.cancel_keys([f"urgent_repeat:{alert_id}"])
-            await uow.outbox.add(
-                kind="relay_out",
-                audience="person",
-                user_id=conversation.user_id,
-                payload={"relay_id": message.id},
-                dedupe_key=f"relay_out:{message.id}",
-                due=now,
-            )
+                await uow.outbox.cancel_keys([Notice(K.URGENT_REPEAT, alert_id).dedupe_key])
+            await enqueue(uow, Notice(K.RELAY_OUT, message.id, conversation.user_id), now)
             await uow.commit()
             return Relay.SENT
 
@@ -155,9 +152,8 @@ class ConversationService:
                         or registration.draft.contact_locale,
                         now=now,
                     )
-                    await _to_staff(
-                        uow, "conversation_opened", conversation.id, now, registration.user_id
-                    )
+                    opened = Notice(K.CONVERSATION_OPENED, conversation.id, registration.user_id)
+                    await enqueue(uow, opened, now)
             if conversation is None:
                 return Relay.NO_CONVERSATION
             if not conversation.is_open or conversation.user_id is None:
@@ -165,14 +161,7 @@ class ConversationService:
             message = await uow.conversations.add_message(
                 conversation.id, Direction.OUT, kind, text, file_id, now, staff_id
             )
-            await uow.outbox.add(
-                kind="relay_out",
-                audience="person",
-                user_id=conversation.user_id,
-                payload={"relay_id": message.id},
-                dedupe_key=f"relay_out:{message.id}",
-                due=now,
-            )
+            await enqueue(uow, Notice(K.RELAY_OUT, message.id, conversation.user_id), now)
             await uow.commit()
             return Relay.SENT
 
@@ -194,14 +183,8 @@ class ConversationService:
             conversation = await uow.conversations.open_for(user_id)
             if conversation is None or not await uow.conversations.close(conversation.id, now):
                 return False
-            await uow.outbox.add(
-                kind="conversation_closed",
-                audience="staff",
-                user_id=None,
-                payload={"conversation_id": conversation.id, "by": "person"},
-                dedupe_key=f"conversation_closed:{conversation.id}",
-                due=now,
-            )
+            closed = Notice(K.CONVERSATION_CLOSED, conversation.id, data={"by": "person"})
+            await enqueue(uow, closed, now)
             await uow.commit()
             return True
 
@@ -217,14 +200,8 @@ class ConversationService:
                 conversation_id, now
             ):
                 return Relay.CLOSED
-            await uow.outbox.add(
-                kind="conversation_closed_by_office",
-                audience="person",
-                user_id=conversation.user_id,
-                payload={"conversation_id": conversation_id},
-                dedupe_key=f"conversation_closed_by_office:{conversation_id}",
-                due=now,
-            )
+            closed = Notice(K.CONVERSATION_CLOSED_BY_OFFICE, conversation_id, conversation.user_id)
+            await enqueue(uow, closed, now)
             await uow.commit()
             return Relay.SENT
 
@@ -262,16 +239,5 @@ async def open_conversation(
         locale=locale,
         now=now,
     )
-    await _to_staff(uow, "conversation_opened", conversation.id, now, user_id)
+    await enqueue(uow, Notice(K.CONVERSATION_OPENED, conversation.id, user_id), now)
     return conversation
-
-
-async def _to_staff(uow: UnitOfWork, kind: str, key: int, now: datetime, user_id: int) -> None:
-    await uow.outbox.add(
-        kind=kind,
-        audience="staff",
-        user_id=user_id,  # renders the person's words: cancelled if they erase their data
-        payload={"id": key},
-        dedupe_key=f"{kind}:{key}",
-        due=now,
-    )

@@ -4,27 +4,19 @@ only)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.booking import BookingStatus
+from bot.domain.booking import Booking, BookingStatus
+from bot.domain.notices import NoticeKind
 from bot.i18n import N_, Translator
-from bot.services.ports import OutboxMessage
-from bot.telegram.person_locale import person_translator
+from bot.telegram.outgoing import Outgoing, Rendering, renders
 from dialogs.widgets import esc
 
-if TYPE_CHECKING:
-    from bot.app import App
-    from bot.telegram.notifier import Outgoing
-
-BOOKING_STAFF_KINDS = frozenset({"interview_booked", "interview_moved", "interview_cancelled"})
-BOOKING_PERSON_KINDS = frozenset({"interview_reminder", "slot_removed", "interview_missed"})
 STAFF_TEXTS = {
-    "interview_booked": N_("📅 {reference}: interview booked for {when}."),
-    "interview_moved": N_("📅 {reference}: interview moved to {when}."),
-    "interview_cancelled": N_("📅 {reference}: interview of {when} cancelled."),
+    NoticeKind.INTERVIEW_BOOKED: N_("📅 {reference}: interview booked for {when}."),
+    NoticeKind.INTERVIEW_MOVED: N_("📅 {reference}: interview moved to {when}."),
+    NoticeKind.INTERVIEW_CANCELLED: N_("📅 {reference}: interview of {when} cancelled."),
 }
 
 
@@ -39,73 +31,66 @@ def book_button(t: Translator, label: str = N_("📅 Book my interview")) -> Inl
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
-class BookingRenderer:
-    def __init__(self, app: App) -> None:
-        self._app = app
+def _when(r: Rendering, booking: Booking) -> str:
+    office = r.office(booking.slot.office_id)
+    assert office is not None
+    local = booking.slot.starts_at.astimezone(office.tz)
+    t = r.t
+    return t.gettext(
+        "{date} at {time}", date=t.date(local.date(), "full"), time=t.time(local, office.tz)
+    )
 
-    async def _load(self, message: OutboxMessage):
-        async with self._app.uow(read_only=True) as uow:
-            booking = await uow.bookings.booking(int(message.payload["booking_id"]))
-            registration = await uow.registrations.get(booking.registration_id) if booking else None
-        return booking, registration
 
-    def _when(self, booking, t: Translator) -> str:
-        office = self._app.bookings.office(booking.slot.office_id)
-        local = booking.slot.starts_at.astimezone(office.tz)
-        return t.gettext(
-            "{date} at {time}", date=t.date(local.date(), "full"), time=t.time(local, office.tz)
-        )
+@renders(*STAFF_TEXTS)
+def to_staff(r: Rendering) -> Outgoing | None:
+    booking, registration = r.data.booking, r.data.registration
+    assert booking is not None and registration is not None
+    text = r.t.gettext(
+        STAFF_TEXTS[r.kind], reference=registration.reference, when=_when(r, booking)
+    )
+    return Outgoing(r.chat_id, text)
 
-    async def to_staff(
-        self, message: OutboxMessage, chat_id: int, t: Translator
-    ) -> Outgoing | None:
-        from bot.telegram.notifier import Outgoing
 
-        booking, registration = await self._load(message)
-        if booking is None or registration is None:
-            return None
-        text = t.gettext(
-            STAFF_TEXTS[message.kind],
-            reference=registration.reference,
-            when=self._when(booking, t),
-        )
-        return Outgoing(chat_id, text)
+def _for_the_person(r: Rendering) -> bool:
+    registration = r.data.registration
+    return registration is not None and registration.user_id == r.chat_id
 
-    async def to_person(self, message: OutboxMessage) -> Outgoing | None:
-        from bot.telegram.notifier import Outgoing
 
-        booking, registration = await self._load(message)
-        if booking is None or registration is None or registration.user_id != message.user_id:
-            return None
-        t = await person_translator(self._app, message.user_id, registration.draft.contact_locale)
-        when = self._when(booking, t)
-        if message.kind == "interview_reminder":
-            if booking.status is not BookingStatus.ACTIVE:
-                return None  # moved or cancelled since: a reminder would mislead
-            office = self._app.bookings.office(booking.slot.office_id)
-            hours = int(message.payload["hours"])
-            text = t.ngettext(
-                "Reminder: your interview is in {n} hour, {when}.",
-                "Reminder: your interview is in {n} hours, {when}.",
-                hours,
-                when=when,
-            )
-            where = t.gettext(
-                "Where: {address}", address=esc(office.address or office.city_in(t.locale))
-            )
-            return Outgoing(message.user_id, f"{text}\n{where}")
-        if message.kind == "slot_removed":
-            text = t.gettext(
-                "Your interview of {when} had to be cancelled by the office. Please choose "
-                "another time.",
-                when=when,
-            )
-            return Outgoing(
-                message.user_id, text, reply_markup=book_button(t, N_("📅 Choose another time"))
-            )
-        text = t.gettext(
-            "You missed your interview of {when}. You can choose another time.", when=when
-        )
-        return Outgoing(
-            message.user_id, text, reply_markup=book_button(t, N_("📅 Choose another time"))
-        )
+@renders(NoticeKind.INTERVIEW_REMINDER)
+def reminder(r: Rendering) -> Outgoing | None:
+    booking, t = r.data.booking, r.t
+    if booking is None or not _for_the_person(r) or booking.status is not BookingStatus.ACTIVE:
+        return None  # moved or cancelled since: a reminder would mislead
+    office = r.office(booking.slot.office_id)
+    assert office is not None
+    hours = int(r.payload["hours"])
+    text = t.ngettext(
+        "Reminder: your interview is in {n} hour, {when}.",
+        "Reminder: your interview is in {n} hours, {when}.",
+        hours,
+        when=_when(r, booking),
+    )
+    where = t.gettext("Where: {address}", address=esc(office.address or office.city_in(t.locale)))
+    return Outgoing(r.chat_id, f"{text}\n{where}")
+
+
+@renders(NoticeKind.SLOT_REMOVED)
+def slot_removed(r: Rendering) -> Outgoing | None:
+    if r.data.booking is None or not _for_the_person(r):
+        return None
+    text = r.t.gettext(
+        "Your interview of {when} had to be cancelled by the office. Please choose another time.",
+        when=_when(r, r.data.booking),
+    )
+    return Outgoing(r.chat_id, text, reply_markup=book_button(r.t, N_("📅 Choose another time")))
+
+
+@renders(NoticeKind.INTERVIEW_MISSED)
+def missed(r: Rendering) -> Outgoing | None:
+    if r.data.booking is None or not _for_the_person(r):
+        return None
+    text = r.t.gettext(
+        "You missed your interview of {when}. You can choose another time.",
+        when=_when(r, r.data.booking),
+    )
+    return Outgoing(r.chat_id, text, reply_markup=book_button(r.t, N_("📅 Choose another time")))

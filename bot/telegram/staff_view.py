@@ -15,9 +15,8 @@ from bot.domain.checkins import CheckinStatus
 from bot.domain.offices import Office
 from bot.domain.registration import Registration, Status, allowed_transitions, urgent
 from bot.i18n import N_, Translator, native_language_name
-from bot.labels import AGE_GROUPS, GENDERS, NEEDS, PASSPORTS, STATUSES
+from bot.labels import AGE_GROUPS, ALERT_TEXTS, GENDERS, NEEDS, PASSPORTS, STATUSES
 from bot.services.ports import CaseEvent, Checkin
-from dialogs.checkin.texts import ALERT_TEXTS
 from dialogs.widgets import esc
 
 
