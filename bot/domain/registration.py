@@ -98,6 +98,42 @@ def allowed_transitions(current: Status) -> tuple[Status, ...]:
     return tuple(s for s in (*PROGRESS, Status.WITHDRAWN, Status.CLOSED) if s is not current)
 
 
+@dataclass(frozen=True, slots=True)
+class CaseEvent:
+    """One line of a case's history."""
+
+    registration_id: int
+    at: datetime
+    actor: str  # person, staff, system
+    actor_id: int | None
+    kind: str  # created, status, edited, withdrawn, erased, viewed
+    from_status: Status | None = None
+    to_status: Status | None = None
+
+
+def move_case(
+    registration_id: int,
+    from_status: Status,
+    to_status: Status,
+    *,
+    at: datetime,
+    actor: str,
+    actor_id: int | None = None,
+    kind: str = "status",
+) -> CaseEvent:
+    """A case moving from one step to another, as its history records it. Every status change
+    is one of these, applied by `uow.registrations.move` (compare-and-set, then recorded)."""
+    return CaseEvent(
+        registration_id=registration_id,
+        at=at,
+        actor=actor,
+        actor_id=actor_id,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
 class InvalidInput(ValueError):
     """The reason is a short code the adapter turns into a translated hint."""
 

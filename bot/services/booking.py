@@ -22,9 +22,9 @@ from bot.domain.booking import (
 from bot.domain.notices import Notice
 from bot.domain.notices import NoticeKind as K
 from bot.domain.offices import Office
-from bot.domain.registration import Registration, Status
+from bot.domain.registration import Registration, Status, move_case
 from bot.services.notices import enqueue
-from bot.services.ports import AlreadyBookedError, CaseEvent, Clock, UnitOfWork, UnitOfWorkFactory
+from bot.services.ports import AlreadyBookedError, Clock, UnitOfWork, UnitOfWorkFactory
 from bot.services.registration import end_booking, reminder_keys
 
 BOOKABLE = frozenset({Status.NEW, Status.CONTACTED, Status.INTERVIEW})
@@ -142,18 +142,13 @@ class BookingService:
             kind = K.INTERVIEW_MOVED if current is not None else K.INTERVIEW_BOOKED
             await enqueue(uow, Notice(kind, booking.id), now)
             if registration.status in (Status.NEW, Status.CONTACTED):
-                await uow.registrations.set_status(
-                    registration.id, registration.status, Status.INTERVIEW, now
-                )
-                await uow.registrations.add_event(
-                    CaseEvent(
+                await uow.registrations.move(
+                    move_case(
                         registration.id,
-                        now,
-                        "person",
-                        None,
-                        "status",
                         registration.status,
                         Status.INTERVIEW,
+                        at=now,
+                        actor="person",
                     )
                 )
             await uow.commit()
@@ -259,10 +254,14 @@ class BookingService:
             registration = await uow.registrations.get(booking.registration_id)
             if registration is not None and registration.status is Status.INTERVIEW:
                 to = Status.MEDICAL_CHECK if attended else Status.CONTACTED
-                await uow.registrations.set_status(registration.id, Status.INTERVIEW, to, now)
-                await uow.registrations.add_event(
-                    CaseEvent(
-                        registration.id, now, "staff", staff_id, "status", Status.INTERVIEW, to
+                await uow.registrations.move(
+                    move_case(
+                        registration.id,
+                        Status.INTERVIEW,
+                        to,
+                        at=now,
+                        actor="staff",
+                        actor_id=staff_id,
                     )
                 )
                 if not attended and registration.user_id is not None:
@@ -305,7 +304,6 @@ async def _no_more_interview(
         if event.kind == "status" and event.to_status is Status.INTERVIEW and event.from_status:
             before = event.from_status
             break
-    await uow.registrations.set_status(registration.id, Status.INTERVIEW, before, now)
-    await uow.registrations.add_event(
-        CaseEvent(registration.id, now, actor, actor_id, "status", Status.INTERVIEW, before)
+    await uow.registrations.move(
+        move_case(registration.id, Status.INTERVIEW, before, at=now, actor=actor, actor_id=actor_id)
     )

@@ -8,9 +8,15 @@ from enum import StrEnum
 
 from bot.domain.notices import Notice
 from bot.domain.notices import NoticeKind as K
-from bot.domain.registration import Registration, Status, allowed_transitions
+from bot.domain.registration import (
+    CaseEvent,
+    Registration,
+    Status,
+    allowed_transitions,
+    move_case,
+)
 from bot.services.notices import enqueue
-from bot.services.ports import CaseEvent, Checkin, Clock, UnitOfWorkFactory
+from bot.services.ports import Checkin, Clock, UnitOfWork, UnitOfWorkFactory
 
 # Changes the person is told about, in their language.
 PERSON_NOTICES = frozenset(
@@ -63,14 +69,17 @@ class CaseService:
         self._require(staff_id)
         now = self._clock.now()
         async with self._uow() as uow:
-            if registration_id is not None:
-                registration = await uow.registrations.get(registration_id)
-            else:
-                registration = await uow.registrations.by_reference(reference or "")
+            registration = await find_case(uow, registration_id, reference)
             if registration is None:
                 return None
             await uow.registrations.add_event(
-                CaseEvent(registration.id, now, "staff", staff_id, "viewed")
+                CaseEvent(
+                    registration_id=registration.id,
+                    at=now,
+                    actor="staff",
+                    actor_id=staff_id,
+                    kind="viewed",
+                )
             )
             events = await uow.registrations.events(registration.id)
             checkins = await uow.checkins.history(registration.id)
@@ -97,11 +106,11 @@ class CaseService:
                 return Change.STALE
             if to not in allowed_transitions(expected):
                 return Change.NOT_ALLOWED
-            if not await uow.registrations.set_status(registration_id, expected, to, now):
-                return Change.STALE
-            await uow.registrations.add_event(
-                CaseEvent(registration_id, now, "staff", staff_id, "status", expected, to)
+            moved = move_case(
+                registration_id, expected, to, at=now, actor="staff", actor_id=staff_id
             )
+            if not await uow.registrations.move(moved):
+                return Change.STALE
             if to in PERSON_NOTICES and registration.user_id is not None:
                 changed = Notice(
                     K.STATUS_CHANGED,
@@ -113,3 +122,12 @@ class CaseService:
                 await enqueue(uow, changed, now)
             await uow.commit()
             return Change.DONE
+
+
+async def find_case(
+    uow: UnitOfWork, registration_id: int | None, reference: str | None
+) -> Registration | None:
+    """A case by its id (a button) or its reference (typed by staff)."""
+    if registration_id is not None:
+        return await uow.registrations.get(registration_id)
+    return await uow.registrations.by_reference(reference or "")

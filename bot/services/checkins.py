@@ -20,9 +20,10 @@ from bot.domain.checkins import (
 from bot.domain.notices import Notice
 from bot.domain.notices import NoticeKind as K
 from bot.domain.offices import Office
-from bot.domain.registration import Registration, Status
+from bot.domain.registration import Registration, Status, move_case
+from bot.services.cases import find_case
 from bot.services.notices import enqueue
-from bot.services.ports import CaseEvent, Checkin, Clock, UnitOfWork, UnitOfWorkFactory
+from bot.services.ports import Checkin, Clock, UnitOfWork, UnitOfWorkFactory
 
 BATCH = 500
 
@@ -90,10 +91,7 @@ class CheckinService:
             return Returned.NOT_STAFF, None
         now = self._clock.now()
         async with self._uow() as uow:
-            if registration_id is not None:
-                registration = await uow.registrations.get(registration_id)
-            else:
-                registration = await uow.registrations.by_reference(reference or "")
+            registration = await find_case(uow, registration_id, reference)
             if registration is None:
                 return Returned.NOT_FOUND, None
             if registration.user_id is None or registration.status in (
@@ -109,18 +107,14 @@ class CheckinService:
             if returned_on < registration.created_at.astimezone(office.tz).date():
                 return Returned.BEFORE_REGISTRATION, registration
             if registration.status is not Status.RETURNED:
-                await uow.registrations.set_status(
-                    registration.id, registration.status, Status.RETURNED, now
-                )
-                await uow.registrations.add_event(
-                    CaseEvent(
+                await uow.registrations.move(
+                    move_case(
                         registration.id,
-                        now,
-                        "staff",
-                        staff_id,
-                        "status",
                         registration.status,
                         Status.RETURNED,
+                        at=now,
+                        actor="staff",
+                        actor_id=staff_id,
                     )
                 )
             country = country or registration.draft.country

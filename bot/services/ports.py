@@ -11,7 +11,7 @@ from bot.domain.booking import Booking, BookingStatus, Slot
 from bot.domain.checkins import CheckinStatus, DueCheckin, Scores
 from bot.domain.conversations import Conversation, Direction, Kind, RelayMessage
 from bot.domain.protection import Concern, ConcernCategory, UrgentAlert
-from bot.domain.registration import Draft, Registration, Status
+from bot.domain.registration import CaseEvent, Draft, Registration, Status
 from bot.domain.stats import Period
 from bot.domain.users import User
 
@@ -38,17 +38,6 @@ class AlreadyBookedError(Exception):
 
 class AlreadyRegisteredError(Exception):
     """The person already has an open registration (the database's unique constraint said so)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CaseEvent:
-    registration_id: int
-    at: datetime
-    actor: str  # person, staff, system
-    actor_id: int | None
-    kind: str  # created, status, edited, withdrawn, erased, viewed
-    from_status: Status | None = None
-    to_status: Status | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +106,11 @@ class RegistrationRepository(Protocol):
         self, ended_before: datetime, user_id: int | None = None
     ) -> list[RetentionDue]: ...
     async def add_event(self, event: CaseEvent) -> None: ...
+    async def move(self, event: CaseEvent) -> bool:
+        """Compare-and-set the status the move starts from, and record it; False (nothing
+        changed) when the case is no longer at that step."""
+        ...
+
     async def events(self, registration_id: int) -> list[CaseEvent]: ...
 
 

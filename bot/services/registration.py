@@ -13,10 +13,12 @@ from bot.domain.offices import Office
 from bot.domain.protection import Concern, UrgentAlert
 from bot.domain.registration import (
     CONSENT_VERSION,
+    CaseEvent,
     Draft,
     Registration,
     Status,
     is_open,
+    move_case,
     reference,
 )
 from bot.domain.users import User
@@ -24,7 +26,6 @@ from bot.services.checkins import start_monitoring
 from bot.services.notices import enqueue
 from bot.services.ports import (
     AlreadyRegisteredError,
-    CaseEvent,
     Clock,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -129,9 +130,12 @@ class RegistrationService:
                 pass
             else:
                 await uow.registrations.add_event(
-                    CaseEvent(registration.id, now, PERSON, None, "created", None, Status.NEW)
-                )
-                if returned is not None:
+                    CaseEvent(
+                        registration_id=registration.id, at=now, actor=PERSON, actor_id=None,
+                        kind="created", to_status=Status.NEW,
+                    )
+                )  # fmt: skip
+                if returned is not None:  # born returned (not a move: its history starts here)
                     await uow.registrations.set_status(
                         registration.id, Status.NEW, Status.RETURNED, now
                     )
@@ -164,7 +168,13 @@ class RegistrationService:
                 registration.id, name=name, phone=phone, clear_phone=clear_phone, now=now
             )
             await uow.registrations.add_event(
-                CaseEvent(registration.id, now, PERSON, None, "edited")
+                CaseEvent(
+                    registration_id=registration.id,
+                    at=now,
+                    actor=PERSON,
+                    actor_id=None,
+                    kind="edited",
+                )
             )
             edited = Notice(K.REGISTRATION_EDITED, registration.id, user_id, detail=now.isoformat())
             await enqueue(uow, edited, now)
@@ -177,23 +187,13 @@ class RegistrationService:
             registration = await uow.registrations.open_for(user_id)
             if registration is None:
                 return None
-            changed = await uow.registrations.set_status(
-                registration.id, registration.status, Status.WITHDRAWN, now
-            )
-            if not changed:
+            withdrawn = move_case(
+                registration.id, registration.status, Status.WITHDRAWN,
+                at=now, actor=PERSON, kind="withdrawn",
+            )  # fmt: skip
+            if not await uow.registrations.move(withdrawn):
                 return None
             await cancel_active_booking(uow, registration.id, now)
-            await uow.registrations.add_event(
-                CaseEvent(
-                    registration.id,
-                    now,
-                    PERSON,
-                    None,
-                    "withdrawn",
-                    registration.status,
-                    Status.WITHDRAWN,
-                )
-            )
             told = Notice(
                 K.REGISTRATION_WITHDRAWN, registration.id, data=withdrawn_as(registration)
             )
@@ -240,9 +240,11 @@ async def erase_person(
         was_open = is_open(registration.status)
         await uow.registrations.add_event(
             CaseEvent(
-                registration.id, now, SYSTEM if by_retention else PERSON, None,
-                "retention" if by_retention else "erased",
-                registration.status, Status.WITHDRAWN if was_open else registration.status,
+                registration_id=registration.id, at=now,
+                actor=SYSTEM if by_retention else PERSON, actor_id=None,
+                kind="retention" if by_retention else "erased",
+                from_status=registration.status,
+                to_status=Status.WITHDRAWN if was_open else registration.status,
             )
         )  # fmt: skip
         if not by_retention:

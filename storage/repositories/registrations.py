@@ -315,6 +315,15 @@ class SqlRegistrationRepository:
         closed = [_utc(at) for _, at in rows if at is not None]
         return max(closed) if closed else None
 
+    async def move(self, event: CaseEvent) -> bool:
+        assert event.from_status is not None and event.to_status is not None
+        moved = await self.set_status(
+            event.registration_id, event.from_status, event.to_status, event.at
+        )
+        if moved:
+            await self.add_event(event)
+        return moved
+
     async def add_event(self, event: CaseEvent) -> None:
         self._session.add(
             CaseEventRow(
