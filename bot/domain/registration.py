@@ -91,6 +91,17 @@ def is_open(status: Status) -> bool:
     return status not in FINAL
 
 
+class Monitoring(StrEnum):
+    """The check-ins of a returnee: on, paused by them, or stopped (by them, or unreachable)."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+MONITORED = (Monitoring.ACTIVE, Monitoring.PAUSED)  # check-ins may still come
+
+
 def allowed_transitions(current: Status) -> tuple[Status, ...]:
     """Staff move a case to any other step, or withdraw or close it; a finished case stays."""
     if current in FINAL:
@@ -221,7 +232,7 @@ class Registration:
     returned_on: date | None = None
     return_country: str | None = None
     returned_from: str | None = None
-    monitoring: str | None = None  # active, paused, stopped
+    monitoring: str | None = None  # a Monitoring value, once returned
 
 
 def urgent(needs: frozenset[Need]) -> tuple[Need, ...]:

@@ -26,6 +26,9 @@ from bot.domain.registration import Registration, Status, move_case
 from bot.services.notices import enqueue
 from bot.services.ports import AlreadyBookedError, Clock, UnitOfWork, UnitOfWorkFactory
 from bot.services.registration import end_booking, reminder_keys
+from bot.services.staff_policy import NotStaffError, StaffPolicy
+
+__all__ = ["BookingService", "NotStaffError"]
 
 BOOKABLE = frozenset({Status.NEW, Status.CONTACTED, Status.INTERVIEW})
 
@@ -47,10 +50,6 @@ class BookResult:
     alternatives: list[Slot] = field(default_factory=list)
 
 
-class NotStaffError(PermissionError):
-    pass
-
-
 class BookingService:
     def __init__(
         self,
@@ -63,7 +62,7 @@ class BookingService:
         self._uow = uow
         self._clock = clock
         self._offices = {office.id: office for office in offices}
-        self._staff = frozenset(staff_ids)
+        self._policy = StaffPolicy(staff_ids)
         self.cutoff = cutoff
 
     def office(self, office_id: str) -> Office:
@@ -79,9 +78,9 @@ class BookingService:
         """The slot if it is still bookable: this office's, ahead, not removed, with a place."""
         async with self._uow(read_only=True) as uow:
             found = await uow.bookings.slot(slot_id)
-        if found is None or found[1]:
+        if found is None or found.removed:
             return None
-        slot = found[0]
+        slot = found.slot
         ok = slot.office_id == office_id and slot.free > 0 and slot.starts_at > self._clock.now()
         return slot if ok else None
 
@@ -119,9 +118,13 @@ class BookingService:
             if registration is None or registration.status not in BOOKABLE:
                 return BookResult(Booked.NOT_ALLOWED)
             found = await uow.bookings.slot(slot_id)
-            if found is None or found[1] or found[0].office_id != registration.draft.office_id:
+            if (
+                found is None
+                or found.removed
+                or found.slot.office_id != registration.draft.office_id
+            ):
                 return BookResult(Booked.PAST)
-            slot = found[0]
+            slot = found.slot
             if slot.starts_at <= now:
                 return BookResult(Booked.PAST)
             current = await uow.bookings.active_booking(registration.id)
@@ -171,8 +174,7 @@ class BookingService:
 
     # -- staff ------------------------------------------------------------------------------
     def _require(self, staff_id: int) -> None:
-        if staff_id not in self._staff:
-            raise NotStaffError(staff_id)
+        self._policy.require(staff_id, "slots")
 
     async def publish(self, staff_id: int, plan: SlotPlan) -> int:
         self._require(staff_id)
@@ -200,7 +202,7 @@ class BookingService:
         self._require(staff_id)
         async with self._uow(read_only=True) as uow:
             found = await uow.bookings.slot(slot_id)
-            if found is None or found[1]:
+            if found is None or found.removed:
                 return None
             shown = []
             for booking in await uow.bookings.bookings_of_slot(slot_id):
@@ -211,7 +213,7 @@ class BookingService:
                 ):
                     registration = await uow.registrations.get(booking.registration_id)
                     shown.append((booking, registration.reference if registration else "?"))
-            return found[0], shown
+            return found.slot, shown
 
     async def remove_slot(self, staff_id: int, slot_id: int) -> int | None:
         """Remove a slot; the people booked on it are told, in their language. None: gone."""

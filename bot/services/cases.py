@@ -16,6 +16,9 @@ from bot.domain.registration import (
     move_case,
 )
 from bot.services.notices import enqueue
+from bot.services.staff_policy import NotStaffError, StaffPolicy
+
+__all__ = ["CaseService", "Change", "NotStaffError", "find_case"]
 from bot.services.ports import Checkin, Clock, UnitOfWork, UnitOfWorkFactory
 
 # Changes the person is told about, in their language.
@@ -29,10 +32,6 @@ PERSON_NOTICES = frozenset(
         Status.CLOSED,
     }
 )
-
-
-class NotStaffError(PermissionError):
-    pass
 
 
 class Change(StrEnum):
@@ -53,14 +52,10 @@ class CaseService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, staff_ids: Collection[int]) -> None:
         self._uow = uow
         self._clock = clock
-        self._staff = frozenset(staff_ids)
-
-    def is_staff(self, user_id: int | None) -> bool:
-        return user_id is not None and user_id in self._staff
+        self._policy = StaffPolicy(staff_ids)
 
     def _require(self, staff_id: int) -> None:
-        if not self.is_staff(staff_id):
-            raise NotStaffError(staff_id)
+        self._policy.require(staff_id, "cases")
 
     async def view(
         self, staff_id: int, *, registration_id: int | None = None, reference: str | None = None

@@ -20,10 +20,11 @@ from bot.domain.checkins import (
 from bot.domain.notices import Notice
 from bot.domain.notices import NoticeKind as K
 from bot.domain.offices import Office
-from bot.domain.registration import Registration, Status, move_case
+from bot.domain.registration import MONITORED, Monitoring, Registration, Status, move_case
 from bot.services.cases import find_case
 from bot.services.notices import enqueue
 from bot.services.ports import Checkin, Clock, UnitOfWork, UnitOfWorkFactory
+from bot.services.staff_policy import StaffPolicy
 
 BATCH = 500
 
@@ -34,7 +35,6 @@ class Returned(StrEnum):
     NOT_ALLOWED = "not_allowed"  # withdrawn, closed or erased
     FUTURE = "future"
     BEFORE_REGISTRATION = "before_registration"
-    NOT_STAFF = "not_staff"
 
 
 class Answered(StrEnum):
@@ -72,7 +72,7 @@ class CheckinService:
         self._clock = clock
         self._offices = {office.id: office for office in offices}
         self._offsets = offsets
-        self._staff = frozenset(staff_ids)
+        self._policy = StaffPolicy(staff_ids)
 
     def office_of(self, registration: Registration) -> Office:
         return self._offices.get(registration.draft.office_id) or next(iter(self._offices.values()))
@@ -87,8 +87,7 @@ class CheckinService:
         returned_on: date | None = None,
         country: str | None = None,
     ) -> tuple[Returned, Registration | None]:
-        if staff_id not in self._staff:
-            return Returned.NOT_STAFF, None
+        self._policy.require(staff_id, "check-ins")
         now = self._clock.now()
         async with self._uow() as uow:
             registration = await find_case(uow, registration_id, reference)
@@ -133,8 +132,7 @@ class CheckinService:
             return Returned.STARTED, registration
 
     async def history(self, staff_id: int, registration_id: int) -> list[Checkin]:
-        if staff_id not in self._staff:
-            return []
+        self._policy.require(staff_id, "check-ins")
         async with self._uow(read_only=True) as uow:
             return await uow.checkins.history(registration_id)
 
@@ -166,19 +164,13 @@ class CheckinService:
     async def state(self, user_id: int) -> tuple[Registration | None, Checkin | None]:
         """The registration under monitoring (active or paused) and the check-in waiting."""
         async with self._uow(read_only=True) as uow:
-            monitored = [
-                r
-                for r in await uow.registrations.all_for(user_id)
-                if r.monitoring in ("active", "paused")
-            ]
-            checkin = await uow.checkins.open_for(user_id)
-            return (monitored[-1] if monitored else None), checkin
+            return await self._monitored(uow, user_id), await uow.checkins.open_for(user_id)
 
     async def next_due(self, user_id: int) -> tuple[datetime, Office] | None:
         """When the person's next check-in comes (and the office whose time zone it is in)."""
         async with self._uow(read_only=True) as uow:
             for registration in reversed(await uow.registrations.all_for(user_id)):
-                if registration.monitoring not in ("active", "paused"):
+                if registration.monitoring not in MONITORED:
                     continue
                 coming = [
                     c.due_at
@@ -209,15 +201,16 @@ class CheckinService:
             await uow.commit()
             return Answered.ANSWERED
 
-    async def set_monitoring(self, user_id: int, state: str) -> bool:
+    async def set_monitoring(self, user_id: int, state: Monitoring | str) -> bool:
         """pause, resume (active) or stop; stopping cancels what is left and tells staff."""
+        state = Monitoring(state)
         now = self._clock.now()
         async with self._uow() as uow:
-            registration, _ = await self._monitored(uow, user_id)
+            registration = await self._monitored(uow, user_id)
             if registration is None:
                 return False
             await uow.registrations.set_monitoring(registration.id, state, now)
-            if state == "stopped":
+            if state is Monitoring.STOPPED:
                 await uow.checkins.cancel_open(registration.id)
                 await _tell_staff(uow, K.CHECKINS_STOPPED, registration, now)
             await uow.commit()
@@ -225,21 +218,19 @@ class CheckinService:
 
     async def unreachable(self, uow: UnitOfWork, user_id: int, now: datetime) -> None:
         """403 on a check-in: stop writing to them, and tell staff (in the caller's transaction)."""
-        registration, _ = await self._monitored(uow, user_id)
-        if registration is None or registration.monitoring == "stopped":
+        registration = await self._monitored(uow, user_id)
+        if registration is None or registration.monitoring == Monitoring.STOPPED:
             return
-        await uow.registrations.set_monitoring(registration.id, "stopped", now)
+        await uow.registrations.set_monitoring(registration.id, Monitoring.STOPPED, now)
         await uow.checkins.cancel_open(registration.id)
         await _tell_staff(uow, K.PERSON_UNREACHABLE, registration, now)
 
     @staticmethod
-    async def _monitored(uow: UnitOfWork, user_id: int) -> tuple[Registration | None, None]:
-        monitored = [
-            r
-            for r in await uow.registrations.all_for(user_id)
-            if r.monitoring in ("active", "paused")
-        ]
-        return (monitored[-1] if monitored else None), None
+    async def _monitored(uow: UnitOfWork, user_id: int) -> Registration | None:
+        """The person's latest registration whose check-ins may still come."""
+        registrations = await uow.registrations.all_for(user_id)
+        monitored = [r for r in registrations if r.monitoring in MONITORED]
+        return monitored[-1] if monitored else None
 
 
 async def _tell_staff(uow: UnitOfWork, kind: K, registration: Registration, now: datetime) -> None:

@@ -25,6 +25,7 @@ from bot.domain.notices import NoticeKind as K
 from bot.domain.offices import Office
 from bot.services.notices import enqueue
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.services.staff_policy import StaffPolicy
 
 
 class Relay(StrEnum):
@@ -32,7 +33,6 @@ class Relay(StrEnum):
     RATE_LIMITED = "rate_limited"
     NO_CONVERSATION = "no_conversation"
     CLOSED = "closed"
-    NOT_STAFF = "not_staff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ class ConversationService:
         self._uow = uow
         self._clock = clock
         self._offices = offices
-        self._staff = frozenset(staff_ids)
+        self._policy = StaffPolicy(staff_ids)
 
     async def open(self, user_id: int, locale: str) -> Conversation:
         """The person's open conversation, or a new one announced to staff."""
@@ -94,8 +94,7 @@ class ConversationService:
         text: str | None,
         file_id: str | None,
     ) -> Relay:
-        if staff_id not in self._staff:
-            return Relay.NOT_STAFF
+        self._policy.require(staff_id, "conversations")
         now = self._clock.now()
         async with self._uow() as uow:
             conversation = await uow.conversations.by_staff_message(replied_to_message_id)
@@ -126,8 +125,7 @@ class ConversationService:
         """Staff answer a person from a private chat (/case or /inbox): the person receives it
         exactly as a reply in the staff group. With no open conversation (from /case), one is
         opened and announced to the group, so that the person's answers are threaded there."""
-        if staff_id not in self._staff:
-            return Relay.NOT_STAFF
+        self._policy.require(staff_id, "conversations")
         now = self._clock.now()
         async with self._uow() as uow:
             if conversation_id is not None:
@@ -169,8 +167,7 @@ class ConversationService:
         self, staff_id: int, conversation_id: int
     ) -> tuple[Conversation, list[RelayMessage]] | None:
         """One conversation with its messages, for staff (/inbox)."""
-        if staff_id not in self._staff:
-            return None
+        self._policy.require(staff_id, "conversations")
         async with self._uow(read_only=True) as uow:
             conversation = await uow.conversations.get(conversation_id)
             if conversation is None or conversation.user_id is None:
@@ -189,8 +186,7 @@ class ConversationService:
             return True
 
     async def close_by_staff(self, staff_id: int, conversation_id: int) -> Relay:
-        if staff_id not in self._staff:
-            return Relay.NOT_STAFF
+        self._policy.require(staff_id, "conversations")
         now = self._clock.now()
         async with self._uow() as uow:
             conversation = await uow.conversations.get(conversation_id)
@@ -206,8 +202,7 @@ class ConversationService:
             return Relay.SENT
 
     async def inbox(self, staff_id: int) -> list[InboxItem]:
-        if staff_id not in self._staff:
-            return []
+        self._policy.require(staff_id, "conversations")
         async with self._uow(read_only=True) as uow:
             return [
                 InboxItem(c, len(await uow.conversations.messages(c.id)))

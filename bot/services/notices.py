@@ -114,6 +114,16 @@ def _with_locale(data: NoticeData, locale: str) -> NoticeData:
     return replace(data, locale=locale if locale in SUPPORTED_LOCALES else "en")
 
 
+def _about(registration: Registration, **more: Any) -> NoticeData:
+    """A notice about a case: its button opens it; the person's form language as a fallback."""
+    return NoticeData(
+        registration=registration,
+        case_id=registration.id,
+        locale=registration.draft.contact_locale,
+        **more,
+    )
+
+
 async def _case_id(uow: UnitOfWork, conversation: Conversation | None) -> int | None:
     if conversation is None or not conversation.reference:
         return None
@@ -125,15 +135,9 @@ async def _registration(uow: UnitOfWork, kind: NoticeKind, key: int | None) -> N
     registration = await uow.registrations.get(key) if key is not None else None
     if registration is None:
         return None
-    checkins = []
     if kind is NoticeKind.CHECKINS_WELCOME:
-        checkins = await uow.checkins.history(registration.id)
-    return NoticeData(
-        registration=registration,
-        checkins=checkins,
-        case_id=registration.id,
-        locale=registration.draft.contact_locale,
-    )
+        return _about(registration, checkins=await uow.checkins.history(registration.id))
+    return _about(registration)
 
 
 async def _booking(uow: UnitOfWork, kind: NoticeKind, key: int | None) -> NoticeData | None:
@@ -141,9 +145,7 @@ async def _booking(uow: UnitOfWork, kind: NoticeKind, key: int | None) -> Notice
     registration = await uow.registrations.get(booking.registration_id) if booking else None
     if booking is None or registration is None:
         return None
-    return NoticeData(
-        registration=registration, booking=booking, locale=registration.draft.contact_locale
-    )
+    return _about(registration, booking=booking)
 
 
 async def _checkin(uow: UnitOfWork, kind: NoticeKind, key: int | None) -> NoticeData | None:
@@ -151,12 +153,7 @@ async def _checkin(uow: UnitOfWork, kind: NoticeKind, key: int | None) -> Notice
     registration = await uow.registrations.get(checkin.registration_id) if checkin else None
     if checkin is None or registration is None:
         return None
-    return NoticeData(
-        registration=registration,
-        checkin=checkin,
-        case_id=registration.id,
-        locale=registration.draft.contact_locale,
-    )
+    return _about(registration, checkin=checkin)
 
 
 async def _conversation(uow: UnitOfWork, kind: NoticeKind, key: int | None) -> NoticeData | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, NamedTuple, Protocol, Self
 
 from bot.domain.booking import Booking, BookingStatus, Slot
 from bot.domain.checkins import CheckinStatus, DueCheckin, Scores
@@ -38,6 +38,11 @@ class AlreadyBookedError(Exception):
 
 class AlreadyRegisteredError(Exception):
     """The person already has an open registration (the database's unique constraint said so)."""
+
+
+class FoundSlot(NamedTuple):
+    slot: Slot
+    removed: bool  # by staff: kept for the bookings it had, never offered again
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +241,7 @@ class BookingRepository(Protocol):
     async def slots(
         self, office_id: str | None, start: datetime, end: datetime, *, free_only: bool
     ) -> list[Slot]: ...
-    async def slot(self, slot_id: int) -> tuple[Slot, bool] | None: ...
+    async def slot(self, slot_id: int) -> FoundSlot | None: ...
     async def take_place(self, slot_id: int, now: datetime) -> bool: ...
     async def release_place(self, slot_id: int) -> None: ...
     async def remove_slot(self, slot_id: int, now: datetime) -> bool: ...

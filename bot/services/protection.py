@@ -22,6 +22,7 @@ from bot.domain.protection import (
 from bot.services.conversations import open_conversation
 from bot.services.notices import enqueue
 from bot.services.ports import Clock, UnitOfWorkFactory
+from bot.services.staff_policy import StaffPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,6 @@ class Take(StrEnum):
     TAKEN = "taken"
     ALREADY = "already"
     NOT_FOUND = "not_found"
-    NOT_STAFF = "not_staff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class UrgentService:
         self._uow = uow
         self._clock = clock
         self._offices = offices
-        self._staff = frozenset(staff_ids)
+        self._policy = StaffPolicy(staff_ids)
         self._repeat_after = repeat_after
 
     def office(self, office_id: str | None) -> Office:
@@ -101,8 +101,7 @@ class UrgentService:
 
     async def take(self, staff_id: int, alert_id: int) -> Take:
         """A staff member takes the alert: no repeat, and the person is told someone saw it."""
-        if staff_id not in self._staff:
-            return Take.NOT_STAFF
+        self._policy.require(staff_id, "urgent alerts")
         now = self._clock.now()
         async with self._uow() as uow:
             alert = await uow.alerts.get(alert_id)
@@ -118,8 +117,7 @@ class UrgentService:
 
     async def waiting(self, staff_id: int) -> list[WaitingAlert]:
         """For /inbox: alerts nobody has taken, the oldest first."""
-        if staff_id not in self._staff:
-            return []
+        self._policy.require(staff_id, "urgent alerts")
         async with self._uow(read_only=True) as uow:
             found = []
             for alert in await uow.alerts.waiting():

@@ -10,7 +10,7 @@ from bot.domain.checkins import CheckinStatus
 from bot.domain.notices import NoticeKind
 from bot.labels import ALERT_TEXTS
 from bot.telegram.outgoing import Outgoing, Rendering, renders
-from bot.telegram.staff_view import CaseAction
+from bot.telegram.staff_view import open_case_button
 
 
 class OpenCheckin(CallbackData, prefix="ci"):
@@ -53,10 +53,7 @@ def alert(r: Rendering) -> Outgoing | None:
     assert checkin is not None and registration is not None
     reasons = ", ".join(t(ALERT_TEXTS[a]) for a in checkin.alerts if a in ALERT_TEXTS)
     text = t.gettext("🚨 {reference} {reasons}.", reference=registration.reference, reasons=reasons)
-    open_case = InlineKeyboardButton(
-        text=t.gettext("📂 Open case"),
-        callback_data=CaseAction(action="open", id=registration.id).pack(),
-    )
+    open_case = open_case_button(registration.id, t)
     return Outgoing(r.chat_id, text, InlineKeyboardMarkup(inline_keyboard=[[open_case]]))
 
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from bot.app import App
 from bot.domain.checkins import CheckinStatus
 from bot.domain.notices import Audience, NoticeKind
-from bot.domain.registration import Status
+from bot.domain.registration import Registration, Status
 from bot.labels import STATUS_NOTICES
 from bot.services.ports import OutboxMessage
 
@@ -94,11 +94,16 @@ def registration_erased(r: Rendering) -> Outgoing | None:
     )
 
 
+def _still_there(r: Rendering) -> Registration | None:
+    """The registration a staff notice shows, unless its person erased their data meanwhile."""
+    registration = r.data.registration
+    return registration if registration is not None and registration.user_id is not None else None
+
+
 @renders(NoticeKind.REGISTRATION_NEW)
 def registration_new(r: Rendering) -> Outgoing | None:
-    registration = r.data.registration
-    if registration is None or registration.user_id is None:
-        return None  # erased meanwhile: nothing of it may be sent
+    if (registration := _still_there(r)) is None:
+        return None
     return Outgoing(
         r.chat_id, group_notice(registration, r.t, r.offices), group_keyboard(registration, r.t)
     )
@@ -106,9 +111,8 @@ def registration_new(r: Rendering) -> Outgoing | None:
 
 @renders(NoticeKind.REGISTRATION_EDITED)
 def registration_edited(r: Rendering) -> Outgoing | None:
-    registration = r.data.registration
-    if registration is None or registration.user_id is None:
-        return None  # erased meanwhile: nothing of it may be sent
+    if (registration := _still_there(r)) is None:
+        return None
     return Outgoing(
         r.chat_id,
         r.t.gettext(

@@ -5,14 +5,14 @@ focal points' chats only."""
 from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton
 
 from bot.domain.conversations import TEXT_MAX
 from bot.domain.notices import NoticeKind
 from bot.i18n import native_language_name
 from bot.labels import CONCERN_CATEGORIES
 from bot.telegram.outgoing import Outgoing, Rendering, renders
-from bot.telegram.staff_view import CaseAction
+from bot.telegram.staff_view import with_open_case
 from dialogs.widgets import esc
 
 
@@ -53,22 +53,11 @@ def urgent_to_staff(r: Rendering) -> Outgoing | None:
             "Reply to this message to answer the person. Press the button when you take care of it."
         ),
     )
-    row = [
-        InlineKeyboardButton(
-            text=t.gettext("🙋 I take care of it"),
-            callback_data=UrgentAction(action="take", id=alert.id).pack(),
-        )
-    ]
-    if r.data.case_id is not None:
-        row.append(
-            InlineKeyboardButton(
-                text=t.gettext("📂 Open case"),
-                callback_data=CaseAction(action="open", id=r.data.case_id).pack(),
-            )
-        )
-    return Outgoing(
-        r.chat_id, "\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=[row])
+    take = InlineKeyboardButton(
+        text=t.gettext("🙋 I take care of it"),
+        callback_data=UrgentAction(action="take", id=alert.id).pack(),
     )
+    return Outgoing(r.chat_id, "\n".join(lines), with_open_case(take, r.data.case_id, t))
 
 
 @renders(NoticeKind.URGENT_TAKEN)

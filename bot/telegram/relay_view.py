@@ -14,7 +14,7 @@ from bot.domain.conversations import Conversation, Direction, Kind, RelayMessage
 from bot.domain.notices import NoticeKind
 from bot.i18n import N_, Translator, native_language_name
 from bot.telegram.outgoing import Outgoing, Rendering, renders
-from bot.telegram.staff_view import CaseAction
+from bot.telegram.staff_view import with_open_case
 from dialogs.widgets import esc
 
 
@@ -85,14 +85,7 @@ def relay_in(r: Rendering) -> Outgoing | None:
     if relay is None or (relay.text is None and relay.file_id is None):
         return None
     label = t.gettext("💬 {who}:", who=who(conversation, t))
-    body = esc(relay.text or "")
-    return Outgoing(
-        r.chat_id,
-        f"{label}\n{body}" if body else label,
-        kind=relay.kind.value,
-        file_id=relay.file_id,
-        reply_to=conversation.header_message_id,
-    )
+    return _relayed(r.chat_id, label, relay, reply_to=conversation.header_message_id)
 
 
 @renders(NoticeKind.RELAY_OUT)
@@ -100,14 +93,7 @@ def relay_out(r: Rendering) -> Outgoing | None:
     conversation, relay = r.data.conversation, r.data.relay
     if conversation is None or relay is None or conversation.user_id != r.chat_id:
         return None
-    label = r.t.gettext("🏢 Message from the office:")
-    body = esc(relay.text or "")
-    return Outgoing(
-        r.chat_id,
-        f"{label}\n{body}" if body else label,
-        kind=relay.kind.value,
-        file_id=relay.file_id,
-    )
+    return _relayed(r.chat_id, r.t.gettext("🏢 Message from the office:"), relay)
 
 
 @renders(NoticeKind.CONVERSATION_CLOSED_BY_OFFICE)
@@ -120,6 +106,20 @@ def closed_by_office(r: Rendering) -> Outgoing | None:
         r.t.gettext(
             "The office closed this conversation. You can write again at any time from the menu."
         ),
+    )
+
+
+def _relayed(
+    chat_id: int, label: str, relay: RelayMessage, reply_to: int | None = None
+) -> Outgoing:
+    """A relayed message as the other side sees it: who it is from, then its words or file."""
+    body = esc(relay.text or "")
+    return Outgoing(
+        chat_id,
+        f"{label}\n{body}" if body else label,
+        kind=relay.kind.value,
+        file_id=relay.file_id,
+        reply_to=reply_to,
     )
 
 
@@ -141,18 +141,8 @@ def _header(r: Rendering, conversation: Conversation) -> str:
 
 
 def _header_keyboard(r: Rendering, conversation: Conversation) -> InlineKeyboardMarkup:
-    t = r.t
-    row = [
-        InlineKeyboardButton(
-            text=t.gettext("✖️ Close conversation"),
-            callback_data=ConversationAction(action="close", id=conversation.id).pack(),
-        )
-    ]
-    if r.data.case_id is not None:
-        row.append(
-            InlineKeyboardButton(
-                text=t.gettext("📂 Open case"),
-                callback_data=CaseAction(action="open", id=r.data.case_id).pack(),
-            )
-        )
-    return InlineKeyboardMarkup(inline_keyboard=[row])
+    close = InlineKeyboardButton(
+        text=r.t.gettext("✖️ Close conversation"),
+        callback_data=ConversationAction(action="close", id=conversation.id).pack(),
+    )
+    return with_open_case(close, r.data.case_id, r.t)

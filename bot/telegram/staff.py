@@ -41,7 +41,6 @@ RETURNED_ANSWERS = {
     Returned.NOT_ALLOWED: N_("This case is withdrawn, closed or deleted: nothing was changed."),
     Returned.FUTURE: N_("The return date cannot be in the future."),
     Returned.BEFORE_REGISTRATION: N_("The return date cannot be before the registration."),
-    Returned.NOT_STAFF: N_("Only office staff can do this."),
 }
 # The staff commands (as registered in polling.STAFF_COMMANDS): from anyone else they get the
 # unknown-command answer, and the refusal is audited (RefusedStaffCommands).

@@ -12,6 +12,7 @@ from bot.domain.registration import (
     AgeGroup,
     Draft,
     Gender,
+    Monitoring,
     Need,
     PassportState,
     Registration,
@@ -195,7 +196,10 @@ class SqlRegistrationRepository:
             update(RegistrationRow)
             .where(RegistrationRow.id == registration_id)
             .values(
-                returned_on=returned_on, return_country=country, monitoring="active", updated_at=now
+                returned_on=returned_on,
+                return_country=country,
+                monitoring=Monitoring.ACTIVE.value,
+                updated_at=now,
             )
         )
 
@@ -282,7 +286,7 @@ class SqlRegistrationRepository:
         if row.status not in (Status.CLOSED, Status.WITHDRAWN, Status.RETURNED):
             return None
         checkins = CheckinRow.registration_id == row.id
-        if row.status == Status.RETURNED and row.monitoring != "stopped":
+        if row.status == Status.RETURNED and row.monitoring != Monitoring.STOPPED:
             waiting = await self._session.scalar(
                 select(CheckinRow.id).where(checkins, CheckinRow.status.in_(["scheduled", "sent"]))
             )
