@@ -34,6 +34,7 @@ from storage.crypto import DataCipher
 from storage.db import WriteGate, create_engine, create_session_factory
 from storage.key_check import DataKeyError, check_data_key
 from storage.migrate import migrate
+from storage.repositories.updates import ProcessedUpdates
 from storage.uow import SqlUnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,9 @@ class App:
         self.uow = SqlUnitOfWorkFactory(
             self.session_factory, self.read_session_factory, self.cipher, self.write_gate
         )
+        self.updates = ProcessedUpdates(
+            self.engine, self.session_factory, self.read_session_factory
+        )  # the webhook's
         self.users = UserService(self.uow, self.clock)
         self.audit = AuditService(self.uow, self.clock)
         self.registrations = RegistrationService(

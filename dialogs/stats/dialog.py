@@ -13,7 +13,6 @@ from aiogram_dialog import Dialog, DialogManager, ShowMode
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from bot.config import Settings
 from bot.domain.offices import Office
 from bot.domain.stats import Period, export_columns
 from bot.i18n import Translator
@@ -36,9 +35,9 @@ def _today(manager: DialogManager) -> date:
     return manager.middleware_data["clock"].now().date()
 
 
-def _allowed(manager: DialogManager, user_id: int) -> bool:
-    settings: Settings = manager.middleware_data["settings"]
-    return settings.is_staff(user_id)
+def _allowed(manager: DialogManager) -> bool:
+    """Checked on every press (the middleware reads STAFF_USER_IDS for each update)."""
+    return bool(manager.middleware_data.get("is_staff"))
 
 
 async def on_preset(callback: CallbackQuery, button: Any, manager: DialogManager) -> None:
@@ -99,7 +98,7 @@ async def on_office(
     if office_id != "all" and office_id not in {o.id for o in offices}:
         return
     manager.dialog_data["office"] = office_id
-    if not _allowed(manager, callback.from_user.id):
+    if not _allowed(manager):
         purpose = manager.dialog_data.get("purpose", "stats")
         await manager.middleware_data["audit"].refused(callback.from_user.id, purpose)
         await callback.answer(
