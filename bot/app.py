@@ -57,9 +57,7 @@ class App:
         self.uow = SqlUnitOfWorkFactory(
             self.session_factory, self.read_session_factory, self.cipher, self.write_gate
         )
-        self.updates = ProcessedUpdates(
-            self.engine, self.session_factory, self.read_session_factory
-        )  # the webhook's
+        self.updates = ProcessedUpdates(self.session_factory, self.read_session_factory)
         self.users = UserService(self.uow, self.clock)
         self.audit = AuditService(self.uow, self.clock)
         self.registrations = RegistrationService(

@@ -35,6 +35,7 @@ from bot.telegram.polling import SHUTDOWN_GRACE_SECONDS, register_commands
 from bot.telegram.reply_pace import ChatPacer
 from storage.db import is_sqlite
 from storage.locks import PersonLock
+from storage.repositories.updates import ping
 
 log = logging.getLogger(__name__)
 KEEP_PROCESSED = timedelta(days=2)  # Telegram gives up re-sending long before
@@ -72,7 +73,7 @@ async def healthz(request: web.Request) -> web.Response:
     app = request.app[APP]
     try:
         async with asyncio.timeout(2):
-            await app.updates.ping()
+            await ping(app.engine)
     except Exception:  # any failure means: not healthy
         return web.Response(status=503, text="database unreachable")
     return web.Response(text="ok")

@@ -16,11 +16,9 @@ from storage.models import ProcessedUpdateRow
 class ProcessedUpdates:
     def __init__(
         self,
-        engine: AsyncEngine,
         sessions: async_sessionmaker[AsyncSession],
         read_sessions: async_sessionmaker[AsyncSession],
     ) -> None:
-        self._engine = engine
         self._sessions = sessions
         self._read_sessions = read_sessions
 
@@ -44,7 +42,8 @@ class ProcessedUpdates:
         async with self._sessions() as session, session.begin():
             await session.execute(delete(ProcessedUpdateRow).where(ProcessedUpdateRow.at < when))
 
-    async def ping(self) -> None:
-        """Raises unless the database answers."""
-        async with self._engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+
+async def ping(engine: AsyncEngine) -> None:
+    """Raises unless the database answers (the health check)."""
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
