@@ -2,7 +2,7 @@
 
 Each entry point (a staff command, a staff button, a staff dialog) checks once, in the adapter;
 the services check again with `StaffPolicy.require`, which raises the one `NotStaffError`. The
-adapter's error handler (bot.telegram.errors) audits every such refusal and answers it.
+adapter's error handler (bot.telegram.entry.errors) audits every such refusal and answers it.
 """
 
 from __future__ import annotations

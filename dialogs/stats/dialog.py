@@ -16,7 +16,7 @@ from aiogram_dialog.widgets.text import Format
 from bot.domain.offices import Office
 from bot.domain.stats import Period, export_columns
 from bot.i18n import Translator
-from bot.reports import csv_bytes, text_report
+from bot.presentation.reports import csv_bytes, text_report
 from bot.services.stats import NotStaffError, StatsService
 from dialogs.calendar import LocalCalendar
 from dialogs.states import StatsSG as S
@@ -114,7 +114,7 @@ async def on_office(
 
 
 async def send_report(message: Message, manager: DialogManager) -> None:
-    from bot.charts import country_gender_chart, funnel_chart
+    from bot.presentation.charts import country_gender_chart, funnel_chart
 
     t = translator(manager)
     service: StatsService = manager.middleware_data["stats"]

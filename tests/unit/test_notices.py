@@ -7,16 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-import bot.telegram.notifier  # noqa: F401  (imports every view: their renderers register)
+import bot.telegram.outbox.notifier  # noqa: F401  (imports every view: their renderers register)
 from bot.domain.notices import Audience, Notice, NoticeKind, Subject, subject_id
-from bot.telegram.outgoing import RENDERERS, renders
+from bot.telegram.outbox.outgoing import RENDERERS, renders
 
 TELEGRAM = Path(__file__).parents[2] / "bot" / "telegram"
 
 
 REGISTERED_BY_THE_NOTIFIER_ALONE = """
-import json, bot.telegram.notifier
-from bot.telegram.outgoing import RENDERERS
+import json, bot.telegram.outbox.notifier
+from bot.telegram.outbox.outgoing import RENDERERS
 print(json.dumps({k.value: [f.__module__, f.__name__] for k, f in RENDERERS.items()}))
 """
 

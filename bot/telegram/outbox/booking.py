@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.booking import Booking, BookingStatus
 from bot.domain.notices import NoticeKind
 from bot.i18n import N_, Translator
-from bot.telegram.outgoing import Outgoing, Rendering, renders
+from bot.telegram.outbox.outgoing import Outgoing, Rendering, renders
 from dialogs.widgets import esc
 
 STAFF_TEXTS = {

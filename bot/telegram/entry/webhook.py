@@ -25,14 +25,14 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot.app import App
-from bot.telegram.factory import (
+from bot.telegram.entry.factory import (
     build_dispatcher,
     create_bot,
     create_telegram_session,
     create_worker,
 )
-from bot.telegram.polling import SHUTDOWN_GRACE_SECONDS, register_commands
-from bot.telegram.reply_pace import ChatPacer
+from bot.telegram.entry.polling import SHUTDOWN_GRACE_SECONDS, register_commands
+from bot.telegram.entry.reply_pace import ChatPacer
 from storage.db import is_sqlite
 from storage.locks import PersonLock
 from storage.repositories.updates import ping

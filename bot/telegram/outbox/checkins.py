@@ -8,9 +8,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.checkins import CheckinStatus
 from bot.domain.notices import NoticeKind
-from bot.labels import ALERT_TEXTS
-from bot.telegram.outgoing import Outgoing, Rendering, renders
-from bot.telegram.staff_view import open_case_button
+from bot.presentation.labels import ALERT_TEXTS
+from bot.telegram.outbox.outgoing import Outgoing, Rendering, renders
+from bot.telegram.staff.case_view import open_case_button
 
 
 class OpenCheckin(CallbackData, prefix="ci"):

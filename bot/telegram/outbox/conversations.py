@@ -13,8 +13,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.conversations import Conversation, Direction, Kind, RelayMessage
 from bot.domain.notices import NoticeKind
 from bot.i18n import N_, Translator, native_language_name
-from bot.telegram.outgoing import Outgoing, Rendering, renders
-from bot.telegram.staff_view import with_open_case
+from bot.telegram.outbox.outgoing import Outgoing, Rendering, renders
+from bot.telegram.staff.case_view import with_open_case
 from dialogs.widgets import esc
 
 

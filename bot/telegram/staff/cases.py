@@ -19,12 +19,12 @@ from bot.domain.countries import all_countries
 from bot.domain.offices import Office
 from bot.domain.registration import REFERENCE_SHAPE, Status, urgent
 from bot.i18n import N_, Translator
-from bot.labels import NEEDS, STATUSES
+from bot.presentation.labels import NEEDS, STATUSES
 from bot.services.audit import AuditService
 from bot.services.cases import CaseService, Change
 from bot.services.checkins import CheckinService, Returned
-from bot.telegram.filters import PrivateChat
-from bot.telegram.staff_view import CaseAction, case_details, case_keyboard
+from bot.telegram.entry.filters import PrivateChat
+from bot.telegram.staff.case_view import CaseAction, case_details, case_keyboard
 from dialogs.states import SlotsSG, StaffAnswerSG, StatsSG
 
 

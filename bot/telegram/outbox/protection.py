@@ -10,9 +10,9 @@ from aiogram.types import InlineKeyboardButton
 from bot.domain.conversations import TEXT_MAX
 from bot.domain.notices import NoticeKind
 from bot.i18n import native_language_name
-from bot.labels import CONCERN_CATEGORIES
-from bot.telegram.outgoing import Outgoing, Rendering, renders
-from bot.telegram.staff_view import with_open_case
+from bot.presentation.labels import CONCERN_CATEGORIES
+from bot.telegram.outbox.outgoing import Outgoing, Rendering, renders
+from bot.telegram.staff.case_view import with_open_case
 from dialogs.widgets import esc
 
 

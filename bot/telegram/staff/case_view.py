@@ -15,7 +15,7 @@ from bot.domain.checkins import CheckinStatus
 from bot.domain.offices import Office
 from bot.domain.registration import Monitoring, Registration, Status, allowed_transitions, urgent
 from bot.i18n import N_, Translator, native_language_name
-from bot.labels import AGE_GROUPS, ALERT_TEXTS, GENDERS, NEEDS, PASSPORTS, STATUSES
+from bot.presentation.labels import AGE_GROUPS, ALERT_TEXTS, GENDERS, NEEDS, PASSPORTS, STATUSES
 from bot.services.ports import CaseEvent, Checkin
 from dialogs.widgets import esc
 

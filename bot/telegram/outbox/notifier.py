@@ -14,15 +14,15 @@ from bot.app import App
 from bot.domain.checkins import CheckinStatus
 from bot.domain.notices import Audience, NoticeKind
 from bot.domain.registration import Registration, Status
-from bot.labels import STATUS_NOTICES
+from bot.presentation.labels import STATUS_NOTICES
 from bot.services.ports import OutboxMessage
+from bot.telegram.entry.reply_pace import reply_markup
 
 # The render functions register themselves on import: every view of a notice is listed here.
-from bot.telegram import booking_view, checkin_view, protection_view, relay_view  # noqa: F401
-from bot.telegram.booking_view import book_button
-from bot.telegram.outgoing import RENDERERS, Outgoing, Rendering, renders
-from bot.telegram.reply_pace import reply_markup
-from bot.telegram.staff_view import group_keyboard, group_notice
+from bot.telegram.outbox import booking, checkins, conversations, protection  # noqa: F401
+from bot.telegram.outbox.booking import book_button
+from bot.telegram.outbox.outgoing import RENDERERS, Outgoing, Rendering, renders
+from bot.telegram.staff.case_view import group_keyboard, group_notice
 
 __all__ = ["Outgoing", "Renderer", "StaffChatNotConfiguredError"]
 
@@ -124,7 +124,7 @@ def registration_edited(r: Rendering) -> Outgoing | None:
 
 @renders(NoticeKind.REPLY)
 def deferred_reply(r: Rendering) -> Outgoing | None:
-    """A reply Telegram would not take at once (429, bot.telegram.reply_pace)."""
+    """A reply Telegram would not take at once (429, bot.telegram.entry.reply_pace)."""
     reply = r.data.reply
     assert reply is not None
     return Outgoing(r.chat_id, reply["text"], reply_markup=reply_markup(reply["markup"]))
