@@ -81,6 +81,15 @@ def test_core_imports_neither_telegram_nor_sql_nor_storage(module):
     assert not bad, f"{module} imports {sorted(bad)}"
 
 
+def test_presentation_imports_the_domain_and_i18n_only():
+    for module in (n for n in MODULES if under(n, "bot.presentation")):
+        project = {i.split(".")[0] for i in imports_of(module)} & {"bot", "dialogs", "storage"}
+        inner = {i for i in imports_of(module) if under(i, "bot") or under(i, "dialogs")}
+        allowed = ("bot.domain", "bot.i18n", "bot.presentation")
+        assert project <= {"bot"}, module
+        assert all(any(under(i, a) for a in allowed) or i == "bot" for i in inner), module
+
+
 def test_nothing_below_the_adapter_imports_it():
     below = [
         n for n in MODULES
