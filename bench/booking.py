@@ -38,9 +38,9 @@ from bot.app import App, create_app
 from bot.config import Settings
 from bot.domain.booking import SlotPlan
 from bot.domain.registration import AgeGroup, Draft, Gender, PassportState
-from bot.telegram.factory import LOCAL_TOKEN, build_dispatcher, create_bot
-from bot.telegram.local_api import LocalBotAPI
-from bot.telegram.local_client import ButtonNotFoundError, LocalPerson
+from bot.telegram.entry.factory import LOCAL_TOKEN, build_dispatcher, create_bot
+from bot.telegram.entry.local_api import LocalBotAPI
+from bot.telegram.entry.local_client import ButtonNotFoundError, LocalPerson
 
 STAFF_ID, OFFICE = 900001, "rabat"
 N_DAYS, START, END, LENGTH, CAPACITY = 7, clock_time(9), clock_time(17), 15, 10

@@ -44,10 +44,10 @@ from bot.config import Settings
 from bot.domain.ratelimit import SendLimits
 from bot.domain.registration import AgeGroup, Draft, Gender, PassportState
 from bot.services.checkins import Returned
-from bot.telegram.factory import LOCAL_TOKEN, create_bot
-from bot.telegram.local_api import Fault, LocalBotAPI
-from bot.telegram.notifier import Renderer
-from bot.telegram.worker import POLL_SECONDS, OutboxWorker
+from bot.telegram.entry.factory import LOCAL_TOKEN, create_bot
+from bot.telegram.entry.local_api import Fault, LocalBotAPI
+from bot.telegram.outbox.notifier import Renderer
+from bot.telegram.outbox.worker import POLL_SECONDS, OutboxWorker
 
 STAFF_ID, FIRST_USER = 900001, 5_000_000
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # registrations; the run is 40 days later

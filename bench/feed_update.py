@@ -29,9 +29,9 @@ from typing import Any
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.telegram.factory import LOCAL_TOKEN, build_dispatcher, create_bot
-from bot.telegram.local_api import LocalBotAPI
-from bot.telegram.local_client import LocalPerson
+from bot.telegram.entry.factory import LOCAL_TOKEN, build_dispatcher, create_bot
+from bot.telegram.entry.local_api import LocalBotAPI
+from bot.telegram.entry.local_client import LocalPerson
 
 WARMUP_UPDATES = 100
 PRESSES = ("How this bot works", "Back to the menu")

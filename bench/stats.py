@@ -1,6 +1,7 @@
 """How long /stats takes on a realistic year: 3,000 registrations seeded with the country and
-gender mix of the 2021 report (`bot.seed`), then the report computed (database aggregation),
-rendered as Telegram text, and drawn as the two charts — what a staff member waits for.
+gender mix of the 2021 report (`bot.services.seed`), then the report computed (database
+aggregation), rendered as Telegram text, and drawn as the two charts — what a staff member
+waits for.
 
 Run: `.venv/bin/python bench/stats.py` (options: --registrations, --repeat, --json).
 """
@@ -19,11 +20,11 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from bot.app import create_app
-from bot.charts import country_gender_chart, funnel_chart
 from bot.config import Settings
 from bot.domain.stats import Period
-from bot.reports import text_report
-from bot.seed import seed
+from bot.presentation.charts import country_gender_chart, funnel_chart
+from bot.presentation.reports import text_report
+from bot.services.seed import seed
 
 
 async def run(registrations: int, repeat: int) -> dict[str, float]:

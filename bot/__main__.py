@@ -94,15 +94,15 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "console" or settings.token is None:
             if args.command != "console":
                 print(NO_TOKEN_HINT)
-            from bot.telegram.console import run_console
+            from bot.telegram.entry.console import run_console
 
             await run_console(app, args.user_id, args.lang)
         elif settings.WEBHOOK_URL:
-            from bot.telegram.webhook import serve_webhook
+            from bot.telegram.entry.webhook import serve_webhook
 
             await serve_webhook(app, settings.token)
         else:
-            from bot.telegram.polling import serve_polling
+            from bot.telegram.entry.polling import serve_polling
 
             await serve_polling(app, settings.token)
     finally:
@@ -120,12 +120,12 @@ async def run_report_command(args: argparse.Namespace, settings: Settings) -> in
     app = await create_app(settings)
     try:
         if args.command == "seed":
-            from bot.seed import seed
+            from bot.services.seed import seed
 
             written = await seed(app.uow, registrations=args.registrations, year=args.year)
             print(f"Seeded {sum(written.values())} registrations for {args.year}.")
             return 0
-        from bot.reports import report_csv, report_json, report_table
+        from bot.presentation.reports import report_csv, report_json, report_table
 
         if args.office and args.office not in {o.id for o in app.offices}:
             print(f"Unknown office {args.office!r}", file=sys.stderr)

@@ -20,6 +20,7 @@ from bot.services.cases import CaseService
 from bot.services.checkins import CheckinService
 from bot.services.clock import SystemClock
 from bot.services.conversations import ConversationService
+from bot.services.notices import NoticeService
 from bot.services.outbox import OutboxService
 from bot.services.ports import Clock
 from bot.services.protection import ConcernService, UrgentService
@@ -33,6 +34,7 @@ from storage.crypto import DataCipher
 from storage.db import WriteGate, create_engine, create_session_factory
 from storage.key_check import DataKeyError, check_data_key
 from storage.migrate import migrate
+from storage.repositories.updates import ProcessedUpdates
 from storage.uow import SqlUnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class App:
         self.uow = SqlUnitOfWorkFactory(
             self.session_factory, self.read_session_factory, self.cipher, self.write_gate
         )
+        self.updates = ProcessedUpdates(self.session_factory, self.read_session_factory)
         self.users = UserService(self.uow, self.clock)
         self.audit = AuditService(self.uow, self.clock)
         self.registrations = RegistrationService(
@@ -92,6 +95,7 @@ class App:
         self.concerns = ConcernService(
             self.uow, self.clock, self.settings.CONCERNS_CHAT_ID, self.settings.CONCERNS_USER_IDS
         )
+        self.notices = NoticeService(self.uow, self.concerns.reaches, self.cipher.decrypt_json)
         self.recordings = RecordingService(
             self.uow,
             self.clock,

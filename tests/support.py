@@ -66,9 +66,9 @@ class Harness:
 
     def worker(self) -> Any:
         """The outbox worker on a fake clock: its waits advance the clock instead of sleeping."""
-        from bot.telegram.notifier import Renderer
-        from bot.telegram.staff_chat import StaffChatCheck
-        from bot.telegram.worker import OutboxWorker
+        from bot.telegram.outbox.notifier import Renderer
+        from bot.telegram.outbox.staff_chat import StaffChatCheck
+        from bot.telegram.outbox.worker import OutboxWorker
 
         clock = self.app.clock
 
@@ -92,7 +92,7 @@ class Harness:
         return self.api.chat(STAFF_CHAT)
 
     def person(self, user_id: int = 1001, language_code: str | None = None, **kwargs: Any) -> Any:
-        from bot.telegram.local_client import LocalPerson
+        from bot.telegram.entry.local_client import LocalPerson
 
         return LocalPerson(self.dp, self.bot, self.api, user_id, language_code, **kwargs)
 
@@ -114,9 +114,9 @@ def _shared_dialogs() -> list[Any]:
 
 
 async def start_harness(app: Any) -> Harness:
-    from bot.telegram.factory import LOCAL_TOKEN, build_dispatcher, create_bot
-    from bot.telegram.local_api import LocalBotAPI
-    from bot.telegram.reply_pace import ChatPacer
+    from bot.telegram.entry.factory import LOCAL_TOKEN, build_dispatcher, create_bot
+    from bot.telegram.entry.local_api import LocalBotAPI
+    from bot.telegram.entry.reply_pace import ChatPacer
     from dialogs.talk.ack import BurstAck
 
     api = LocalBotAPI()

@@ -91,11 +91,58 @@ def is_open(status: Status) -> bool:
     return status not in FINAL
 
 
+class Monitoring(StrEnum):
+    """The check-ins of a returnee: on, paused by them, or stopped (by them, or unreachable)."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+MONITORED = (Monitoring.ACTIVE, Monitoring.PAUSED)  # check-ins may still come
+
+
 def allowed_transitions(current: Status) -> tuple[Status, ...]:
     """Staff move a case to any other step, or withdraw or close it; a finished case stays."""
     if current in FINAL:
         return ()
     return tuple(s for s in (*PROGRESS, Status.WITHDRAWN, Status.CLOSED) if s is not current)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvent:
+    """One line of a case's history."""
+
+    registration_id: int
+    at: datetime
+    actor: str  # person, staff, system
+    actor_id: int | None
+    kind: str  # created, status, edited, withdrawn, erased, viewed
+    from_status: Status | None = None
+    to_status: Status | None = None
+
+
+def move_case(
+    registration_id: int,
+    from_status: Status,
+    to_status: Status,
+    *,
+    at: datetime,
+    actor: str,
+    actor_id: int | None = None,
+    kind: str = "status",
+) -> CaseEvent:
+    """A case moving from one step to another, as its history records it. Every status change
+    is one of these, applied by `uow.registrations.move` (compare-and-set, then recorded)."""
+    return CaseEvent(
+        registration_id=registration_id,
+        at=at,
+        actor=actor,
+        actor_id=actor_id,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+    )
 
 
 class InvalidInput(ValueError):
@@ -185,7 +232,7 @@ class Registration:
     returned_on: date | None = None
     return_country: str | None = None
     returned_from: str | None = None
-    monitoring: str | None = None  # active, paused, stopped
+    monitoring: str | None = None  # a Monitoring value, once returned
 
 
 def urgent(needs: frozenset[Need]) -> tuple[Need, ...]:

@@ -19,10 +19,16 @@ from bot.domain.booking import (
     reminder_times,
     slot_times,
 )
+from bot.domain.notices import Notice
+from bot.domain.notices import NoticeKind as K
 from bot.domain.offices import Office
-from bot.domain.registration import Registration, Status
-from bot.services.ports import AlreadyBookedError, CaseEvent, Clock, UnitOfWork, UnitOfWorkFactory
+from bot.domain.registration import Registration, Status, move_case
+from bot.services.notices import enqueue
+from bot.services.ports import AlreadyBookedError, Clock, UnitOfWork, UnitOfWorkFactory
 from bot.services.registration import end_booking, reminder_keys
+from bot.services.staff_policy import NotStaffError, StaffPolicy
+
+__all__ = ["BookingService", "NotStaffError"]
 
 BOOKABLE = frozenset({Status.NEW, Status.CONTACTED, Status.INTERVIEW})
 
@@ -44,10 +50,6 @@ class BookResult:
     alternatives: list[Slot] = field(default_factory=list)
 
 
-class NotStaffError(PermissionError):
-    pass
-
-
 class BookingService:
     def __init__(
         self,
@@ -60,7 +62,7 @@ class BookingService:
         self._uow = uow
         self._clock = clock
         self._offices = {office.id: office for office in offices}
-        self._staff = frozenset(staff_ids)
+        self._policy = StaffPolicy(staff_ids)
         self.cutoff = cutoff
 
     def office(self, office_id: str) -> Office:
@@ -76,9 +78,9 @@ class BookingService:
         """The slot if it is still bookable: this office's, ahead, not removed, with a place."""
         async with self._uow(read_only=True) as uow:
             found = await uow.bookings.slot(slot_id)
-        if found is None or found[1]:
+        if found is None or found.removed:
             return None
-        slot = found[0]
+        slot = found.slot
         ok = slot.office_id == office_id and slot.free > 0 and slot.starts_at > self._clock.now()
         return slot if ok else None
 
@@ -116,9 +118,13 @@ class BookingService:
             if registration is None or registration.status not in BOOKABLE:
                 return BookResult(Booked.NOT_ALLOWED)
             found = await uow.bookings.slot(slot_id)
-            if found is None or found[1] or found[0].office_id != registration.draft.office_id:
+            if (
+                found is None
+                or found.removed
+                or found.slot.office_id != registration.draft.office_id
+            ):
                 return BookResult(Booked.PAST)
-            slot = found[0]
+            slot = found.slot
             if slot.starts_at <= now:
                 return BookResult(Booked.PAST)
             current = await uow.bookings.active_booking(registration.id)
@@ -136,21 +142,16 @@ class BookingService:
             except AlreadyBookedError:  # a second press of Confirm raced the first one
                 return BookResult(Booked.SAME, await self._active(registration.id))
             await self._schedule_reminders(uow, booking, registration, now)
-            kind = "interview_moved" if current is not None else "interview_booked"
-            await _to_staff(uow, kind, booking.id, now)
+            kind = K.INTERVIEW_MOVED if current is not None else K.INTERVIEW_BOOKED
+            await enqueue(uow, Notice(kind, booking.id), now)
             if registration.status in (Status.NEW, Status.CONTACTED):
-                await uow.registrations.set_status(
-                    registration.id, registration.status, Status.INTERVIEW, now
-                )
-                await uow.registrations.add_event(
-                    CaseEvent(
+                await uow.registrations.move(
+                    move_case(
                         registration.id,
-                        now,
-                        "person",
-                        None,
-                        "status",
                         registration.status,
                         Status.INTERVIEW,
+                        at=now,
+                        actor="person",
                     )
                 )
             await uow.commit()
@@ -166,15 +167,14 @@ class BookingService:
             if not can_change(current.slot.starts_at, now, self.cutoff):
                 return Booked.TOO_LATE
             await end_booking(uow, current, BookingStatus.CANCELLED, now)
-            await _to_staff(uow, "interview_cancelled", current.id, now)
+            await enqueue(uow, Notice(K.INTERVIEW_CANCELLED, current.id), now)
             await _no_more_interview(uow, registration, now, "person", None)  # type: ignore[arg-type]
             await uow.commit()
             return Booked.BOOKED
 
     # -- staff ------------------------------------------------------------------------------
     def _require(self, staff_id: int) -> None:
-        if staff_id not in self._staff:
-            raise NotStaffError(staff_id)
+        self._policy.require(staff_id, "slots")
 
     async def publish(self, staff_id: int, plan: SlotPlan) -> int:
         self._require(staff_id)
@@ -202,7 +202,7 @@ class BookingService:
         self._require(staff_id)
         async with self._uow(read_only=True) as uow:
             found = await uow.bookings.slot(slot_id)
-            if found is None or found[1]:
+            if found is None or found.removed:
                 return None
             shown = []
             for booking in await uow.bookings.bookings_of_slot(slot_id):
@@ -213,7 +213,7 @@ class BookingService:
                 ):
                     registration = await uow.registrations.get(booking.registration_id)
                     shown.append((booking, registration.reference if registration else "?"))
-            return found[0], shown
+            return found.slot, shown
 
     async def remove_slot(self, staff_id: int, slot_id: int) -> int | None:
         """Remove a slot; the people booked on it are told, in their language. None: gone."""
@@ -234,7 +234,9 @@ class BookingService:
                 if registration is not None:
                     await _no_more_interview(uow, registration, now, "staff", staff_id)
                 if registration is not None and registration.user_id is not None:
-                    await _to_person(uow, "slot_removed", booking.id, registration.user_id, now)
+                    await enqueue(
+                        uow, Notice(K.SLOT_REMOVED, booking.id, registration.user_id), now
+                    )
                     told += 1
             await uow.commit()
             return told
@@ -254,14 +256,20 @@ class BookingService:
             registration = await uow.registrations.get(booking.registration_id)
             if registration is not None and registration.status is Status.INTERVIEW:
                 to = Status.MEDICAL_CHECK if attended else Status.CONTACTED
-                await uow.registrations.set_status(registration.id, Status.INTERVIEW, to, now)
-                await uow.registrations.add_event(
-                    CaseEvent(
-                        registration.id, now, "staff", staff_id, "status", Status.INTERVIEW, to
+                await uow.registrations.move(
+                    move_case(
+                        registration.id,
+                        Status.INTERVIEW,
+                        to,
+                        at=now,
+                        actor="staff",
+                        actor_id=staff_id,
                     )
                 )
                 if not attended and registration.user_id is not None:
-                    await _to_person(uow, "interview_missed", booking_id, registration.user_id, now)
+                    await enqueue(
+                        uow, Notice(K.INTERVIEW_MISSED, booking_id, registration.user_id), now
+                    )
             await uow.commit()
             return True
 
@@ -270,14 +278,10 @@ class BookingService:
         self, uow: UnitOfWork, booking: Booking, registration: Registration, now: datetime
     ) -> None:
         for hours, when in reminder_times(booking.slot.starts_at, now):
-            await uow.outbox.add(
-                kind="interview_reminder",
-                audience="person",
-                user_id=registration.user_id,
-                payload={"booking_id": booking.id, "hours": hours},
-                dedupe_key=f"interview_reminder:{booking.id}:{hours}",
-                due=when,
+            reminder = Notice(
+                K.INTERVIEW_REMINDER, booking.id, registration.user_id, {"hours": hours}, str(hours)
             )
+            await enqueue(uow, reminder, when)
 
     async def _alternatives(self, uow: UnitOfWork, taken: Slot, now: datetime) -> list[Slot]:
         free = await uow.bookings.slots(
@@ -288,22 +292,6 @@ class BookingService:
     async def _active(self, registration_id: int) -> Booking | None:
         async with self._uow(read_only=True) as uow:
             return await uow.bookings.active_booking(registration_id)
-
-
-async def _to_staff(uow: UnitOfWork, kind: str, booking_id: int, now: datetime) -> None:
-    await uow.outbox.add(
-        kind=kind, audience="staff", user_id=None, payload={"booking_id": booking_id},
-        dedupe_key=f"{kind}:{booking_id}", due=now,
-    )  # fmt: skip
-
-
-async def _to_person(
-    uow: UnitOfWork, kind: str, booking_id: int, user_id: int, now: datetime
-) -> None:
-    await uow.outbox.add(
-        kind=kind, audience="person", user_id=user_id, payload={"booking_id": booking_id},
-        dedupe_key=f"{kind}:{booking_id}", due=now,
-    )  # fmt: skip
 
 
 async def _no_more_interview(
@@ -318,7 +306,6 @@ async def _no_more_interview(
         if event.kind == "status" and event.to_status is Status.INTERVIEW and event.from_status:
             before = event.from_status
             break
-    await uow.registrations.set_status(registration.id, Status.INTERVIEW, before, now)
-    await uow.registrations.add_event(
-        CaseEvent(registration.id, now, actor, actor_id, "status", Status.INTERVIEW, before)
+    await uow.registrations.move(
+        move_case(registration.id, Status.INTERVIEW, before, at=now, actor=actor, actor_id=actor_id)
     )

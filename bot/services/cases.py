@@ -6,8 +6,20 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.domain.registration import Registration, Status, allowed_transitions
-from bot.services.ports import CaseEvent, Checkin, Clock, UnitOfWorkFactory
+from bot.domain.notices import Notice
+from bot.domain.notices import NoticeKind as K
+from bot.domain.registration import (
+    CaseEvent,
+    Registration,
+    Status,
+    allowed_transitions,
+    move_case,
+)
+from bot.services.notices import enqueue
+from bot.services.staff_policy import NotStaffError, StaffPolicy
+
+__all__ = ["CaseService", "Change", "NotStaffError", "find_case"]
+from bot.services.ports import Checkin, Clock, UnitOfWork, UnitOfWorkFactory
 
 # Changes the person is told about, in their language.
 PERSON_NOTICES = frozenset(
@@ -20,10 +32,6 @@ PERSON_NOTICES = frozenset(
         Status.CLOSED,
     }
 )
-
-
-class NotStaffError(PermissionError):
-    pass
 
 
 class Change(StrEnum):
@@ -44,14 +52,10 @@ class CaseService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, staff_ids: Collection[int]) -> None:
         self._uow = uow
         self._clock = clock
-        self._staff = frozenset(staff_ids)
-
-    def is_staff(self, user_id: int | None) -> bool:
-        return user_id is not None and user_id in self._staff
+        self._policy = StaffPolicy(staff_ids)
 
     def _require(self, staff_id: int) -> None:
-        if not self.is_staff(staff_id):
-            raise NotStaffError(staff_id)
+        self._policy.require(staff_id, "cases")
 
     async def view(
         self, staff_id: int, *, registration_id: int | None = None, reference: str | None = None
@@ -60,14 +64,17 @@ class CaseService:
         self._require(staff_id)
         now = self._clock.now()
         async with self._uow() as uow:
-            if registration_id is not None:
-                registration = await uow.registrations.get(registration_id)
-            else:
-                registration = await uow.registrations.by_reference(reference or "")
+            registration = await find_case(uow, registration_id, reference)
             if registration is None:
                 return None
             await uow.registrations.add_event(
-                CaseEvent(registration.id, now, "staff", staff_id, "viewed")
+                CaseEvent(
+                    registration_id=registration.id,
+                    at=now,
+                    actor="staff",
+                    actor_id=staff_id,
+                    kind="viewed",
+                )
             )
             events = await uow.registrations.events(registration.id)
             checkins = await uow.checkins.history(registration.id)
@@ -94,19 +101,28 @@ class CaseService:
                 return Change.STALE
             if to not in allowed_transitions(expected):
                 return Change.NOT_ALLOWED
-            if not await uow.registrations.set_status(registration_id, expected, to, now):
-                return Change.STALE
-            await uow.registrations.add_event(
-                CaseEvent(registration_id, now, "staff", staff_id, "status", expected, to)
+            moved = move_case(
+                registration_id, expected, to, at=now, actor="staff", actor_id=staff_id
             )
+            if not await uow.registrations.move(moved):
+                return Change.STALE
             if to in PERSON_NOTICES and registration.user_id is not None:
-                await uow.outbox.add(
-                    kind="status_changed",
-                    audience="person",
-                    user_id=registration.user_id,
-                    payload={"registration_id": registration_id, "status": to.value},
-                    dedupe_key=f"status_changed:{registration_id}:{to.value}:{now.isoformat()}",
-                    due=now,
+                changed = Notice(
+                    K.STATUS_CHANGED,
+                    registration_id,
+                    registration.user_id,
+                    {"status": to.value},
+                    detail=f"{to.value}:{now.isoformat()}",
                 )
+                await enqueue(uow, changed, now)
             await uow.commit()
             return Change.DONE
+
+
+async def find_case(
+    uow: UnitOfWork, registration_id: int | None, reference: str | None
+) -> Registration | None:
+    """A case by its id (a button) or its reference (typed by staff)."""
+    if registration_id is not None:
+        return await uow.registrations.get(registration_id)
+    return await uow.registrations.by_reference(reference or "")

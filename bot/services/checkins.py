@@ -17,9 +17,14 @@ from bot.domain.checkins import (
     score,
     split_overdue,
 )
+from bot.domain.notices import Notice
+from bot.domain.notices import NoticeKind as K
 from bot.domain.offices import Office
-from bot.domain.registration import Registration, Status
-from bot.services.ports import CaseEvent, Checkin, Clock, UnitOfWork, UnitOfWorkFactory
+from bot.domain.registration import MONITORED, Monitoring, Registration, Status, move_case
+from bot.services.cases import find_case
+from bot.services.notices import enqueue
+from bot.services.ports import Checkin, Clock, UnitOfWork, UnitOfWorkFactory
+from bot.services.staff_policy import StaffPolicy
 
 BATCH = 500
 
@@ -30,7 +35,6 @@ class Returned(StrEnum):
     NOT_ALLOWED = "not_allowed"  # withdrawn, closed or erased
     FUTURE = "future"
     BEFORE_REGISTRATION = "before_registration"
-    NOT_STAFF = "not_staff"
 
 
 class Answered(StrEnum):
@@ -68,7 +72,7 @@ class CheckinService:
         self._clock = clock
         self._offices = {office.id: office for office in offices}
         self._offsets = offsets
-        self._staff = frozenset(staff_ids)
+        self._policy = StaffPolicy(staff_ids)
 
     def office_of(self, registration: Registration) -> Office:
         return self._offices.get(registration.draft.office_id) or next(iter(self._offices.values()))
@@ -83,14 +87,10 @@ class CheckinService:
         returned_on: date | None = None,
         country: str | None = None,
     ) -> tuple[Returned, Registration | None]:
-        if staff_id not in self._staff:
-            return Returned.NOT_STAFF, None
+        self._policy.require(staff_id, "check-ins")
         now = self._clock.now()
         async with self._uow() as uow:
-            if registration_id is not None:
-                registration = await uow.registrations.get(registration_id)
-            else:
-                registration = await uow.registrations.by_reference(reference or "")
+            registration = await find_case(uow, registration_id, reference)
             if registration is None:
                 return Returned.NOT_FOUND, None
             if registration.user_id is None or registration.status in (
@@ -106,18 +106,14 @@ class CheckinService:
             if returned_on < registration.created_at.astimezone(office.tz).date():
                 return Returned.BEFORE_REGISTRATION, registration
             if registration.status is not Status.RETURNED:
-                await uow.registrations.set_status(
-                    registration.id, registration.status, Status.RETURNED, now
-                )
-                await uow.registrations.add_event(
-                    CaseEvent(
+                await uow.registrations.move(
+                    move_case(
                         registration.id,
-                        now,
-                        "staff",
-                        staff_id,
-                        "status",
                         registration.status,
                         Status.RETURNED,
+                        at=now,
+                        actor="staff",
+                        actor_id=staff_id,
                     )
                 )
             country = country or registration.draft.country
@@ -125,20 +121,18 @@ class CheckinService:
                 uow, registration, returned_on, country, office, self._offsets, now
             )
             if registration.user_id is not None:  # tell them check-ins will follow, and when
-                await uow.outbox.add(
-                    kind="checkins_welcome",
-                    audience="person",
-                    user_id=registration.user_id,
-                    payload={"registration_id": registration.id},
-                    dedupe_key=f"checkins_welcome:{registration.id}:{now.isoformat()}",
-                    due=now,
+                welcome = Notice(
+                    K.CHECKINS_WELCOME,
+                    registration.id,
+                    registration.user_id,
+                    detail=now.isoformat(),
                 )
+                await enqueue(uow, welcome, now)
             await uow.commit()
             return Returned.STARTED, registration
 
     async def history(self, staff_id: int, registration_id: int) -> list[Checkin]:
-        if staff_id not in self._staff:
-            return []
+        self._policy.require(staff_id, "check-ins")
         async with self._uow(read_only=True) as uow:
             return await uow.checkins.history(registration_id)
 
@@ -156,10 +150,10 @@ class CheckinService:
                 [c.id for c in send], CheckinStatus.SENT, now, CheckinStatus.SCHEDULED
             )
             for checkin in send:
-                await _to_person(uow, "checkin", checkin.id, checkin.user_id, now)
+                await enqueue(uow, Notice(K.CHECKIN, checkin.id, checkin.user_id), now)
             for checkin in await uow.checkins.to_remind(now - REMIND_AFTER, BATCH):
                 if checkin.user_id is not None:
-                    await _to_person(uow, "checkin_reminder", checkin.id, checkin.user_id, now)
+                    await enqueue(uow, Notice(K.CHECKIN_REMINDER, checkin.id, checkin.user_id), now)
                 await uow.checkins.set_reminded(checkin.id, now)
             expired = await uow.checkins.unanswered_since(now - MISSED_AFTER, BATCH)
             await uow.checkins.set_status(expired, CheckinStatus.MISSED, now, CheckinStatus.SENT)
@@ -170,19 +164,13 @@ class CheckinService:
     async def state(self, user_id: int) -> tuple[Registration | None, Checkin | None]:
         """The registration under monitoring (active or paused) and the check-in waiting."""
         async with self._uow(read_only=True) as uow:
-            monitored = [
-                r
-                for r in await uow.registrations.all_for(user_id)
-                if r.monitoring in ("active", "paused")
-            ]
-            checkin = await uow.checkins.open_for(user_id)
-            return (monitored[-1] if monitored else None), checkin
+            return await self._monitored(uow, user_id), await uow.checkins.open_for(user_id)
 
     async def next_due(self, user_id: int) -> tuple[datetime, Office] | None:
         """When the person's next check-in comes (and the office whose time zone it is in)."""
         async with self._uow(read_only=True) as uow:
             for registration in reversed(await uow.registrations.all_for(user_id)):
-                if registration.monitoring not in ("active", "paused"):
+                if registration.monitoring not in MONITORED:
                     continue
                 coming = [
                     c.due_at
@@ -209,61 +197,42 @@ class CheckinService:
             ):
                 return Answered.CLOSED
             if found:
-                await uow.outbox.add(
-                    kind="checkin_alert",
-                    audience="staff",
-                    user_id=None,
-                    payload={"checkin_id": checkin_id},
-                    dedupe_key=f"checkin_alert:{checkin_id}",
-                    due=now,
-                )
+                await enqueue(uow, Notice(K.CHECKIN_ALERT, checkin_id), now)
             await uow.commit()
             return Answered.ANSWERED
 
-    async def set_monitoring(self, user_id: int, state: str) -> bool:
+    async def set_monitoring(self, user_id: int, state: Monitoring | str) -> bool:
         """pause, resume (active) or stop; stopping cancels what is left and tells staff."""
+        state = Monitoring(state)
         now = self._clock.now()
         async with self._uow() as uow:
-            registration, _ = await self._monitored(uow, user_id)
+            registration = await self._monitored(uow, user_id)
             if registration is None:
                 return False
             await uow.registrations.set_monitoring(registration.id, state, now)
-            if state == "stopped":
+            if state is Monitoring.STOPPED:
                 await uow.checkins.cancel_open(registration.id)
-                await _to_staff(uow, "checkins_stopped", registration.id, now)
+                await _tell_staff(uow, K.CHECKINS_STOPPED, registration, now)
             await uow.commit()
             return True
 
     async def unreachable(self, uow: UnitOfWork, user_id: int, now: datetime) -> None:
         """403 on a check-in: stop writing to them, and tell staff (in the caller's transaction)."""
-        registration, _ = await self._monitored(uow, user_id)
-        if registration is None or registration.monitoring == "stopped":
+        registration = await self._monitored(uow, user_id)
+        if registration is None or registration.monitoring == Monitoring.STOPPED:
             return
-        await uow.registrations.set_monitoring(registration.id, "stopped", now)
+        await uow.registrations.set_monitoring(registration.id, Monitoring.STOPPED, now)
         await uow.checkins.cancel_open(registration.id)
-        await _to_staff(uow, "person_unreachable", registration.id, now)
+        await _tell_staff(uow, K.PERSON_UNREACHABLE, registration, now)
 
     @staticmethod
-    async def _monitored(uow: UnitOfWork, user_id: int) -> tuple[Registration | None, None]:
-        monitored = [
-            r
-            for r in await uow.registrations.all_for(user_id)
-            if r.monitoring in ("active", "paused")
-        ]
-        return (monitored[-1] if monitored else None), None
+    async def _monitored(uow: UnitOfWork, user_id: int) -> Registration | None:
+        """The person's latest registration whose check-ins may still come."""
+        registrations = await uow.registrations.all_for(user_id)
+        monitored = [r for r in registrations if r.monitoring in MONITORED]
+        return monitored[-1] if monitored else None
 
 
-async def _to_person(
-    uow: UnitOfWork, kind: str, checkin_id: int, user_id: int | None, now: datetime
-) -> None:
-    await uow.outbox.add(
-        kind=kind, audience="person", user_id=user_id, payload={"checkin_id": checkin_id},
-        dedupe_key=f"{kind}:{checkin_id}", due=now,
-    )  # fmt: skip
-
-
-async def _to_staff(uow: UnitOfWork, kind: str, registration_id: int, now: datetime) -> None:
-    await uow.outbox.add(
-        kind=kind, audience="staff", user_id=None, payload={"registration_id": registration_id},
-        dedupe_key=f"{kind}:{registration_id}:{now.isoformat()}", due=now,
-    )  # fmt: skip
+async def _tell_staff(uow: UnitOfWork, kind: K, registration: Registration, now: datetime) -> None:
+    """Check-ins stopped (by the person, or they blocked the bot): each time it happens."""
+    await enqueue(uow, Notice(kind, registration.id, detail=now.isoformat()), now)

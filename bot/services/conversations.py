@@ -20,8 +20,12 @@ from bot.domain.conversations import (
     new_handle,
     over_limit,
 )
+from bot.domain.notices import Notice
+from bot.domain.notices import NoticeKind as K
 from bot.domain.offices import Office
+from bot.services.notices import enqueue
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.services.staff_policy import StaffPolicy
 
 
 class Relay(StrEnum):
@@ -29,7 +33,6 @@ class Relay(StrEnum):
     RATE_LIMITED = "rate_limited"
     NO_CONVERSATION = "no_conversation"
     CLOSED = "closed"
-    NOT_STAFF = "not_staff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,7 @@ class ConversationService:
         self._uow = uow
         self._clock = clock
         self._offices = offices
-        self._staff = frozenset(staff_ids)
+        self._policy = StaffPolicy(staff_ids)
 
     async def open(self, user_id: int, locale: str) -> Conversation:
         """The person's open conversation, or a new one announced to staff."""
@@ -78,7 +81,8 @@ class ConversationService:
             message = await uow.conversations.add_message(
                 conversation.id, Direction.IN, kind, text, file_id, now
             )
-            await _to_staff(uow, "relay_in", message.id, now, user_id)
+            # The person's words: cancelled if they erase their data before it is sent.
+            await enqueue(uow, Notice(K.RELAY_IN, message.id, user_id), now)
             await uow.commit()
             return Relay.SENT
 
@@ -90,8 +94,7 @@ class ConversationService:
         text: str | None,
         file_id: str | None,
     ) -> Relay:
-        if staff_id not in self._staff:
-            return Relay.NOT_STAFF
+        self._policy.require(staff_id, "conversations")
         now = self._clock.now()
         async with self._uow() as uow:
             conversation = await uow.conversations.by_staff_message(replied_to_message_id)
@@ -104,15 +107,8 @@ class ConversationService:
             )
             # Answering the person takes their urgent alerts: no repeat alarm for them.
             for alert_id in await uow.alerts.take_for_conversation(conversation.id, staff_id, now):
-                await uow.outbox.cancel_keys([f"urgent_repeat:{alert_id}"])
-            await uow.outbox.add(
-                kind="relay_out",
-                audience="person",
-                user_id=conversation.user_id,
-                payload={"relay_id": message.id},
-                dedupe_key=f"relay_out:{message.id}",
-                due=now,
-            )
+                await uow.outbox.cancel_keys([Notice(K.URGENT_REPEAT, alert_id).dedupe_key])
+            await enqueue(uow, Notice(K.RELAY_OUT, message.id, conversation.user_id), now)
             await uow.commit()
             return Relay.SENT
 
@@ -129,8 +125,7 @@ class ConversationService:
         """Staff answer a person from a private chat (/case or /inbox): the person receives it
         exactly as a reply in the staff group. With no open conversation (from /case), one is
         opened and announced to the group, so that the person's answers are threaded there."""
-        if staff_id not in self._staff:
-            return Relay.NOT_STAFF
+        self._policy.require(staff_id, "conversations")
         now = self._clock.now()
         async with self._uow() as uow:
             if conversation_id is not None:
@@ -155,9 +150,8 @@ class ConversationService:
                         or registration.draft.contact_locale,
                         now=now,
                     )
-                    await _to_staff(
-                        uow, "conversation_opened", conversation.id, now, registration.user_id
-                    )
+                    opened = Notice(K.CONVERSATION_OPENED, conversation.id, registration.user_id)
+                    await enqueue(uow, opened, now)
             if conversation is None:
                 return Relay.NO_CONVERSATION
             if not conversation.is_open or conversation.user_id is None:
@@ -165,14 +159,7 @@ class ConversationService:
             message = await uow.conversations.add_message(
                 conversation.id, Direction.OUT, kind, text, file_id, now, staff_id
             )
-            await uow.outbox.add(
-                kind="relay_out",
-                audience="person",
-                user_id=conversation.user_id,
-                payload={"relay_id": message.id},
-                dedupe_key=f"relay_out:{message.id}",
-                due=now,
-            )
+            await enqueue(uow, Notice(K.RELAY_OUT, message.id, conversation.user_id), now)
             await uow.commit()
             return Relay.SENT
 
@@ -180,8 +167,7 @@ class ConversationService:
         self, staff_id: int, conversation_id: int
     ) -> tuple[Conversation, list[RelayMessage]] | None:
         """One conversation with its messages, for staff (/inbox)."""
-        if staff_id not in self._staff:
-            return None
+        self._policy.require(staff_id, "conversations")
         async with self._uow(read_only=True) as uow:
             conversation = await uow.conversations.get(conversation_id)
             if conversation is None or conversation.user_id is None:
@@ -194,20 +180,13 @@ class ConversationService:
             conversation = await uow.conversations.open_for(user_id)
             if conversation is None or not await uow.conversations.close(conversation.id, now):
                 return False
-            await uow.outbox.add(
-                kind="conversation_closed",
-                audience="staff",
-                user_id=None,
-                payload={"conversation_id": conversation.id, "by": "person"},
-                dedupe_key=f"conversation_closed:{conversation.id}",
-                due=now,
-            )
+            closed = Notice(K.CONVERSATION_CLOSED, conversation.id, data={"by": "person"})
+            await enqueue(uow, closed, now)
             await uow.commit()
             return True
 
     async def close_by_staff(self, staff_id: int, conversation_id: int) -> Relay:
-        if staff_id not in self._staff:
-            return Relay.NOT_STAFF
+        self._policy.require(staff_id, "conversations")
         now = self._clock.now()
         async with self._uow() as uow:
             conversation = await uow.conversations.get(conversation_id)
@@ -217,20 +196,13 @@ class ConversationService:
                 conversation_id, now
             ):
                 return Relay.CLOSED
-            await uow.outbox.add(
-                kind="conversation_closed_by_office",
-                audience="person",
-                user_id=conversation.user_id,
-                payload={"conversation_id": conversation_id},
-                dedupe_key=f"conversation_closed_by_office:{conversation_id}",
-                due=now,
-            )
+            closed = Notice(K.CONVERSATION_CLOSED_BY_OFFICE, conversation_id, conversation.user_id)
+            await enqueue(uow, closed, now)
             await uow.commit()
             return Relay.SENT
 
     async def inbox(self, staff_id: int) -> list[InboxItem]:
-        if staff_id not in self._staff:
-            return []
+        self._policy.require(staff_id, "conversations")
         async with self._uow(read_only=True) as uow:
             return [
                 InboxItem(c, len(await uow.conversations.messages(c.id)))
@@ -262,16 +234,5 @@ async def open_conversation(
         locale=locale,
         now=now,
     )
-    await _to_staff(uow, "conversation_opened", conversation.id, now, user_id)
+    await enqueue(uow, Notice(K.CONVERSATION_OPENED, conversation.id, user_id), now)
     return conversation
-
-
-async def _to_staff(uow: UnitOfWork, kind: str, key: int, now: datetime, user_id: int) -> None:
-    await uow.outbox.add(
-        kind=kind,
-        audience="staff",
-        user_id=user_id,  # renders the person's words: cancelled if they erase their data
-        payload={"id": key},
-        dedupe_key=f"{kind}:{key}",
-        due=now,
-    )

@@ -6,6 +6,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.domain.notices import Notice
+from bot.domain.notices import NoticeKind as K
+from bot.services.notices import enqueue
 from bot.services.ports import Clock, OutboxMessage, UnitOfWork, UnitOfWorkFactory
 
 # A message whose send was interrupted (crash) is tried again once at most: its first try may
@@ -113,13 +116,10 @@ class OutboxService:
             await uow.commit()
 
     async def defer_reply(
-        self, user_id: int, payload: dict[str, object], seconds: float, key: str
+        self, user_id: int, payload: dict[str, object], seconds: float, token: str
     ) -> None:
         """A reply Telegram would not take now (429): it waits in the outbox for that chat."""
         due = self._clock.now() + timedelta(seconds=seconds)
         async with self._uow() as uow:
-            await uow.outbox.add(
-                kind="reply", audience="person", user_id=user_id, payload=payload,
-                dedupe_key=key, due=due,
-            )  # fmt: skip
+            await enqueue(uow, Notice(K.REPLY, token, user_id, payload), due)
             await uow.commit()

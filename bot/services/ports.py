@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, NamedTuple, Protocol, Self
 
 from bot.domain.booking import Booking, BookingStatus, Slot
 from bot.domain.checkins import CheckinStatus, DueCheckin, Scores
 from bot.domain.conversations import Conversation, Direction, Kind, RelayMessage
 from bot.domain.protection import Concern, ConcernCategory, UrgentAlert
-from bot.domain.registration import Draft, Registration, Status
+from bot.domain.registration import CaseEvent, Draft, Registration, Status
 from bot.domain.stats import Period
 from bot.domain.users import User
 
@@ -40,15 +40,9 @@ class AlreadyRegisteredError(Exception):
     """The person already has an open registration (the database's unique constraint said so)."""
 
 
-@dataclass(frozen=True, slots=True)
-class CaseEvent:
-    registration_id: int
-    at: datetime
-    actor: str  # person, staff, system
-    actor_id: int | None
-    kind: str  # created, status, edited, withdrawn, erased, viewed
-    from_status: Status | None = None
-    to_status: Status | None = None
+class FoundSlot(NamedTuple):
+    slot: Slot
+    removed: bool  # by staff: kept for the bookings it had, never offered again
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +111,11 @@ class RegistrationRepository(Protocol):
         self, ended_before: datetime, user_id: int | None = None
     ) -> list[RetentionDue]: ...
     async def add_event(self, event: CaseEvent) -> None: ...
+    async def move(self, event: CaseEvent) -> bool:
+        """Compare-and-set the status the move starts from, and record it; False (nothing
+        changed) when the case is no longer at that step."""
+        ...
+
     async def events(self, registration_id: int) -> list[CaseEvent]: ...
 
 
@@ -242,7 +241,7 @@ class BookingRepository(Protocol):
     async def slots(
         self, office_id: str | None, start: datetime, end: datetime, *, free_only: bool
     ) -> list[Slot]: ...
-    async def slot(self, slot_id: int) -> tuple[Slot, bool] | None: ...
+    async def slot(self, slot_id: int) -> FoundSlot | None: ...
     async def take_place(self, slot_id: int, now: datetime) -> bool: ...
     async def release_place(self, slot_id: int) -> None: ...
     async def remove_slot(self, slot_id: int, now: datetime) -> bool: ...

@@ -9,17 +9,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+from bot.domain.notices import Notice
+from bot.domain.notices import NoticeKind as K
 from bot.domain.office_hours import after_office_time
 from bot.domain.offices import Office
 from bot.domain.protection import (
-    URGENT_PRIORITY,
     Concern,
     ConcernCategory,
     UrgentAlert,
     new_concern_reference,
 )
 from bot.services.conversations import open_conversation
+from bot.services.notices import enqueue
 from bot.services.ports import Clock, UnitOfWorkFactory
+from bot.services.staff_policy import StaffPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +35,6 @@ class Take(StrEnum):
     TAKEN = "taken"
     ALREADY = "already"
     NOT_FOUND = "not_found"
-    NOT_STAFF = "not_staff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +55,7 @@ class UrgentService:
         self._uow = uow
         self._clock = clock
         self._offices = offices
-        self._staff = frozenset(staff_ids)
+        self._policy = StaffPolicy(staff_ids)
         self._repeat_after = repeat_after
 
     def office(self, office_id: str | None) -> Office:
@@ -91,23 +93,15 @@ class UrgentService:
                 now=now,
                 repeat_at=repeat_at,
             )
-            for kind, due in (("urgent_alert", now), ("urgent_repeat", repeat_at)):
-                await uow.outbox.add(
-                    kind=kind,
-                    audience="staff",
-                    user_id=user_id,  # cancelled if the person erases their data
-                    payload={"id": alert.id},
-                    dedupe_key=f"{kind}:{alert.id}",
-                    due=due,
-                    priority=URGENT_PRIORITY,
-                )
+            for kind, due in ((K.URGENT_ALERT, now), (K.URGENT_REPEAT, repeat_at)):
+                # user_id: cancelled if the person erases their data
+                await enqueue(uow, Notice(kind, alert.id, user_id), due)
             await uow.commit()
             return Raised(alert, new=True)
 
     async def take(self, staff_id: int, alert_id: int) -> Take:
         """A staff member takes the alert: no repeat, and the person is told someone saw it."""
-        if staff_id not in self._staff:
-            return Take.NOT_STAFF
+        self._policy.require(staff_id, "urgent alerts")
         now = self._clock.now()
         async with self._uow() as uow:
             alert = await uow.alerts.get(alert_id)
@@ -115,24 +109,15 @@ class UrgentService:
                 return Take.NOT_FOUND
             if not await uow.alerts.take(alert_id, staff_id, now):
                 return Take.ALREADY
-            await uow.outbox.cancel_keys([f"urgent_repeat:{alert_id}"])
+            await uow.outbox.cancel_keys([Notice(K.URGENT_REPEAT, alert_id).dedupe_key])
             if alert.user_id is not None:
-                await uow.outbox.add(
-                    kind="urgent_taken",
-                    audience="person",
-                    user_id=alert.user_id,
-                    payload={"id": alert_id},
-                    dedupe_key=f"urgent_taken:{alert_id}",
-                    due=now,
-                    priority=URGENT_PRIORITY,
-                )
+                await enqueue(uow, Notice(K.URGENT_TAKEN, alert_id, alert.user_id), now)
             await uow.commit()
             return Take.TAKEN
 
     async def waiting(self, staff_id: int) -> list[WaitingAlert]:
         """For /inbox: alerts nobody has taken, the oldest first."""
-        if staff_id not in self._staff:
-            return []
+        self._policy.require(staff_id, "urgent alerts")
         async with self._uow(read_only=True) as uow:
             found = []
             for alert in await uow.alerts.waiting():
@@ -205,13 +190,10 @@ class ConcernService:
                 now=now,
             )
             for chat_id in self._destinations:
-                await uow.outbox.add(
-                    kind="concern",
-                    audience="concerns",
-                    user_id=None,  # a focal point's 403 must never mark the person blocked
-                    payload={"id": concern.id, "chat_id": chat_id},
-                    dedupe_key=f"concern:{concern.id}:{chat_id}",
-                    due=now,
+                # No user_id: a focal point's 403 must never mark the person blocked.
+                to_chat = Notice(
+                    K.CONCERN, concern.id, data={"chat_id": chat_id}, detail=str(chat_id)
                 )
+                await enqueue(uow, to_chat, now)
             await uow.commit()
             return concern

@@ -11,13 +11,13 @@ from enum import StrEnum
 
 from bot.locales import LISTENING_LOCALES, SUPPORTED_LOCALES
 from bot.services.ports import Clock, UnitOfWorkFactory
+from bot.services.staff_policy import StaffPolicy
 
 
 class Recorded(StrEnum):
     SAVED = "saved"
     REMOVED = "removed"
     NOTHING = "nothing"  # nothing to remove
-    NOT_STAFF = "not_staff"
     NO_SUCH_PAGE = "no_such_page"
 
 
@@ -32,7 +32,7 @@ class RecordingService:
     ) -> None:
         self._uow = uow
         self._clock = clock
-        self._staff = frozenset(staff_ids)
+        self._policy = StaffPolicy(staff_ids)
         self._page_count = page_count  # topic -> number of pages (None: no such topic)
         self._topics = topics
 
@@ -62,8 +62,7 @@ class RecordingService:
     async def record(
         self, staff_id: int, topic: str, page: int, locale: str, file_id: str
     ) -> Recorded:
-        if staff_id not in self._staff:
-            return Recorded.NOT_STAFF
+        self._policy.require(staff_id, "recordings")
         if not self.page_exists(topic, page, locale) or not file_id or len(file_id) > 255:
             return Recorded.NO_SUCH_PAGE
         async with self._uow() as uow:
@@ -72,8 +71,7 @@ class RecordingService:
         return Recorded.SAVED
 
     async def remove(self, staff_id: int, topic: str, page: int, locale: str) -> Recorded:
-        if staff_id not in self._staff:
-            return Recorded.NOT_STAFF
+        self._policy.require(staff_id, "recordings")
         async with self._uow() as uow:
             removed = await uow.recordings.remove(topic, page, locale)
             await uow.commit()

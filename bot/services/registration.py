@@ -7,21 +7,25 @@ from datetime import date, datetime
 
 from bot.domain.booking import REMINDER_HOURS, Booking, BookingStatus
 from bot.domain.conversations import Conversation, RelayMessage
+from bot.domain.notices import Notice
+from bot.domain.notices import NoticeKind as K
 from bot.domain.offices import Office
 from bot.domain.protection import Concern, UrgentAlert
 from bot.domain.registration import (
     CONSENT_VERSION,
+    CaseEvent,
     Draft,
     Registration,
     Status,
     is_open,
+    move_case,
     reference,
 )
 from bot.domain.users import User
 from bot.services.checkins import start_monitoring
+from bot.services.notices import enqueue
 from bot.services.ports import (
     AlreadyRegisteredError,
-    CaseEvent,
     Clock,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -42,28 +46,14 @@ class PersonalData:
     concerns: list[Concern] = field(default_factory=list)
 
 
-async def notify_staff(
-    uow: UnitOfWork,
-    kind: str,
-    key: str,
-    payload: dict[str, object],
-    now: datetime,
-    user_id: int | None = None,
-) -> None:
-    """Queue a staff-chat message in the current transaction. `user_id` marks messages that
-    render the person's data: they are cancelled if the person erases their data first."""
-    await uow.outbox.add(
-        kind=kind,
-        audience=STAFF,
-        user_id=user_id,
-        payload=payload,
-        dedupe_key=f"{kind}:{key}",
-        due=now,
-    )
+def withdrawn_as(registration: Registration) -> dict[str, object]:
+    """What staff are told of a withdrawn or erased registration: its reference only."""
+    return {"reference": registration.reference}
 
 
 def reminder_keys(booking_id: int) -> list[str]:
-    return [f"interview_reminder:{booking_id}:{hours}" for hours in REMINDER_HOURS]
+    reminders = (Notice(K.INTERVIEW_REMINDER, booking_id, detail=str(h)) for h in REMINDER_HOURS)
+    return [reminder.dedupe_key for reminder in reminders]
 
 
 async def end_booking(
@@ -140,9 +130,12 @@ class RegistrationService:
                 pass
             else:
                 await uow.registrations.add_event(
-                    CaseEvent(registration.id, now, PERSON, None, "created", None, Status.NEW)
-                )
-                if returned is not None:
+                    CaseEvent(
+                        registration_id=registration.id, at=now, actor=PERSON, actor_id=None,
+                        kind="created", to_status=Status.NEW,
+                    )
+                )  # fmt: skip
+                if returned is not None:  # born returned (not a move: its history starts here)
                     await uow.registrations.set_status(
                         registration.id, Status.NEW, Status.RETURNED, now
                     )
@@ -150,10 +143,7 @@ class RegistrationService:
                         uow, registration, returned[0], office.country, office,
                         self._checkin_months, now,
                     )  # fmt: skip
-                await notify_staff(
-                    uow, "registration_new", str(registration.id),
-                    {"registration_id": registration.id}, now, user_id,
-                )  # fmt: skip
+                await enqueue(uow, Notice(K.REGISTRATION_NEW, registration.id, user_id), now)
                 await uow.commit()
                 return registration, True
         existing = await self.open_for(user_id)
@@ -178,12 +168,16 @@ class RegistrationService:
                 registration.id, name=name, phone=phone, clear_phone=clear_phone, now=now
             )
             await uow.registrations.add_event(
-                CaseEvent(registration.id, now, PERSON, None, "edited")
+                CaseEvent(
+                    registration_id=registration.id,
+                    at=now,
+                    actor=PERSON,
+                    actor_id=None,
+                    kind="edited",
+                )
             )
-            await notify_staff(
-                uow, "registration_edited", f"{registration.id}:{now.isoformat()}",
-                {"registration_id": registration.id}, now, user_id,
-            )  # fmt: skip
+            edited = Notice(K.REGISTRATION_EDITED, registration.id, user_id, detail=now.isoformat())
+            await enqueue(uow, edited, now)
             await uow.commit()
             return await self.open_for(user_id)
 
@@ -193,27 +187,17 @@ class RegistrationService:
             registration = await uow.registrations.open_for(user_id)
             if registration is None:
                 return None
-            changed = await uow.registrations.set_status(
-                registration.id, registration.status, Status.WITHDRAWN, now
-            )
-            if not changed:
+            withdrawn = move_case(
+                registration.id, registration.status, Status.WITHDRAWN,
+                at=now, actor=PERSON, kind="withdrawn",
+            )  # fmt: skip
+            if not await uow.registrations.move(withdrawn):
                 return None
             await cancel_active_booking(uow, registration.id, now)
-            await uow.registrations.add_event(
-                CaseEvent(
-                    registration.id,
-                    now,
-                    PERSON,
-                    None,
-                    "withdrawn",
-                    registration.status,
-                    Status.WITHDRAWN,
-                )
+            told = Notice(
+                K.REGISTRATION_WITHDRAWN, registration.id, data=withdrawn_as(registration)
             )
-            await notify_staff(
-                uow, "registration_withdrawn", str(registration.id),
-                {"reference": registration.reference}, now,
-            )  # fmt: skip
+            await enqueue(uow, told, now)
             await uow.commit()
             return registration
 
@@ -256,20 +240,18 @@ async def erase_person(
         was_open = is_open(registration.status)
         await uow.registrations.add_event(
             CaseEvent(
-                registration.id, now, SYSTEM if by_retention else PERSON, None,
-                "retention" if by_retention else "erased",
-                registration.status, Status.WITHDRAWN if was_open else registration.status,
+                registration_id=registration.id, at=now,
+                actor=SYSTEM if by_retention else PERSON, actor_id=None,
+                kind="retention" if by_retention else "erased",
+                from_status=registration.status,
+                to_status=Status.WITHDRAWN if was_open else registration.status,
             )
         )  # fmt: skip
         if not by_retention:
-            await notify_staff(
-                uow, "registration_erased", str(registration.id),
-                {"reference": registration.reference}, now,
-            )  # fmt: skip
+            told = Notice(K.REGISTRATION_ERASED, registration.id, data=withdrawn_as(registration))
+            await enqueue(uow, told, now)
     for conversation in await uow.conversations.erase_for_user(user_id, now):
-        await notify_staff(
-            uow, "conversation_closed", str(conversation.id),
-            {"conversation_id": conversation.id, "by": "erased"}, now,
-        )  # fmt: skip
+        closed = Notice(K.CONVERSATION_CLOSED, conversation.id, data={"by": "erased"})
+        await enqueue(uow, closed, now)
     await uow.users.delete(user_id)
     return erased

@@ -14,6 +14,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.domain.notices import Notice
+from bot.domain.notices import NoticeKind as K
+from bot.services.notices import enqueue
 from bot.services.ports import Clock, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -125,23 +128,11 @@ class StaffChat:
             if self.configured is not None:
                 await uow.staff_chat.record_migration(self.configured, new, now)
             reopened = await uow.conversations.forget_staff_messages()
-            await uow.outbox.add(
-                kind="staff_chat_migrated",
-                audience="staff",
-                user_id=None,
-                payload={"from": old, "to": new},
-                dedupe_key=f"staff_chat_migrated:{old}:{new}",
-                due=now,
-            )
+            moved = Notice(K.STAFF_CHAT_MIGRATED, old, data={"to": new}, detail=str(new))
+            await enqueue(uow, moved, now)
             for conversation_id in reopened:  # a header to reply to, in the new chat
-                await uow.outbox.add(
-                    kind="conversation_opened",
-                    audience="staff",
-                    user_id=None,
-                    payload={"id": conversation_id},
-                    dedupe_key=f"conversation_opened:{conversation_id}:{new}",
-                    due=now,
-                )
+                header = Notice(K.CONVERSATION_OPENED, conversation_id, detail=str(new))
+                await enqueue(uow, header, now)
             await uow.commit()
         self.id = new
         self.verdict = None  # the new chat is checked like any other

@@ -6,17 +6,16 @@ from collections.abc import Collection
 
 from bot.domain.stats import Period, Report, country_gender_table, funnel, mean
 from bot.services.ports import Clock, UnitOfWorkFactory
+from bot.services.staff_policy import NotStaffError, StaffPolicy
 
-
-class NotStaffError(PermissionError):
-    pass
+__all__ = ["NotStaffError", "StatsService"]
 
 
 class StatsService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, staff_ids: Collection[int]) -> None:
         self._uow = uow
         self._clock = clock
-        self._staff = frozenset(staff_ids)
+        self._policy = StaffPolicy(staff_ids)
 
     async def report(self, period: Period, office_id: str | None = None) -> Report:
         async with self._uow(read_only=True) as uow:
@@ -49,8 +48,7 @@ class StatsService:
     ) -> dict[str, list[dict[str, object]]]:
         """Registrations, bookings and check-in answers; the full version (names, phones) is
         recorded in the audit log."""
-        if staff_id not in self._staff:
-            raise NotStaffError(staff_id)
+        self._policy.require(staff_id, "export")
         async with self._uow() as uow:
             tables = {
                 "registrations": await uow.stats.export_registrations(period, office_id, full=full),

@@ -14,7 +14,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.domain.checkins import QUESTIONS, valid_answer
 from bot.i18n import N_, Translator
-from bot.labels import STATUSES
+from bot.presentation.labels import STATUSES
 from bot.services.checkins import Answered, CheckinService
 from dialogs.checkin.texts import ANSWER_TEXTS, QUESTION_TEXTS
 from dialogs.danger.dialog import danger_button

@@ -62,8 +62,3 @@ ANSWER_TEXTS = {
     ("help_now", "no"): N_("No, thank you"),
     ("help_now", "yes"): N_("Yes, I need help now"),
 }
-ALERT_TEXTS = {
-    "help_now": N_("asks for help now"),
-    "no_food": N_("often goes without enough food"),
-    "unsafe": N_("does not feel safe"),
-}

@@ -17,7 +17,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Start
 from bot.domain.conversations import TEXT_MAX
 from bot.domain.protection import ConcernCategory
 from bot.i18n import Translator
-from bot.labels import CONCERN_CATEGORIES
+from bot.presentation.labels import CONCERN_CATEGORIES
 from bot.services.protection import ConcernService
 from dialogs.states import ConcernSG
 from dialogs.widgets import T, choices, screen, translator

@@ -14,7 +14,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Start, SwitchTo
 from bot.domain.offices import Office
 from bot.domain.registration import InvalidInput, clean_name, normalise_phone
 from bot.i18n import N_, Translator
-from bot.labels import STATUSES
+from bot.presentation.labels import STATUSES
 from bot.services.registration import RegistrationService
 from dialogs.states import BookingSG, DeleteSG, MenuSG, TalkSG
 from dialogs.states import MyRegistrationSG as M

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.domain.conversations import Direction, Kind
 from bot.domain.offices import Office
 from bot.i18n import N_, Translator, native_language_name
-from bot.labels import STATUSES
+from bot.presentation.labels import STATUSES
 from bot.services.registration import PersonalData
 from dialogs.registration.getters import summary_lines
 from dialogs.widgets import esc

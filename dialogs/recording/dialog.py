@@ -64,7 +64,6 @@ async def on_voice(message: Message, _w: Any, manager: DialogManager) -> None:
     )
     answers = {
         Recorded.SAVED: t.gettext('Saved. People now see "🔊 Listen" on this page.'),
-        Recorded.NOT_STAFF: t.gettext("Only office staff can do this."),
     }
     await message.answer(answers.get(result, t.gettext("This page does not exist.")))
     manager.show_mode = ShowMode.SEND
@@ -86,8 +85,6 @@ async def on_remove(callback: CallbackQuery, _w: Any, manager: DialogManager) ->
     result = await service.remove(_staff_id(manager), *target) if target else Recorded.NOTHING
     if result is Recorded.REMOVED:
         await callback.answer(t.gettext("Removed. The page no longer offers a recording."))
-    elif result is Recorded.NOT_STAFF:
-        await callback.answer(t.gettext("Only office staff can do this."), show_alert=True)
     else:
         await callback.answer(t.gettext("There is no recording to remove."))
 

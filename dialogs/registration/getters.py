@@ -18,8 +18,8 @@ from bot.domain.countries import (
 from bot.domain.offices import Office
 from bot.domain.registration import AgeGroup, Gender, Need, PassportState, needs_that_apply
 from bot.i18n import Catalogs, Translator, native_language_name
-from bot.labels import AGE_GROUPS, GENDERS, NEEDS, PASSPORTS
 from bot.locales import SUPPORTED_LOCALES
+from bot.presentation.labels import AGE_GROUPS, GENDERS, NEEDS, PASSPORTS
 from bot.services.ports import Clock
 from dialogs.widgets import esc
 

@@ -13,11 +13,10 @@ from aiogram_dialog import Dialog, DialogManager, ShowMode
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from bot.config import Settings
 from bot.domain.offices import Office
 from bot.domain.stats import Period, export_columns
 from bot.i18n import Translator
-from bot.reports import csv_bytes, text_report
+from bot.presentation.reports import csv_bytes, text_report
 from bot.services.stats import NotStaffError, StatsService
 from dialogs.calendar import LocalCalendar
 from dialogs.states import StatsSG as S
@@ -36,9 +35,9 @@ def _today(manager: DialogManager) -> date:
     return manager.middleware_data["clock"].now().date()
 
 
-def _allowed(manager: DialogManager, user_id: int) -> bool:
-    settings: Settings = manager.middleware_data["settings"]
-    return settings.is_staff(user_id)
+def _allowed(manager: DialogManager) -> bool:
+    """Checked on every press (the middleware reads STAFF_USER_IDS for each update)."""
+    return bool(manager.middleware_data.get("is_staff"))
 
 
 async def on_preset(callback: CallbackQuery, button: Any, manager: DialogManager) -> None:
@@ -99,7 +98,7 @@ async def on_office(
     if office_id != "all" and office_id not in {o.id for o in offices}:
         return
     manager.dialog_data["office"] = office_id
-    if not _allowed(manager, callback.from_user.id):
+    if not _allowed(manager):
         purpose = manager.dialog_data.get("purpose", "stats")
         await manager.middleware_data["audit"].refused(callback.from_user.id, purpose)
         await callback.answer(
@@ -115,7 +114,7 @@ async def on_office(
 
 
 async def send_report(message: Message, manager: DialogManager) -> None:
-    from bot.charts import country_gender_chart, funnel_chart
+    from bot.presentation.charts import country_gender_chart, funnel_chart
 
     t = translator(manager)
     service: StatsService = manager.middleware_data["stats"]

@@ -42,9 +42,6 @@ async def on_answer(message: Message, _w: Any, manager: DialogManager) -> None:
     )
     if result is Relay.SENT:
         await message.answer(t.gettext("Sent to the person, as a message from the office."))
-    elif result is Relay.NOT_STAFF:
-        await message.answer(t.gettext("Only office staff can do this."))
-        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
     else:
         await message.answer(t.gettext("This conversation is closed: nothing was sent."))
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.booking import Booking, BookingStatus, Slot
-from bot.services.ports import AlreadyBookedError
+from bot.services.ports import AlreadyBookedError, FoundSlot
 from storage.models import BookingRow, SlotRow
 
 
@@ -67,10 +67,9 @@ class SqlBookingRepository:
         rows = await self._session.scalars(query.order_by(SlotRow.starts_at))
         return [_slot(row) for row in rows]
 
-    async def slot(self, slot_id: int) -> tuple[Slot, bool] | None:
-        """The slot and whether it was removed."""
+    async def slot(self, slot_id: int) -> FoundSlot | None:
         row = await self._session.get(SlotRow, slot_id)
-        return (_slot(row), row.removed_at is not None) if row else None
+        return FoundSlot(_slot(row), removed=row.removed_at is not None) if row else None
 
     async def take_place(self, slot_id: int, now: datetime) -> bool:
         """One place, only while one remains, in a slot still ahead and not removed."""

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.checkins import CheckinStatus, DueCheckin, Scores
+from bot.domain.registration import Monitoring
 from bot.services.ports import Checkin
 from storage.crypto import DataCipher
 from storage.models import CheckinRow, RegistrationRow
@@ -61,7 +62,7 @@ class SqlCheckinRepository:
             .where(
                 CheckinRow.status == SCHEDULED,
                 CheckinRow.due_at <= now,
-                RegistrationRow.monitoring == "active",
+                RegistrationRow.monitoring == Monitoring.ACTIVE.value,
                 CheckinRow.user_id.is_not(None),
             )
             .order_by(CheckinRow.due_at)

@@ -12,6 +12,7 @@ from bot.domain.registration import (
     AgeGroup,
     Draft,
     Gender,
+    Monitoring,
     Need,
     PassportState,
     Registration,
@@ -195,7 +196,10 @@ class SqlRegistrationRepository:
             update(RegistrationRow)
             .where(RegistrationRow.id == registration_id)
             .values(
-                returned_on=returned_on, return_country=country, monitoring="active", updated_at=now
+                returned_on=returned_on,
+                return_country=country,
+                monitoring=Monitoring.ACTIVE.value,
+                updated_at=now,
             )
         )
 
@@ -282,7 +286,7 @@ class SqlRegistrationRepository:
         if row.status not in (Status.CLOSED, Status.WITHDRAWN, Status.RETURNED):
             return None
         checkins = CheckinRow.registration_id == row.id
-        if row.status == Status.RETURNED and row.monitoring != "stopped":
+        if row.status == Status.RETURNED and row.monitoring != Monitoring.STOPPED:
             waiting = await self._session.scalar(
                 select(CheckinRow.id).where(checkins, CheckinRow.status.in_(["scheduled", "sent"]))
             )
@@ -314,6 +318,15 @@ class SqlRegistrationRepository:
             return False
         closed = [_utc(at) for _, at in rows if at is not None]
         return max(closed) if closed else None
+
+    async def move(self, event: CaseEvent) -> bool:
+        assert event.from_status is not None and event.to_status is not None
+        moved = await self.set_status(
+            event.registration_id, event.from_status, event.to_status, event.at
+        )
+        if moved:
+            await self.add_event(event)
+        return moved
 
     async def add_event(self, event: CaseEvent) -> None:
         self._session.add(

@@ -30,7 +30,7 @@ from sqlalchemy import insert, select
 import dialogs.states as states_module
 from bot.i18n import LOCALES_DIR
 from bot.locales import SUPPORTED_LOCALES
-from bot.telegram.local_api import BOT_USER
+from bot.telegram.entry.local_api import BOT_USER
 from storage.models import FsmRecordRow
 
 PER_STATE = 2  # distinct screens expanded per dialog state and set of buttons

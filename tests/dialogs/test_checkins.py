@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.domain.checkins import QUESTIONS
-from bot.telegram.local_api import Fault
+from bot.telegram.entry.local_api import Fault
 from dialogs.checkin.texts import ANSWER_TEXTS
 from tests.dialogs.booking_steps import registered_person
 from tests.support import STAFF_ID

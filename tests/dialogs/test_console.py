@@ -2,8 +2,8 @@
 
 import io
 
-from bot.telegram.console import ConsolePrinter, act
-from bot.telegram.local_api import ApiEvent
+from bot.telegram.entry.console import ConsolePrinter, act
+from bot.telegram.entry.local_api import ApiEvent
 from tests.dialogs.registration_steps import open_menu
 
 

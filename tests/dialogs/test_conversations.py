@@ -4,7 +4,7 @@ the separation between form answers and relayed messages."""
 import pytest
 from sqlalchemy import text
 
-from bot.telegram.local_api import Fault
+from bot.telegram.entry.local_api import Fault
 from tests.dialogs.registration_steps import open_menu, register
 from tests.support import STAFF_CHAT, STAFF_ID
 

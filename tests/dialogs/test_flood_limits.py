@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from sqlalchemy import text
 
-from bot.telegram.local_api import BOT_USER, Fault
+from bot.telegram.entry.local_api import BOT_USER, Fault
 
 APOLOGY = "Sorry, something went wrong on our side. Here is the menu."
 

@@ -296,7 +296,7 @@ async def test_concern_and_alert_are_shown_by_mydata_and_erased_by_delete(concer
 async def test_a_focal_point_who_has_not_started_the_bot_gets_the_concern_later(
     concerns_harness,
 ):
-    from bot.telegram.local_api import Fault
+    from bot.telegram.entry.local_api import Fault
 
     h = concerns_harness
     h.api.faults.append(

@@ -103,7 +103,7 @@ async def test_an_export_refused_to_someone_no_longer_staff_is_audited(harness):
 
 
 def test_the_audited_staff_commands_are_the_registered_ones():
-    from bot.telegram.polling import STAFF_COMMANDS
-    from bot.telegram.staff import STAFF_COMMAND_NAMES
+    from bot.telegram.entry.polling import STAFF_COMMANDS
+    from bot.telegram.staff.cases import STAFF_COMMAND_NAMES
 
     assert {name for name, _ in STAFF_COMMANDS} == STAFF_COMMAND_NAMES

@@ -12,7 +12,7 @@ import sys
 import pytest
 from sqlalchemy import text
 
-from bot.seed import seed
+from bot.services.seed import seed
 from tests.dialogs.booking_steps import draft
 from tests.dialogs.registration_steps import open_menu, register
 from tests.support import STAFF_ID

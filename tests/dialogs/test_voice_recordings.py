@@ -4,9 +4,11 @@ nobody else can record."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from bot.app import create_app
+from bot.services.staff_policy import NotStaffError
 from tests.dialogs.registration_steps import open_menu
 from tests.support import STAFF_ID, start_harness
 
@@ -87,8 +89,10 @@ async def test_only_staff_can_record(harness):
     async with harness.app.engine.connect() as connection:
         assert (await connection.execute(text("SELECT * FROM voice_recordings"))).all() == []
     # The service refuses too, whoever calls it.
-    result = await harness.app.recordings.record(8006, "about", 1, "en", "intruder")
-    assert result.value == "not_staff"
+    with pytest.raises(NotStaffError):  # the one staff policy (issue 17): raised, not returned
+        await harness.app.recordings.record(8006, "about", 1, "en", "intruder")
+    async with harness.app.engine.connect() as connection:
+        assert (await connection.execute(text("SELECT * FROM voice_recordings"))).all() == []
 
 
 async def test_record_command_checks_topic_page_and_language(harness):

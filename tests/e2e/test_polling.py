@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from bot.i18n import Catalogs
-from bot.telegram.polling import PUBLIC_COMMANDS
+from bot.telegram.entry.polling import PUBLIC_COMMANDS
 from tests.e2e.bot_api_server import FakeBotApiServer
 from tests.support import TEST_DATA_KEY
 

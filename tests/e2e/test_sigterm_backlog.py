@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import create_app
-from bot.seed import SEED_USER_IDS, seed
+from bot.services.seed import SEED_USER_IDS, seed
 from tests.e2e.bot_api_server import FakeBotApiServer
 from tests.e2e.test_polling import START_TIMEOUT
 from tests.e2e.test_worker_crash import CrashingBot, query, settings_for

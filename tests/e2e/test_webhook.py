@@ -5,9 +5,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import ConfigError, load_settings
-from bot.telegram.factory import LOCAL_TOKEN, create_bot
-from bot.telegram.local_api import LocalBotAPI
-from bot.telegram.webhook import build_web_app
+from bot.telegram.entry.factory import LOCAL_TOKEN, create_bot
+from bot.telegram.entry.local_api import LocalBotAPI
+from bot.telegram.entry.webhook import build_web_app
 from tests.support import make_settings
 
 SECRET = "s3cret-token-for-tests-0123456789"

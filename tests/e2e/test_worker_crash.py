@@ -28,7 +28,7 @@ import pytest
 from bot.app import create_app
 from bot.config import Settings
 from bot.domain.registration import Draft
-from bot.telegram.worker import BATCH
+from bot.telegram.outbox.worker import BATCH
 from tests.dialogs.booking_steps import draft
 from tests.e2e.bot_api_server import FakeBotApiServer
 from tests.e2e.test_polling import START_TIMEOUT, BotProcess

@@ -131,9 +131,9 @@ async def test_a_cut_during_an_outbox_claim_loses_nothing_and_sends_nothing_twic
 async def test_healthz_reports_the_outage(proxied_app, proxy):
     from aiohttp.test_utils import TestClient, TestServer
 
-    from bot.telegram.factory import LOCAL_TOKEN, create_bot
-    from bot.telegram.local_api import LocalBotAPI
-    from bot.telegram.webhook import build_web_app
+    from bot.telegram.entry.factory import LOCAL_TOKEN, create_bot
+    from bot.telegram.entry.local_api import LocalBotAPI
+    from bot.telegram.entry.webhook import build_web_app
 
     bot = create_bot(LOCAL_TOKEN, LocalBotAPI())
     client = TestClient(TestServer(build_web_app(proxied_app, bot)))

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import create_app
-from bot.telegram.local_api import Fault
+from bot.telegram.entry.local_api import Fault
 from tests.dialogs.registration_steps import open_menu, register
 from tests.support import STAFF_CHAT, make_settings, start_harness
 
@@ -178,7 +178,7 @@ async def test_a_429_holds_only_that_chat_and_the_others_go_on(harness):
 
 
 async def test_429s_from_several_chats_within_a_second_pause_everything(database, clock):
-    from bot.telegram.worker import GLOBAL_429_CHATS, OutboxWorker
+    from bot.telegram.outbox.worker import GLOBAL_429_CHATS, OutboxWorker
 
     worker = OutboxWorker(outbox=None, renderer=None, bot=None, monotonic=lambda: 100.0)  # type: ignore[arg-type]
     limited = [worker._global_limit(chat, 100.0) for chat in range(1, GLOBAL_429_CHATS + 1)]

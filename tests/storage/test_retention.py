@@ -113,7 +113,7 @@ async def test_an_interrupted_purge_leaves_no_half_erased_case(app, clock, monke
 
 
 async def test_the_worker_purges_once_a_day(app, clock, harness):
-    from bot.telegram.factory import create_worker
+    from bot.telegram.entry.factory import create_worker
 
     await people_with_cases(app, clock)
     worker = create_worker(app, harness.bot)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import create_app
-from bot.telegram.local_api import BOT_USER, Fault
+from bot.telegram.entry.local_api import BOT_USER, Fault
 from tests.dialogs.booking_steps import registered_person
 from tests.support import STAFF_CHAT, STAFF_ID, make_settings
 

@@ -10,8 +10,8 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.app import create_app
 from bot.domain.registration import Status
-from bot.telegram.factory import LOCAL_TOKEN, build_dispatcher, create_bot, create_worker
-from bot.telegram.local_api import LocalBotAPI
+from bot.telegram.entry.factory import LOCAL_TOKEN, build_dispatcher, create_bot, create_worker
+from bot.telegram.entry.local_api import LocalBotAPI
 from storage.locks import PersonLock
 from tests.dialogs.booking_steps import TOMORROW, draft, publish, registered_person, to_confirm
 from tests.support import STAFF_ID, Harness, make_settings

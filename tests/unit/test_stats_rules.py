@@ -98,9 +98,9 @@ def _axes():
 def test_a_suppressed_count_is_drawn_so_that_its_value_cannot_be_read():
     from datetime import date
 
-    from bot.charts import draw_country_gender, draw_funnel
     from bot.domain.stats import Period, Report
     from bot.i18n import Catalogs
+    from bot.presentation.charts import draw_country_gender, draw_funnel
 
     t = Catalogs()["en"]
     report = Report(
@@ -135,7 +135,7 @@ def test_a_suppressed_count_is_drawn_so_that_its_value_cannot_be_read():
 
 def test_an_empty_export_still_has_its_header_row():
     from bot.domain.stats import export_columns
-    from bot.reports import csv_bytes
+    from bot.presentation.reports import csv_bytes
 
     empty = csv_bytes([], export_columns("bookings")).decode("utf-8-sig")
     assert empty.splitlines() == ["reference,office,starts_at,status"]

@@ -14,7 +14,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
-from bot.telegram.local_api import LocalBotAPI
+from bot.telegram.entry.local_api import LocalBotAPI
 
 _update_ids = itertools.count(1)
 
@@ -155,7 +155,7 @@ class LocalPerson:
         return await self._membership("kicked", "member")
 
     async def _membership(self, old: str, new: str) -> Any:
-        from bot.telegram.local_api import BOT_USER
+        from bot.telegram.entry.local_api import BOT_USER
 
         def member(status: str) -> dict[str, Any]:
             return {

@@ -12,7 +12,7 @@
   whatever the backlog (systemd's stop timeout never kills it mid-send).
 - The staff group upgraded to a supergroup (400 with `migrate_to_chat_id`): the staff chat moves
   there, and what waited goes there in order. Nothing goes to a staff chat that its check
-  (`bot.telegram.staff_chat`) has not found private, a group, and with the bot in it.
+  (`bot.telegram.outbox.staff_chat`) has not found private, a group, and with the bot in it.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ from bot.domain.ratelimit import RateLimiter
 from bot.services.outbox import OutboxService
 from bot.services.ports import OutboxMessage
 from bot.services.staff_chat import StaffChatUnavailableError
-from bot.telegram.notifier import Outgoing, Renderer, StaffChatNotConfiguredError
-from bot.telegram.staff_chat import StaffChatCheck
+from bot.telegram.outbox.notifier import Outgoing, Renderer, StaffChatNotConfiguredError
+from bot.telegram.outbox.staff_chat import StaffChatCheck
 
 log = logging.getLogger(__name__)
 BATCH = 50

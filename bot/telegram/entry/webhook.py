@@ -12,7 +12,6 @@ a load balancer and a TLS reverse proxy, on one PostgreSQL database.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -24,21 +23,19 @@ from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.types import TelegramObject, Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
-from sqlalchemy import delete, select, text
-from sqlalchemy.exc import IntegrityError
 
 from bot.app import App
-from bot.telegram.factory import (
+from bot.telegram.entry.factory import (
     build_dispatcher,
     create_bot,
     create_telegram_session,
     create_worker,
 )
-from bot.telegram.polling import SHUTDOWN_GRACE_SECONDS, register_commands
-from bot.telegram.reply_pace import ChatPacer
+from bot.telegram.entry.polling import SHUTDOWN_GRACE_SECONDS, register_commands
+from bot.telegram.entry.reply_pace import ChatPacer
 from storage.db import is_sqlite
 from storage.locks import PersonLock
-from storage.models import ProcessedUpdateRow
+from storage.repositories.updates import ping
 
 log = logging.getLogger(__name__)
 KEEP_PROCESSED = timedelta(days=2)  # Telegram gives up re-sending long before
@@ -61,37 +58,22 @@ class HandleOnce(BaseMiddleware):
     ) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
-        async with self._app.read_session_factory() as session:
-            seen = await session.scalar(
-                select(ProcessedUpdateRow.update_id).where(
-                    ProcessedUpdateRow.update_id == event.update_id
-                )
-            )
-        if seen is not None:
+        if await self._app.updates.seen(event.update_id):
             return None
         result = await handler(event, data)
-        async with self._app.session_factory() as session, session.begin():
-            session.add(ProcessedUpdateRow(update_id=event.update_id, at=self._app.clock.now()))
-            with contextlib.suppress(IntegrityError):
-                await session.flush()
+        await self._app.updates.record(event.update_id, self._app.clock.now())
         return result
 
 
 async def forget_old_updates(app: App) -> None:
-    async with app.session_factory() as session, session.begin():
-        await session.execute(
-            delete(ProcessedUpdateRow).where(
-                ProcessedUpdateRow.at < app.clock.now() - KEEP_PROCESSED
-            )
-        )
+    await app.updates.forget_before(app.clock.now() - KEEP_PROCESSED)
 
 
 async def healthz(request: web.Request) -> web.Response:
     app = request.app[APP]
     try:
         async with asyncio.timeout(2):
-            async with app.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            await ping(app.engine)
     except Exception:  # any failure means: not healthy
         return web.Response(status=503, text="database unreachable")
     return web.Response(text="ok")

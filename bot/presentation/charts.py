@@ -11,7 +11,7 @@ import io
 
 from bot.domain.stats import FUNNEL, SMALL, Report, suppress
 from bot.i18n import Translator
-from bot.reports import FUNNEL_LABELS
+from bot.presentation.reports import FUNNEL_LABELS
 
 WIDTH, HEIGHT, DPI = 6.0, 8.0, 160  # 960 x 1280 pixels, portrait
 TOP_COUNTRIES = 12

@@ -14,10 +14,10 @@ import sys
 from typing import Any, TextIO
 
 from bot.app import App
-from bot.telegram.factory import LOCAL_TOKEN, build_dispatcher, create_bot, create_worker
-from bot.telegram.local_api import ApiEvent, LocalBotAPI
-from bot.telegram.local_client import LocalPerson
-from bot.telegram.reply_pace import ChatPacer
+from bot.telegram.entry.factory import LOCAL_TOKEN, build_dispatcher, create_bot, create_worker
+from bot.telegram.entry.local_api import ApiEvent, LocalBotAPI
+from bot.telegram.entry.local_client import LocalPerson
+from bot.telegram.entry.reply_pace import ChatPacer
 
 HELP = (
     "Terminal chat. Type a button's number to press it, any other text (or a number larger\n"

@@ -11,14 +11,14 @@ from aiogram.types import BotCommand, BotCommandScopeChat
 from bot.app import App
 from bot.i18n import N_, Catalogs
 from bot.locales import SUPPORTED_LOCALES
-from bot.telegram.factory import (
+from bot.telegram.entry.factory import (
     build_dispatcher,
     create_bot,
     create_telegram_session,
     create_worker,
 )
-from bot.telegram.inflight import InFlight
-from bot.telegram.reply_pace import ChatPacer
+from bot.telegram.entry.inflight import InFlight
+from bot.telegram.entry.reply_pace import ChatPacer
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 30

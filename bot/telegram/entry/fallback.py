@@ -11,7 +11,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.utils import CB_SEP
 
 from bot.i18n import Translator
-from bot.telegram.filters import PrivateChat
+from bot.telegram.entry.filters import PrivateChat
 from dialogs.states import MenuSG
 from dialogs.widgets import answer_unexpected
 

@@ -18,9 +18,9 @@ from bot.services.audit import AuditService
 from bot.services.conversations import ConversationService, Relay
 from bot.services.protection import UrgentService
 from bot.services.staff_chat import StaffChat
-from bot.telegram.filters import PrivateChat
-from bot.telegram.relay_view import ConversationAction, conversation_view, who
-from bot.telegram.staff import IsStaff
+from bot.telegram.entry.filters import PrivateChat
+from bot.telegram.outbox.conversations import ConversationAction, conversation_view, who
+from bot.telegram.staff.cases import IsStaff
 from dialogs.states import StaffAnswerSG
 
 

@@ -12,8 +12,8 @@ from bot.content import TOPIC_IDS
 from bot.i18n import Translator
 from bot.locales import LISTENING_LOCALES, SUPPORTED_LOCALES
 from bot.services.recordings import RecordingService
-from bot.telegram.filters import PrivateChat
-from bot.telegram.staff import IsStaff
+from bot.telegram.entry.filters import PrivateChat
+from bot.telegram.staff.cases import IsStaff
 from dialogs.states import RecordSG
 
 

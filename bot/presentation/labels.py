@@ -77,3 +77,8 @@ CONCERN_CATEGORIES = {
     ConcernCategory.MISTREATED: N_("✋ Insulted, threatened or hurt"),
     ConcernCategory.OTHER: N_("📝 Something else"),
 }
+ALERT_TEXTS = {  # why a check-in alerts staff (never the answers themselves)
+    "help_now": N_("asks for help now"),
+    "no_food": N_("often goes without enough food"),
+    "unsafe": N_("does not feel safe"),
+}

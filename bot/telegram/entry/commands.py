@@ -13,9 +13,9 @@ from bot.i18n import Translator
 from bot.services.checkins import CheckinService
 from bot.services.registration import RegistrationService
 from bot.services.users import UserService
-from bot.telegram.booking_view import BookStart
-from bot.telegram.checkin_view import OpenCheckin
-from bot.telegram.filters import PrivateChat
+from bot.telegram.entry.filters import PrivateChat
+from bot.telegram.outbox.booking import BookStart
+from bot.telegram.outbox.checkins import OpenCheckin
 from dialogs.mydata.personal_data import render_personal_data
 from dialogs.states import BookingSG, CheckinSG, DeleteSG, LanguageSG, MenuSG, TalkSG
 from dialogs.widgets import OpenTalk

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from bot.domain.registration import AgeGroup, Need
 from bot.domain.stats import FUNNEL, CountryRow, Report, suppress
 from bot.i18n import N_, Translator
-from bot.labels import AGE_GROUPS, NEEDS
+from bot.presentation.labels import AGE_GROUPS, NEEDS
 
 MESSAGE_LIMIT = 3800  # below Telegram's 4096, with room for the <pre> tags
 FUNNEL_LABELS = {

@@ -13,8 +13,17 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.checkins import QUESTIONS, CheckinStatus, alerts, due_times, score
-from bot.domain.registration import AgeGroup, Draft, Gender, PassportState, Status, reference
-from bot.services.ports import CaseEvent, UnitOfWorkFactory
+from bot.domain.registration import (
+    AgeGroup,
+    CaseEvent,
+    Draft,
+    Gender,
+    PassportState,
+    Status,
+    move_case,
+    reference,
+)
+from bot.services.ports import UnitOfWorkFactory
 
 # Returnees by country of origin and gender, 2021 (document 003): (country, women, men).
 REPORT_2021 = (
@@ -69,7 +78,14 @@ async def seed(
             )  # fmt: skip
             written[(country, gender.value)] += 1
             await uow.registrations.add_event(
-                CaseEvent(registration.id, created, "person", None, "created", None, Status.NEW)
+                CaseEvent(
+                    registration_id=registration.id,
+                    at=created,
+                    actor="person",
+                    actor_id=None,
+                    kind="created",
+                    to_status=Status.NEW,
+                )
             )
             path = [
                 Status.CONTACTED, Status.INTERVIEW, Status.MEDICAL_CHECK,
@@ -80,13 +96,18 @@ async def seed(
             for step in path[:reach]:
                 when += timedelta(days=rng.randrange(1, 10))
                 await uow.registrations.add_event(
-                    CaseEvent(registration.id, when, "staff", 1, "status", status, step)
+                    move_case(registration.id, status, step, at=when, actor="staff", actor_id=1)
                 )
                 status = step
             if status is not Status.RETURNED and rng.random() < 0.12:
                 await uow.registrations.add_event(
-                    CaseEvent(
-                        registration.id, when, "person", None, "withdrawn", status, Status.WITHDRAWN
+                    move_case(
+                        registration.id,
+                        status,
+                        Status.WITHDRAWN,
+                        at=when,
+                        actor="person",
+                        kind="withdrawn",
                     )
                 )
                 status = Status.WITHDRAWN

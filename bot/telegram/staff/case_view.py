@@ -13,11 +13,10 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.checkins import CheckinStatus
 from bot.domain.offices import Office
-from bot.domain.registration import Registration, Status, allowed_transitions, urgent
+from bot.domain.registration import Monitoring, Registration, Status, allowed_transitions, urgent
 from bot.i18n import N_, Translator, native_language_name
-from bot.labels import AGE_GROUPS, GENDERS, NEEDS, PASSPORTS, STATUSES
+from bot.presentation.labels import AGE_GROUPS, ALERT_TEXTS, GENDERS, NEEDS, PASSPORTS, STATUSES
 from bot.services.ports import CaseEvent, Checkin
-from dialogs.checkin.texts import ALERT_TEXTS
 from dialogs.widgets import esc
 
 
@@ -29,6 +28,22 @@ class CaseAction(CallbackData, prefix="case"):
     id: int
     expected: str = ""
     to: str = ""
+
+
+def with_open_case(
+    button: InlineKeyboardButton, case_id: int | None, t: Translator
+) -> InlineKeyboardMarkup:
+    """A notice's own button, and "📂 Open case" beside it when the person has a case."""
+    row = [button] if case_id is None else [button, open_case_button(case_id, t)]
+    return InlineKeyboardMarkup(inline_keyboard=[row])
+
+
+def open_case_button(registration_id: int, t: Translator) -> InlineKeyboardButton:
+    """ "📂 Open case": the case, sent privately to the staff member who pressed."""
+    return InlineKeyboardButton(
+        text=t.gettext("📂 Open case"),
+        callback_data=CaseAction(action="open", id=registration_id).pack(),
+    )
 
 
 def office_of(registration: Registration, offices: tuple[Office, ...]) -> Office:
@@ -84,10 +99,7 @@ def group_keyboard(registration: Registration, t: Translator) -> InlineKeyboardM
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
-                InlineKeyboardButton(
-                    text=t.gettext("📂 Open case"),
-                    callback_data=CaseAction(action="open", id=registration.id).pack(),
-                ),
+                open_case_button(registration.id, t),
                 InlineKeyboardButton(
                     text=t.gettext("☎️ Mark contacted"),
                     callback_data=CaseAction(
@@ -154,7 +166,7 @@ def checkin_lines(
             "Returned on {date} to {country}; check-ins: {state}",
             date=t.date(registration.returned_on, "medium"),  # type: ignore[arg-type]
             country=esc(t.country(registration.return_country or "")),
-            state=t(MONITORING.get(registration.monitoring or "", MONITORING["stopped"])),
+            state=t(MONITORING.get(registration.monitoring or "", MONITORING[Monitoring.STOPPED])),
         ),
     ]
     for checkin in checkins:
@@ -181,9 +193,9 @@ def _score(value: float | None) -> str:
 
 
 MONITORING = {
-    "active": N_("on"),
-    "paused": N_("paused by the person"),
-    "stopped": N_("stopped"),
+    Monitoring.ACTIVE: N_("on"),
+    Monitoring.PAUSED: N_("paused by the person"),
+    Monitoring.STOPPED: N_("stopped"),
 }
 CHECKIN_STATUSES = {
     CheckinStatus.SCHEDULED: N_("planned"),

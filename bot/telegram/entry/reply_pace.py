@@ -179,7 +179,7 @@ class ReplyContext(BaseMiddleware):
 
     async def _defer(self, chat_id: int, payload: dict[str, Any], wait: float) -> None:
         sealed = {"sealed": self._app.cipher.encrypt_json(payload)}
-        await self._app.outbox.defer_reply(chat_id, sealed, wait, f"reply:{uuid.uuid4().hex}")
+        await self._app.outbox.defer_reply(chat_id, sealed, wait, uuid.uuid4().hex)
 
 
 async def on_flood_limit(event: ErrorEvent) -> None:

@@ -29,31 +29,31 @@ from aiogram.methods import (
 from aiogram_dialog import setup_dialogs
 
 from bot.app import App
-from bot.telegram.booking_view import BookStart
-from bot.telegram.callbacks import OneAnswerPerCallback, answer_every_callback
-from bot.telegram.checkin_view import OpenCheckin
-from bot.telegram.commands import create_commands_router
-from bot.telegram.errors import register_error_handlers
-from bot.telegram.fallback import ForeignCallbackGuard, create_fallback_router
-from bot.telegram.membership import create_membership_router
-from bot.telegram.message_manager import ReplyKeyboardClosingManager
-from bot.telegram.middlewares import PersonContextMiddleware
-from bot.telegram.notifier import Renderer
-from bot.telegram.protection import create_protection_router
-from bot.telegram.protection_view import UrgentAction
-from bot.telegram.recording import create_recording_router
-from bot.telegram.relay import create_relay_router
-from bot.telegram.relay_view import ConversationAction
-from bot.telegram.reply_pace import (
+from bot.telegram.entry.callbacks import OneAnswerPerCallback, answer_every_callback
+from bot.telegram.entry.commands import create_commands_router
+from bot.telegram.entry.errors import register_error_handlers
+from bot.telegram.entry.fallback import ForeignCallbackGuard, create_fallback_router
+from bot.telegram.entry.membership import create_membership_router
+from bot.telegram.entry.message_manager import ReplyKeyboardClosingManager
+from bot.telegram.entry.middlewares import PersonContextMiddleware
+from bot.telegram.entry.reply_pace import (
     ChatPacer,
     ReplyContext,
     ReplyDeferredError,
     on_flood_limit,
 )
-from bot.telegram.staff import RefusedStaffCommands, create_staff_router
-from bot.telegram.staff_chat import StaffChatCheck
-from bot.telegram.staff_view import CaseAction
-from bot.telegram.worker import OutboxWorker
+from bot.telegram.outbox.booking import BookStart
+from bot.telegram.outbox.checkins import OpenCheckin
+from bot.telegram.outbox.conversations import ConversationAction
+from bot.telegram.outbox.notifier import Renderer
+from bot.telegram.outbox.protection import UrgentAction
+from bot.telegram.outbox.staff_chat import StaffChatCheck
+from bot.telegram.outbox.worker import OutboxWorker
+from bot.telegram.staff.case_view import CaseAction
+from bot.telegram.staff.cases import RefusedStaffCommands, create_staff_router
+from bot.telegram.staff.conversations import create_relay_router
+from bot.telegram.staff.recordings import create_recording_router
+from bot.telegram.staff.urgent import create_protection_router
 from dialogs import create_dialogs
 from dialogs.talk.ack import BurstAck
 from dialogs.widgets import OpenTalk

@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.services.protection import Take, UrgentService
-from bot.telegram.protection_view import UrgentAction
+from bot.telegram.outbox.protection import UrgentAction
 
 
 def create_protection_router() -> Router:

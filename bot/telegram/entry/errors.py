@@ -15,6 +15,8 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 
 from bot.i18n import Translator
+from bot.services.audit import AuditService
+from bot.services.staff_policy import NotStaffError
 from dialogs.states import MenuSG
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,25 @@ async def on_outdated_dialog(
     if event.update.callback_query:
         await _answer_quietly(event, notice)
     await _restart(dialog_manager)
+
+
+async def on_not_staff(
+    event: ErrorEvent, audit: AuditService | None = None, t: Translator | None = None
+) -> None:
+    """A service refused a staff action (STAFF_USER_IDS): recorded, answered, nothing done.
+    The adapter's own checks (filters, middleware) refuse first; this is the last line."""
+    refused = event.exception
+    assert isinstance(refused, NotStaffError)
+    log.info("refused a staff action: %s", refused.what)
+    if refused.user_id is not None and audit is not None:
+        await audit.refused(refused.user_id, refused.what)
+    notice = t.gettext("Only office staff can do this.") if t else None
+    if event.update.callback_query:
+        with contextlib.suppress(TelegramAPIError):
+            await event.update.callback_query.answer(notice, show_alert=True)
+    elif event.update.message and notice:
+        with contextlib.suppress(TelegramAPIError):
+            await event.update.message.answer(notice)
 
 
 async def on_unexpected_error(
@@ -113,4 +134,5 @@ def register_error_handlers(dp: Dispatcher) -> None:
     dp.errors.register(
         on_outdated_dialog, ExceptionTypeFilter(UnknownIntent, UnknownState, OutdatedIntent)
     )
+    dp.errors.register(on_not_staff, ExceptionTypeFilter(NotStaffError))
     dp.errors.register(on_unexpected_error)
