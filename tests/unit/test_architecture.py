@@ -28,3 +28,10 @@ def test_core_imports_neither_aiogram_nor_sqlalchemy(module):
 def test_app_and_migrations_do_not_import_aiogram():
     loaded = imported_modules("import bot.app, storage.migrate, bot.__main__")
     assert "aiogram" not in loaded
+
+
+def test_the_running_bot_imports_neither_alembic_nor_matplotlib():
+    """Alembic is imported only to migrate, matplotlib only to draw (memory of every process)."""
+    loaded = imported_modules("import bot.app, bot.telegram.factory, bot.telegram.polling")
+    assert "alembic" not in loaded
+    assert "matplotlib" not in loaded
