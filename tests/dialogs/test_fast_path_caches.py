@@ -4,6 +4,7 @@ is never older than the database: every writer of those rows makes the next upda
 Each test changes the row through one writer, then proves that the very next update of the
 person sees the change (without the invalidation, memory would answer with the old row)."""
 
+import pytest
 from sqlalchemy import text
 
 from bot.domain.registration import Status
@@ -23,6 +24,7 @@ async def user_row(app, user_id):
         return result.first()
 
 
+@pytest.mark.sqlite_only  # one process, the only writer: PostgreSQL runs without them
 async def test_the_caches_are_on_for_sqlite(harness):
     person = harness.person(16001, "en")
     await person.send("/start")
