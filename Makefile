@@ -49,7 +49,7 @@ migrate: setup
 	$(PY) -m bot migrate
 
 bench: setup
-	$(PY) bench/feed_update.py
+	$(PY) -m bench.compare $(ARGS)
 
 setup: $(STAMP) $(MO)
 

@@ -20,6 +20,7 @@ from aiogram_dialog.widgets.kbd import (
     NextPage,
     PrevPage,
     Row,
+    ScrollingGroup,
     Select,
     Start,
 )
@@ -192,3 +193,28 @@ async def close_or_menu(_c: Any, _w: Any, manager: DialogManager) -> None:
 
 def close_button(text: Text, widget_id: str, when: WhenCondition = None) -> Button:
     return Button(text, id=widget_id, on_click=close_or_menu, when=when)
+
+
+class PagedSelect(ScrollingGroup):
+    """A ScrollingGroup of one Select over `data[items]` that renders only the page shown.
+
+    aiogram-dialog's ScrollingGroup renders every item and then slices a page, and each pager
+    button renders them all again to count the pages: 250 countries were rendered four times
+    for one screen. Here the page count comes from the number of items and only the page's
+    items are rendered (each item is one button, so the pages are the same)."""
+
+    def __init__(self, select: Select, *, items: str, id: str, width: int, height: int) -> None:
+        super().__init__(select, id=id, width=width, height=height, hide_pager=True)
+        self._items_key = items
+        self._per_page = width * height
+
+    async def get_page_count(self, data: dict[str, Any], manager: DialogManager) -> int:
+        return -(-len(data[self._items_key]) // self._per_page)
+
+    async def _render_keyboard(self, data: dict[str, Any], manager: DialogManager) -> RawKeyboard:
+        items = data[self._items_key]
+        pages = -(-len(items) // self._per_page)
+        page = max(0, min(pages - 1, await self.get_page(manager)))
+        start = page * self._per_page
+        shown = {**data, self._items_key: items[start : start + self._per_page]}
+        return await self._render_contents(shown, manager)

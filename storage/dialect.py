@@ -31,3 +31,11 @@ def upsert(
     columns = update if update is not None else [name for name in values if name not in key]
     changes = {name: statement.excluded[name] for name in columns}
     return statement.on_conflict_do_update(index_elements=key, set_=changes)
+
+
+def upsert_rows(dialect_name: str, table: Table, key: list[str], update: list[str]) -> Insert:
+    """The same upsert without values: built once, executed with a list of rows (executemany)."""
+    module = postgresql if dialect_name == "postgresql" else sqlite
+    statement = module.insert(table)
+    changes = {name: statement.excluded[name] for name in update}
+    return statement.on_conflict_do_update(index_elements=key, set_=changes)

@@ -1,20 +1,36 @@
 """aiogram FSM storage in our own database, so that dialogs survive a restart of the bot.
 
 aiogram-dialog keeps its stacks and contexts here as well (one row per key, with destiny).
-Each call is its own short transaction; rows carry user and chat ids so that `/delete`
-can erase a person's dialog state.
+Rows carry user and chat ids so that `/delete` can erase a person's dialog state.
+
+Writes of one update are batched: inside `async with storage.batch():` (the update middleware
+opens one around every update) each write only changes the record in memory, and the batch
+writes every changed record at its end in one transaction, with one prebuilt upsert (and one
+DELETE for the records a finished dialog cleared). aiogram-dialog itself saves its context
+after the screen was drawn, so batching does not widen the window in which a crash forgets what
+the person just saw: that window is the end of one update either way (see the README). Outside a
+batch each write is its own transaction, as before.
+
+On SQLite (`engine` given) the batch's transaction is one call handed to aiosqlite's thread —
+BEGIN IMMEDIATE, the upsert, the DELETE, COMMIT — instead of one hand-over per step: most of
+what an update cost was that hand-over, not SQLite. (It uses aiosqlite's `_execute`, which
+runs a function on its thread; the version is pinned by requirements.lock, and without it the
+batch goes through SQLAlchemy as on PostgreSQL.)
 
 With `cache=True` (one bot process on SQLite, the only writer) reads are served from a bounded
-write-through cache and writes that change nothing are skipped: about half of the database
-round trips of an update. Several processes (PostgreSQL) must run without it.
+write-through cache and writes that change nothing are skipped. Its size follows the number of
+people active (`cache_size` may be a callable). Several processes (PostgreSQL) must run without
+it; a batch still remembers what it read, so a write never needs a read of its own.
 """
 
 from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,22 +42,36 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.sql import Insert
 
 from storage.crypto import DataCipher
 from storage.db import WriteGate
-from storage.dialect import upsert
+from storage.dialect import upsert_rows
 from storage.models import FsmRecordRow
 
 _TABLE = FsmRecordRow.__table__
+_DELETE = delete(FsmRecordRow).where(FsmRecordRow.key.in_(bindparam("keys", expanding=True)))
 
 
 @dataclass(frozen=True, slots=True)
 class _Record:
     user_id: int
     state: str | None
-    data: str | None
+    data: str | None  # plain JSON: sealed only on its way to the database
+
+
+_EMPTY = (None, None)
+
+
+@dataclass(slots=True)
+class _Batch:
+    """The records one update read and changed; written together when the update ends."""
+
+    known: dict[str, _Record] = field(default_factory=dict)
+    changed: dict[str, int | None] = field(default_factory=dict)  # record key -> chat id
+    open: bool = True
 
 
 class SqlStorage(BaseStorage):
@@ -55,7 +85,8 @@ class SqlStorage(BaseStorage):
         gate: WriteGate | None = None,
         cipher: DataCipher | None = None,
         cache: bool = False,
-        cache_size: int = 20_000,
+        cache_size: int | Callable[[], int] = 20_000,
+        engine: AsyncEngine | None = None,
     ) -> None:
         self._sessions = session_factory
         self._read_sessions = read_session_factory or session_factory
@@ -64,15 +95,37 @@ class SqlStorage(BaseStorage):
         self._cipher = cipher
         self._gate = gate or WriteGate("")  # "" is not SQLite: no gate unless given one
         self._cache: OrderedDict[str, _Record] | None = OrderedDict() if cache else None
-        self._cache_size = cache_size
+        self._cache_size = cache_size if callable(cache_size) else (lambda: cache_size)
+        self._upsert: Insert | None = None
+        # This storage's batch of the update being handled (another storage has its own).
+        self._batch: ContextVar[_Batch | None] = ContextVar(f"fsm_batch_{id(self)}", default=None)
+        # SQLite: the whole transaction in one call on aiosqlite's thread (see the module doc).
+        self._direct = (
+            _DirectWriter(engine) if engine is not None and _DirectWriter.able(engine) else None
+        )
+
+    @asynccontextmanager
+    async def batch(self) -> AsyncIterator[None]:
+        """Keep this update's writes in memory; write them in one transaction at the end."""
+        if self._batch.get() is not None and self._batch.get().open:  # type: ignore[union-attr]
+            yield  # already inside one (nested middlewares): the outer one writes
+            return
+        batch = _Batch()
+        token = self._batch.set(batch)
+        try:
+            yield
+        finally:
+            self._batch.reset(token)
+            batch.open = False  # a task started by a handler may outlive it: it writes alone
+            if batch.changed:
+                await self._flush(batch)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
         await self._write(key, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        row = await self._read(key)
-        return row[0] if row else None
+        return (await self._read(key))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         if not isinstance(data, Mapping):
@@ -81,8 +134,8 @@ class SqlStorage(BaseStorage):
         await self._write(key, data=plain)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        row = await self._read(key)
-        return json.loads(row[1]) if row and row[1] else {}
+        data = (await self._read(key))[1]
+        return json.loads(data) if data else {}
 
     def _seal(self, plain: str | None) -> str | None:
         """Dialog data holds form answers (a name, a phone): encrypted at rest like the rest."""
@@ -99,81 +152,154 @@ class SqlStorage(BaseStorage):
         if self._cache is not None:
             for record_key in [k for k, r in self._cache.items() if r.user_id == user_id]:
                 del self._cache[record_key]
+        batch = self._batch.get()
+        if batch is not None and batch.open:
+            for record_key in [k for k, r in batch.known.items() if r.user_id == user_id]:
+                del batch.known[record_key]
+                batch.changed.pop(record_key, None)
         async with self._gate, self._sessions() as session, session.begin():
             result = await session.execute(
                 delete(FsmRecordRow).where(FsmRecordRow.user_id == user_id)
             )
             return result.rowcount or 0
 
-    async def _read(self, key: StorageKey) -> tuple[str | None, str | None] | None:
-        record_key = self._keys.build(key)
+    def _known(self, record_key: str, batch: _Batch | None) -> _Record | None:
+        if batch is not None and record_key in batch.known:
+            return batch.known[record_key]
         if self._cache is not None and record_key in self._cache:
             self._cache.move_to_end(record_key)
-            record = self._cache[record_key]
-            return (record.state, record.data)
+            return self._cache[record_key]
+        return None
+
+    async def _read(self, key: StorageKey) -> tuple[str | None, str | None]:
+        record_key = self._keys.build(key)
+        batch = self._batch.get()
+        batch = batch if batch is not None and batch.open else None
+        record = self._known(record_key, batch)
+        if record is None:
+            record = await self._load(key, record_key)
+            if batch is not None:
+                batch.known[record_key] = record
+            self._remember(record_key, record)
+        return (record.state, record.data)
+
+    async def _load(self, key: StorageKey, record_key: str) -> _Record:
         async with self._read_sessions() as session:
             result = await session.execute(
                 select(FsmRecordRow.state, FsmRecordRow.data).where(FsmRecordRow.key == record_key)
             )
             row = result.first()
-        found = (row[0], self._open(row[1])) if row else (None, None)
-        self._remember(record_key, _Record(key.user_id, *found))
-        return found if row else None
+        state, data = (row[0], self._open(row[1])) if row else _EMPTY
+        return _Record(key.user_id, state, data)
 
     def _remember(self, record_key: str, record: _Record) -> None:
         if self._cache is None:
             return
         self._cache[record_key] = record
         self._cache.move_to_end(record_key)
-        while len(self._cache) > self._cache_size:
+        limit = self._cache_size()
+        while len(self._cache) > limit:
             self._cache.popitem(last=False)
 
     async def _write(self, key: StorageKey, **values: str | None) -> None:
-        record_key = self._keys.build(key)
-        cached = self._cache.get(record_key) if self._cache is not None else None
-        if cached is not None:
-            updated = replace(cached, **values)
-            if updated == cached:
-                return  # nothing changes: no database write
-            await self._write_row(key, record_key, values)
-            self._remember(record_key, updated)
+        batch = self._batch.get()
+        if batch is None or not batch.open:
+            async with self.batch():  # a write outside any update: its own transaction
+                await self._write(key, **values)
             return
-        await self._write_row(key, record_key, values)
+        record_key = self._keys.build(key)
+        record = self._known(record_key, batch)
+        if record is None:
+            record = await self._load(key, record_key)
+            batch.known[record_key] = record
+        updated = replace(record, **values)
+        if updated == record:
+            return  # nothing changes: no database write
+        batch.known[record_key] = updated
+        batch.changed[record_key] = key.chat_id
+        self._remember(record_key, updated)
 
-    async def _write_row(
-        self, key: StorageKey, record_key: str, values: dict[str, str | None]
-    ) -> None:
-        if "data" in values:
-            values = {**values, "data": self._seal(values["data"])}
+    async def _flush(self, batch: _Batch) -> None:
         now = self._now()
-        async with self._gate, self._sessions() as session, session.begin():
-            if not any(values.values()):
-                # Cleared: drop the row when the other half is empty too (finished dialogs).
-                other = "data" if "state" in values else "state"
-                deleted = await session.execute(
-                    delete(FsmRecordRow).where(
-                        FsmRecordRow.key == record_key, getattr(FsmRecordRow, other).is_(None)
-                    )
-                )
-                if deleted.rowcount:
-                    return
-            result = await session.execute(
-                update(FsmRecordRow)
-                .where(FsmRecordRow.key == record_key)
-                .values(updated_at=now, **values)
+        rows: list[dict[str, Any]] = []
+        cleared: list[str] = []
+        for record_key, chat_id in batch.changed.items():
+            record = batch.known[record_key]
+            if record.state is None and record.data is None:
+                cleared.append(record_key)  # a finished dialog: no empty row is kept
+                continue
+            rows.append(
+                {
+                    "key": record_key,
+                    "user_id": record.user_id,
+                    "chat_id": chat_id,
+                    "state": record.state,
+                    "data": self._seal(record.data),
+                    "updated_at": now,
+                }
             )
-            if result.rowcount or not any(values.values()):
-                return  # updated, or nothing to store for a key that has no row
-            row = {
-                "key": record_key,
-                "user_id": key.user_id,
-                "chat_id": key.chat_id,
-                "state": None,
-                "data": None,
-                "updated_at": now,
-                **values,
-            }
+        try:
+            if self._direct is not None:
+                async with self._gate:
+                    await self._direct.write(rows, cleared)
+                return
+            async with self._gate, self._sessions() as session, session.begin():
+                if rows:
+                    await session.execute(self._upsert_statement(session), rows)
+                if cleared:
+                    await session.execute(_DELETE, {"keys": cleared})
+        except BaseException:
+            if self._cache is not None:  # memory must not keep what the database refused
+                for record_key in batch.changed:
+                    self._cache.pop(record_key, None)
+            raise
+
+    def _upsert_statement(self, session: AsyncSession) -> Insert:
+        if self._upsert is None:
             dialect = session.bind.dialect.name if session.bind else "sqlite"
-            # Another update of the same key may have inserted meanwhile: upsert, never fail.
-            changed = [*values, "updated_at"]
-            await session.execute(upsert(dialect, _TABLE, row, ["key"], update=changed))
+            self._upsert = upsert_rows(
+                dialect, _TABLE, ["key"], ["user_id", "chat_id", "state", "data", "updated_at"]
+            )
+        return self._upsert
+
+
+class _DirectWriter:
+    """One SQLite transaction as one function run on aiosqlite's thread (one hand-over)."""
+
+    _COLUMNS = ("key", "user_id", "chat_id", "state", "data", "updated_at")
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        dialect = engine.dialect
+        named = type(dialect)(paramstyle="named")
+        upsert = upsert_rows("sqlite", _TABLE, ["key"], list(self._COLUMNS[1:]))
+        self._upsert_sql = str(upsert.compile(dialect=named, column_keys=list(self._COLUMNS)))
+        self._delete_sql = 'DELETE FROM fsm_records WHERE "key" = :key'
+        self._time = _TABLE.c.updated_at.type.bind_processor(dialect)
+
+    @staticmethod
+    def able(engine: AsyncEngine) -> bool:
+        return engine.dialect.name == "sqlite" and engine.dialect.driver == "aiosqlite"
+
+    async def write(self, rows: list[dict[str, Any]], cleared: list[str]) -> None:
+        if self._time is not None:
+            rows = [{**row, "updated_at": self._time(row["updated_at"])} for row in rows]
+        deletes = [{"key": key} for key in cleared]
+        async with self._engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            driver = raw.driver_connection  # aiosqlite.Connection
+            await driver._execute(self._transaction, driver._conn, rows, deletes)
+
+    def _transaction(
+        self, db: Any, rows: list[dict[str, Any]], deletes: list[dict[str, Any]]
+    ) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if rows:
+                db.executemany(self._upsert_sql, rows)
+            if deletes:
+                db.executemany(self._delete_sql, deletes)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise

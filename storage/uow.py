@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from functools import cached_property
 from types import TracebackType
 from typing import Self
 
@@ -22,32 +24,77 @@ from storage.repositories.users import SqlUserRepository
 
 
 class SqlUnitOfWork:
+    """Repositories are made when first used; a commit tells the factory what it may have
+    changed (the people, and whether registrations, bookings or check-ins were written), so
+    that what the process keeps in memory is dropped at the moment the database changes."""
+
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
         cipher: DataCipher,
         gate: WriteGate | None = None,
+        factory: SqlUnitOfWorkFactory | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._cipher = cipher
         self._gate = gate  # writes only; None for read-only work
+        self._factory = factory  # told of commits; None for read-only work
+        self._changed_users: set[int] = set()
+        self._cases_touched = False  # registrations, bookings or check-ins used
 
     async def __aenter__(self) -> Self:
         if self._gate is not None:
             await self._gate.__aenter__()
         self.session = self._session_factory()
-        self.users = SqlUserRepository(self.session)
-        self.registrations = SqlRegistrationRepository(self.session, self._cipher)
-        self.outbox = SqlOutboxRepository(self.session)
-        self.conversations = SqlConversationRepository(self.session, self._cipher)
-        self.bookings = SqlBookingRepository(self.session)
-        self.checkins = SqlCheckinRepository(self.session, self._cipher)
-        self.stats = SqlStatsRepository(self.session, self._cipher)
-        self.alerts = SqlAlertRepository(self.session)
-        self.concerns = SqlConcernRepository(self.session, self._cipher)
-        self.recordings = SqlRecordingRepository(self.session)
-        self.staff_chat = SqlStaffChatRepository(self.session)
         return self
+
+    @cached_property
+    def users(self) -> SqlUserRepository:
+        return SqlUserRepository(self.session, self._changed_users)
+
+    @cached_property
+    def registrations(self) -> SqlRegistrationRepository:
+        self._cases_touched = True
+        return SqlRegistrationRepository(self.session, self._cipher)
+
+    @cached_property
+    def outbox(self) -> SqlOutboxRepository:
+        return SqlOutboxRepository(self.session)
+
+    @cached_property
+    def conversations(self) -> SqlConversationRepository:
+        return SqlConversationRepository(self.session, self._cipher)
+
+    @cached_property
+    def bookings(self) -> SqlBookingRepository:
+        self._cases_touched = True
+        return SqlBookingRepository(self.session)
+
+    @cached_property
+    def checkins(self) -> SqlCheckinRepository:
+        self._cases_touched = True
+        return SqlCheckinRepository(self.session, self._cipher)
+
+    @cached_property
+    def stats(self) -> SqlStatsRepository:
+        self._cases_touched = True  # reads cases; audits what staff did to them
+        return SqlStatsRepository(self.session, self._cipher)
+
+    @cached_property
+    def alerts(self) -> SqlAlertRepository:
+        return SqlAlertRepository(self.session)
+
+    @cached_property
+    def concerns(self) -> SqlConcernRepository:
+        return SqlConcernRepository(self.session, self._cipher)
+
+    @cached_property
+    def recordings(self) -> SqlRecordingRepository:
+        return SqlRecordingRepository(self.session)
+
+    @cached_property
+    def staff_chat(self) -> SqlStaffChatRepository:
+        return SqlStaffChatRepository(self.session)
 
     async def __aexit__(
         self,
@@ -65,13 +112,23 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+        if self._factory is not None:
+            self._factory.committed(self._changed_users, self._cases_touched)
+            self._changed_users.clear()
 
 
 class SqlUnitOfWorkFactory:
     """Callable that the services use: `async with uow() as u: ...; await u.commit()`.
 
     `uow(read_only=True)` is for use-cases that only read (no write lock on SQLite).
+
+    `generation` grows with every commit that may have changed registrations, bookings or
+    check-ins; `on_users_changed` hears which people a commit changed. Both serve what one
+    process keeps in memory (SQLite, the only writer).
     """
+
+    generation = 0
+    on_users_changed: Callable[[Iterable[int]], None] | None = None
 
     def __init__(
         self,
@@ -88,4 +145,10 @@ class SqlUnitOfWorkFactory:
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         if read_only:
             return SqlUnitOfWork(self._read_session_factory, self._cipher)
-        return SqlUnitOfWork(self._session_factory, self._cipher, self._gate)
+        return SqlUnitOfWork(self._session_factory, self._cipher, self._gate, self)
+
+    def committed(self, changed_users: set[int], cases_touched: bool) -> None:
+        if cases_touched:
+            self.generation += 1
+        if changed_users and self.on_users_changed is not None:
+            self.on_users_changed(changed_users)

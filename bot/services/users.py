@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bot.domain.users import User, needs_last_seen_refresh
 from bot.locales import LISTENING_LOCALES, SUPPORTED_LOCALES
@@ -16,15 +19,37 @@ class Seen:
 
 
 class UserService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    """With `remember=True` (one process is the only writer: SQLite) the people seen lately are
+    kept in memory and `seen` reads nothing while their `last_seen` is fresh. Every commit that
+    changes a person calls `forget` (the unit of work reports it), so memory never answers with
+    a row older than the database's. The people remembered are the people active in the last
+    minutes (`active()`): an entry whose last_seen needs refreshing is of no use and is dropped.
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, remember: bool = False) -> None:
         self._uow = uow
         self._clock = clock
+        self._known: OrderedDict[int, User] | None = OrderedDict() if remember else None
+
+    def forget(self, user_ids: Iterable[int]) -> None:
+        """Someone committed a change to these people: the next `seen` reads them again."""
+        if self._known is not None:
+            for user_id in user_ids:
+                self._known.pop(user_id, None)
+
+    def active(self) -> int:
+        """How many people were seen in the last minutes (0 when nothing is remembered)."""
+        return len(self._known) if self._known is not None else 0
 
     async def seen(self, user_id: int) -> Seen:
         """Called once per update: create the person on first contact, refresh last_seen."""
         now = self._clock.now()
-        async with self._uow(read_only=True) as uow:
-            user = await uow.users.get(user_id)
+        user = self._recall(user_id, now)
+        if user is None and self._known is None:
+            async with self._uow(read_only=True) as uow:
+                user = await uow.users.get(user_id)
+        # Remembering, a person not in memory is new, or was last seen minutes ago (their
+        # last_seen is due): either way a write, so straight to it (one transaction, not two).
         if (
             user is not None
             and not user.blocked
@@ -37,20 +62,40 @@ class UserService:
                 user = User(id=user_id, locale=None, source=None, first_seen=now, last_seen=now)
                 await uow.users.add(user)
                 await uow.commit()
+                self._keep(user, now)
                 return Seen(user, is_new=True)
             await uow.users.touch(user_id, now)
             if user.blocked:  # they write again: they can be written to again
                 await uow.users.set_blocked(user_id, False)
             await uow.commit()
+            self._keep(replace(user, last_seen=now, blocked=False), now)
             return Seen(user, is_new=False)
+
+    def _recall(self, user_id: int, now: datetime) -> User | None:
+        if self._known is None:
+            return None
+        while self._known:  # the oldest first: drop those whose last_seen is due anyway
+            oldest = next(iter(self._known.values()))
+            if not needs_last_seen_refresh(oldest.last_seen, now):
+                break
+            self._known.popitem(last=False)
+        return self._known.get(user_id)
+
+    def _keep(self, user: User, now: datetime) -> None:
+        if self._known is not None and not needs_last_seen_refresh(user.last_seen, now):
+            self._known[user.id] = user
+            self._known.move_to_end(user.id)
 
     async def choose_locale(self, user_id: int, locale: str) -> None:
         if locale not in SUPPORTED_LOCALES:
             raise ValueError(f"unsupported locale {locale!r}")
+        known = self._known.get(user_id) if self._known is not None else None
         async with self._uow() as uow:
             await uow.users.set_locale(user_id, locale)
             await uow.users.set_listen_locale(user_id, None)  # a written language: reading
             await uow.commit()
+        if known is not None:  # what was committed, without reading it back
+            self._keep(replace(known, locale=locale, listen_locale=None), self._clock.now())
 
     async def choose_listening(self, user_id: int, listen: str, written: str) -> None:
         """Listen to the pages in `listen` (recordings only); menus in `written`."""
@@ -59,7 +104,7 @@ class UserService:
         async with self._uow() as uow:
             await uow.users.set_locale(user_id, written)
             await uow.users.set_listen_locale(user_id, listen)
-            await uow.commit()
+            await uow.commit()  # the unit of work tells `forget`: the next update reads it
 
     async def record_source(self, user_id: int, source: str) -> bool:
         """Keep the first source only: it says how the person first heard of the bot."""

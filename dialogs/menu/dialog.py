@@ -5,9 +5,7 @@ from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Back, Column, Start, SwitchTo
 from aiogram_dialog.widgets.text import Multi
 
-from bot.domain.registration import Status
-from bot.services.booking import BOOKABLE, BookingService
-from bot.services.checkins import CheckinService
+from bot.services.menu import MenuContext, MenuService
 from bot.services.protection import ConcernService
 from dialogs.concern.dialog import concern_button
 from dialogs.danger.dialog import danger_button
@@ -26,30 +24,29 @@ from dialogs.widgets import T, screen
 
 
 async def menu_getter(
-    dialog_manager: DialogManager, bookings: BookingService, checkins: CheckinService,
-    concerns: ConcernService, **_: Any,
-) -> dict[str, Any]:  # fmt: skip
+    dialog_manager: DialogManager, menu: MenuService, concerns: ConcernService, **_: Any
+) -> dict[str, Any]:
     user = dialog_manager.middleware_data.get("event_from_user")
-    registration, booking = await bookings.context(user.id) if user else (None, None)
-    monitored, checkin = await checkins.state(user.id) if user else (None, None)
-    # A returnee (self-registered, or marked returned by staff) has "My reintegration" instead
-    # of the return registration's buttons.
-    returnee = monitored is not None or (
-        registration is not None
-        and (registration.kind == "reintegration" or registration.status is Status.RETURNED)
-    )
+    context = await menu.context(user.id) if user else NOBODY
     return {
-        "checkins": monitored is not None,
-        "checkin_waiting": checkin is not None,
-        "registered": registration is not None,
-        "returnee": returnee,
-        "can_book": registration is not None
-        and not returnee
-        and booking is None
-        and registration.status in BOOKABLE,
-        "booked": booking is not None,
+        "checkins": context.checkins,
+        "checkin_waiting": context.checkin_waiting,
+        "registered": context.registered,
+        "returnee": context.returnee,
+        "can_book": context.can_book,
+        "booked": context.booked,
         "concerns_on": concerns.configured,  # hidden while nobody would receive a report
     }
+
+
+NOBODY = MenuContext(
+    registered=False,
+    returnee=False,
+    can_book=False,
+    booked=False,
+    checkins=False,
+    checkin_waiting=False,
+)
 
 
 def create_menu_dialog() -> Dialog:

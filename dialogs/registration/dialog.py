@@ -19,7 +19,6 @@ from aiogram_dialog.widgets.kbd import (
     Multiselect,
     RequestContact,
     Row,
-    ScrollingGroup,
     Select,
     SwitchTo,
 )
@@ -31,7 +30,7 @@ from dialogs.calendar import LocalCalendar
 from dialogs.registration import getters
 from dialogs.registration import handlers as h
 from dialogs.states import RegistrationSG as R
-from dialogs.widgets import NavRow, T, choices, pager, screen
+from dialogs.widgets import NavRow, PagedSelect, T, choices, pager, screen
 
 BACK = Back(T("⬅️ Back"), id="back")
 TEXT = ContentType.TEXT
@@ -150,7 +149,7 @@ def create_registration_dialog() -> Dialog:
             T("Type the first letters of your country to find it faster.", when=~F["filtered"]),
             Format("🔎 {typed}", when="filtered"),
             T("No country found. Try other letters, or show all.", when="nothing"),
-            ScrollingGroup(
+            PagedSelect(
                 Select(
                     Format("{item[1]}"),
                     id="country",
@@ -158,10 +157,10 @@ def create_registration_dialog() -> Dialog:
                     items="countries",
                     on_click=h.on_country,
                 ),
+                items="countries",
                 id="countries",
                 width=2,
                 height=6,
-                hide_pager=True,
             ),
             pager("countries"),
             Button(T("🔁 Show all"), id="all", on_click=h.on_show_all_countries, when="filtered"),

@@ -22,14 +22,16 @@ def _to_domain(row: UserRow) -> User:
 
 
 class SqlUserRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, changed: set[int] | None = None) -> None:
         self._session = session
+        self._changed = changed if changed is not None else set()  # told to memory at commit
 
     async def get(self, user_id: int) -> User | None:
         row = await self._session.get(UserRow, user_id)
         return _to_domain(row) if row else None
 
     async def add(self, user: User) -> None:
+        self._changed.add(user.id)
         self._session.add(
             UserRow(
                 id=user.id,
@@ -57,6 +59,7 @@ class SqlUserRepository:
         await self._set(user_id, blocked=blocked)
 
     async def delete(self, user_id: int) -> None:
+        self._changed.add(user_id)
         await self._session.execute(delete(UserRow).where(UserRow.id == user_id))
 
     async def erase_dialog_state(self, user_id: int) -> None:
@@ -64,6 +67,7 @@ class SqlUserRepository:
         await self._session.execute(delete(FsmRecordRow).where(FsmRecordRow.user_id == user_id))
 
     async def _set(self, user_id: int, **values: object) -> None:
+        self._changed.add(user_id)
         await self._session.execute(
             update(UserRow).where(UserRow.id == user_id).values(**values),
             execution_options={"synchronize_session": False},

@@ -116,3 +116,42 @@ async def test_cleared_records_are_deleted_not_kept_empty(sessions, cached):
         count = await session.scalar(select(func.count()).select_from(FsmRecordRow))
     assert count == 0
     assert await storage.get_state(key()) is None
+
+
+@pytest.mark.parametrize("direct", [False, True], ids=["sqlalchemy", "one-call"])
+async def test_a_batch_writes_everything_at_its_end_in_one_transaction(database, cached, direct):
+    from sqlalchemy import event
+
+    engine = create_engine(database)
+    await migrate(engine)
+    sessions = create_session_factory(engine)
+    begins: list[str] = []
+    storage = SqlStorage(sessions, cache=cached, engine=engine if direct else None)
+    await storage.set_data(key(), {"old": True})  # a row that the batch will clear
+    await storage.set_data(key(destiny="ctx"), {"gone": 1})
+
+    def count(conn, cursor, statement, *_):
+        if statement.startswith("BEGIN"):
+            begins.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    other = SqlStorage(sessions)  # another process's view: only what was committed
+    async with storage.batch():
+        await storage.set_state(key(), "Form:name")
+        await storage.set_data(key(), {"name": "Aminata"})
+        await storage.set_data(key(destiny="stack"), {"stack": [1]})
+        await storage.set_data(key(destiny="ctx"), {})  # a finished dialog: row removed
+        assert await storage.get_data(key()) == {"name": "Aminata"}
+        assert await other.get_data(key()) == {"old": True}  # nothing written yet
+        reads = len(begins)
+    assert len(begins) - reads <= 1  # the SQLAlchemy path: one BEGIN; one call: none seen here
+    assert await other.get_state(key()) == "Form:name"
+    assert await other.get_data(key()) == {"name": "Aminata"}
+    assert await other.get_data(key(destiny="stack")) == {"stack": [1]}
+    async with sessions() as session:
+        from sqlalchemy import func, select
+
+        from storage.models import FsmRecordRow
+
+        assert await session.scalar(select(func.count()).select_from(FsmRecordRow)) == 2
+    await engine.dispose()

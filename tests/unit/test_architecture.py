@@ -151,3 +151,13 @@ def test_app_and_migrations_do_not_import_aiogram():
         n.split(".")[0] for n in imported_modules("import bot.app, storage.migrate, bot.__main__")
     }
     assert "aiogram" not in tops
+
+
+def test_the_running_bot_imports_neither_alembic_nor_matplotlib():
+    """Alembic is imported only to migrate, matplotlib only to draw (memory of every process)."""
+    loaded = imported_modules(
+        "import bot.app, bot.telegram.entry.factory, bot.telegram.entry.polling"
+    )
+    tops = {n.split(".")[0] for n in loaded}
+    assert "alembic" not in tops
+    assert "matplotlib" not in tops

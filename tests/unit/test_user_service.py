@@ -27,8 +27,14 @@ class FakeUsers:
     async def set_locale(self, user_id, locale):
         self.rows[user_id] = replace(self.rows[user_id], locale=locale)
 
+    async def set_listen_locale(self, user_id, locale):
+        self.rows[user_id] = replace(self.rows[user_id], listen_locale=locale)
+
     async def set_source(self, user_id, source):
         self.rows[user_id] = replace(self.rows[user_id], source=source)
+
+    async def set_blocked(self, user_id, blocked):
+        self.rows[user_id] = replace(self.rows[user_id], blocked=blocked)
 
 
 class FakeUow:
@@ -88,3 +94,35 @@ async def test_unsupported_locale_is_refused(parts):
     await service.seen(5)
     with pytest.raises(ValueError, match="unsupported"):
         await service.choose_locale(5, "de")
+
+
+async def test_remembered_people_are_answered_from_memory_until_a_commit_changes_them():
+    users, clock = FakeUsers(), FakeClock()
+    uow = FakeUow(users)
+    service = UserService(lambda read_only=False: uow, clock, remember=True)
+    reads = 0
+    get = users.get
+
+    async def counted_get(user_id):
+        nonlocal reads
+        reads += 1
+        return await get(user_id)
+
+    users.get = counted_get
+    await service.seen(5)
+    await service.choose_locale(5, "fr")
+    reads_after_first = reads
+    clock.advance(minutes=1)
+    seen = await service.seen(5)
+    assert seen.user.locale == "fr"  # what was committed, without reading it back
+    assert reads == reads_after_first and uow.commits == 2
+    users.rows[5] = replace(users.rows[5], blocked=True)  # e.g. the outbox got a 403
+    service.forget([5])  # the unit of work tells the service at commit
+    clock.advance(minutes=1)
+    await service.seen(5)
+    assert reads == reads_after_first + 1
+    assert users.rows[5].blocked is False  # they wrote again: reachable again
+    clock.advance(minutes=11)  # last_seen due: memory is no answer, the row is refreshed
+    await service.seen(5)
+    assert users.rows[5].last_seen == clock.now()
+    assert service.active() == 1

@@ -35,7 +35,7 @@ from bot.telegram.entry.errors import register_error_handlers
 from bot.telegram.entry.fallback import ForeignCallbackGuard, create_fallback_router
 from bot.telegram.entry.membership import create_membership_router
 from bot.telegram.entry.message_manager import ReplyKeyboardClosingManager
-from bot.telegram.entry.middlewares import PersonContextMiddleware
+from bot.telegram.entry.middlewares import DialogStateBatch, PersonContextMiddleware
 from bot.telegram.entry.reply_pace import (
     ChatPacer,
     ReplyContext,
@@ -57,7 +57,6 @@ from bot.telegram.staff.urgent import create_protection_router
 from dialogs import create_dialogs
 from dialogs.talk.ack import BurstAck
 from dialogs.widgets import OpenTalk
-from storage.db import is_sqlite
 from storage.fsm import SqlStorage
 from storage.locks import SenderLease
 
@@ -71,6 +70,7 @@ _PINNED_RESPONSE_TYPES = tuple(
     )
 )  # fmt: skip
 
+FSM_KEYS_PER_PERSON = 4
 # A syntactically valid token for the in-process Bot API (it never leaves the process).
 LOCAL_TOKEN = "4242424242:LOCAL-terminal-chat-token-not-secret"
 
@@ -88,7 +88,10 @@ def build_dispatcher(
         app.read_session_factory,
         cipher=app.cipher,
         gate=app.write_gate,
-        cache=is_sqlite(app.settings.DATABASE_URL),  # one process is the only writer
+        cache=app.single_process,  # one process is the only writer
+        # Each person mid-dialog has 2 to 4 keys (aiogram's, the stack, a context or two).
+        cache_size=lambda: FSM_KEYS_PER_PERSON * app.people_in_memory(),
+        engine=app.engine,
     )
     dp = Dispatcher(
         storage=storage,
@@ -103,6 +106,7 @@ def build_dispatcher(
         PersonContextMiddleware(app.settings, app.catalogs, app.users, app.staff_chat)
     )
     dp.message.outer_middleware(RefusedStaffCommands())
+    dp.update.outer_middleware(DialogStateBatch(storage.batch))
     dp.callback_query.outer_middleware(
         ForeignCallbackGuard(
             own_prefixes=(

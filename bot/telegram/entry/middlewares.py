@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -56,3 +57,15 @@ class PersonContextMiddleware(BaseMiddleware):
         if self._staff_chat is not None:
             return await self._staff_chat.knows(chat_id)
         return chat_id == self._settings.STAFF_CHAT_ID
+
+
+class DialogStateBatch(BaseMiddleware):
+    """Outer middleware on every update, inside the person's lock: the dialog-state writes of the
+    update are written together, in one transaction, when it has been handled."""
+
+    def __init__(self, batch: Callable[[], AbstractAsyncContextManager[None]]) -> None:
+        self._batch = batch
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self._batch():
+            return await handler(event, data)

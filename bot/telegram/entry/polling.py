@@ -8,7 +8,7 @@ import logging
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeChat
 
-from bot.app import App
+from bot.app import App, freeze_start_up_objects
 from bot.i18n import N_, Catalogs
 from bot.locales import SUPPORTED_LOCALES
 from bot.telegram.entry.factory import (
@@ -85,4 +85,5 @@ async def serve_polling(app: App, token: str) -> None:
     await register_commands(
         bot, app.catalogs, app.settings.DEFAULT_LOCALE, app.settings.STAFF_USER_IDS
     )
+    freeze_start_up_objects()
     await dp.start_polling(bot, handle_signals=True, close_bot_session=True)

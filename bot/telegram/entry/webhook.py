@@ -24,7 +24,7 @@ from aiogram.types import TelegramObject, Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from bot.app import App
+from bot.app import App, freeze_start_up_objects
 from bot.telegram.entry.factory import (
     build_dispatcher,
     create_bot,
@@ -124,6 +124,7 @@ async def serve_webhook(app: App, token: str) -> None:
     site = web.TCPSite(runner, settings.WEBHOOK_HOST, settings.WEBHOOK_PORT)
     await site.start()
     log.info("serving webhooks on %s:%s", settings.WEBHOOK_HOST, settings.WEBHOOK_PORT)
+    freeze_start_up_objects()
     worker_task = asyncio.create_task(worker.run_forever(stop))
     try:
         await stop.wait()

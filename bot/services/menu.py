@@ -1,0 +1,79 @@
+"""What the main menu shows a person, kept in memory until a commit may have changed it.
+
+The menu is drawn on most updates (every "Back to the menu"); what it shows depends on the
+person's registration, booking and check-ins, which change only by a commit through the unit of
+work. The unit of work counts those commits (`generation`); an answer computed at an older
+generation is computed again. Only one process may keep it (SQLite): another process's commit
+would not be counted, so with several processes (PostgreSQL) nothing is kept.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.domain.registration import Status
+from bot.services.booking import BOOKABLE
+from bot.services.ports import UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class MenuContext:
+    registered: bool
+    returnee: bool  # "My reintegration" instead of the return registration's buttons
+    can_book: bool
+    booked: bool
+    checkins: bool  # under monitoring (active or paused)
+    checkin_waiting: bool
+
+
+class MenuService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        generation: Callable[[], int] | None = None,
+        size: Callable[[], int] = lambda: 10_000,
+    ) -> None:
+        self._uow = uow
+        self._generation = generation  # None: nothing is kept
+        self._size = size
+        self._kept: OrderedDict[int, tuple[int, MenuContext]] = OrderedDict()
+
+    async def context(self, user_id: int) -> MenuContext:
+        generation = self._generation() if self._generation is not None else None
+        kept = self._kept.get(user_id)
+        if kept is not None and kept[0] == generation:
+            self._kept.move_to_end(user_id)
+            return kept[1]
+        async with self._uow(read_only=True) as uow:  # one read transaction for all of it
+            registration = await uow.registrations.open_for(user_id)
+            booking = await uow.bookings.active_booking(registration.id) if registration else None
+            # As CheckinService.state: a registration under monitoring, a check-in waiting.
+            monitored = any(
+                r.monitoring in ("active", "paused")
+                for r in await uow.registrations.all_for(user_id)
+            )
+            checkin = await uow.checkins.open_for(user_id)
+        # A returnee: self-registered, or marked returned by staff, or under monitoring.
+        returnee = monitored or (
+            registration is not None
+            and (registration.kind == "reintegration" or registration.status is Status.RETURNED)
+        )
+        context = MenuContext(
+            registered=registration is not None,
+            returnee=returnee,
+            can_book=registration is not None
+            and not returnee
+            and booking is None
+            and registration.status in BOOKABLE,
+            booked=booking is not None,
+            checkins=monitored,
+            checkin_waiting=checkin is not None,
+        )
+        if generation is not None:  # read at `generation`: stale as soon as it grows
+            self._kept[user_id] = (generation, context)
+            self._kept.move_to_end(user_id)
+            while len(self._kept) > max(1, self._size()):
+                self._kept.popitem(last=False)
+        return context
