@@ -1,7 +1,7 @@
 """A conversation crawler: explores the bot breadth-first as one person, through the real
 dispatcher and database (the in-process Bot API), and checks every screen it reaches.
 
-From each root (a command, or a message the bot sent on its own) it presses every button and
+From each root (a command, or a message the bot sent on its own) it presses the buttons and
 answers every text step with a valid sample and with bad inputs. To come back to a screen
 without replaying the whole path, it restores the person's dialog state (the `fsm_records`
 rows) and the screen's message as they were when the screen was first shown: the dialog then
@@ -9,31 +9,41 @@ continues exactly from there. What the crawl did to the programme's data (a regi
 confirmed, a booking cancelled) stays done: the bot must cope with any order of presses, and
 that is part of what is tested (a screen shown again is also an old screen).
 
-Screens are deduplicated by dialog state plus a normalised signature of the text and the
-buttons (digits folded), shared by the personas of one language, and at most `PER_STATE`
-screens with the same state and buttons are expanded, so that calendar months and repeated
-hints do not multiply the work.
+What keeps it bounded (every language and persona in a minute or two):
+- a screen's signature folds what depends on data (numbers, dates, references, the names the
+  crawler typed), and each persona expands at most `PER_STATE` screens of one dialog state;
+- of the buttons of one widget (calendar days, countries, slots) at most `PER_WIDGET` are
+  pressed, those with different labels first (a free day and a full one);
+- a press is an edge (persona, state, button): the first language crawled presses every one;
+  the next languages press one only if where it led is not yet shown in that language, so that
+  every state is still seen (and its texts checked) in every language;
+- the bad inputs (sticker, overlong text, strange Unicode, free text, an old button) rotate:
+  each language tries one of them on each state, the five languages all of them.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiogram.fsm.state import StatesGroup
+from aiogram import Router
+from aiogram_dialog import Dialog
+from aiogram_dialog.utils import CB_SEP
 from sqlalchemy import insert, select
 
-import dialogs.states as states_module
 from bot.i18n import LOCALES_DIR
 from bot.locales import SUPPORTED_LOCALES
 from bot.telegram.local_api import BOT_USER
 from storage.models import FsmRecordRow
 
-PER_STATE = 2  # distinct screens expanded per dialog state and set of buttons
+TRACE = bool(os.environ.get("CRAWL_TRACE"))
+PER_STATE = 1  # screens expanded per persona and dialog state, in one language
+PER_WIDGET = 4  # buttons pressed among those of one widget on one screen
 MESSAGE_LIMIT, CAPTION_LIMIT, CALLBACK_DATA_LIMIT, BUTTON_LIMIT = 4096, 1024, 64, 100
 OVERLONG = "help " * 900  # 4,500 characters: more than any field accepts
 STRANGE = "\u202e\u200bA\u0301\U0001f600\ufeff زينب 𝔄𝔪𝔦𝔫𝔞𝔱𝔞 \u2028\u0600"
@@ -49,7 +59,11 @@ SAMPLES = {  # a valid answer for each step that reads typed text
     "SlotsSG:capacity": "3",
     "TalkSG:chat": "My friend is sick, I need help",
     "StaffAnswerSG:write": "Come to the office on Monday.",
+    "ConcernSG:message": "Someone took my passport.",
 }
+BAD_INPUTS = ("sticker", "overlong", "strange", "free text", "old button")
+# What the crawler types that the bot shows back: folded out of screen signatures.
+TYPED = ("Aminata Diallo", "0612345678", "+212612345678", "Oujda")
 APOLOGY = "Sorry, something went wrong on our side. Here is the menu."
 # Latin words allowed on an Arabic screen: names and data, not sentences.
 LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
@@ -58,12 +72,35 @@ ALLOWED_LATIN = re.compile(
 )
 
 
-def all_states() -> list[str]:
-    found = []
-    for value in vars(states_module).values():
-        if isinstance(value, type) and issubclass(value, StatesGroup) and value is not StatesGroup:
-            found += [state.state for state in value.__all_states__]
+def dialog_states(router: Router) -> set[str]:
+    """Every state of every dialog registered on the dispatcher (not a hand-kept list)."""
+    found = set()
+    if isinstance(router, Dialog):
+        found |= {state.state for state in router.windows}
+    for sub in router.sub_routers:
+        found |= dialog_states(sub)
     return found
+
+
+def fold(text: str, typed: tuple[str, ...] = ()) -> str:
+    """Text without what depends on data: references, numbers and dates, what was typed."""
+    for sample in typed:
+        text = text.replace(sample, "…")
+    text = re.sub(r"[A-Z]{2}-\d{4}-\d{6}", "REF", text)
+    return re.sub(r"[\d٠-٩]+", "#", text)[:300]
+
+
+def edge_key(button: dict[str, Any], index: int) -> str:
+    """A button, the same in every language: its callback data without the dialog's intent id
+    and numbers (a day, a slot, a case), or its place in a reply keyboard."""
+    if "callback_data" not in button:
+        return f"reply:{index}"
+    return fold(button["callback_data"].split(CB_SEP)[-1])
+
+
+def widget_of(key: str) -> str:
+    """The widget a button belongs to: `country:GN` and `country:ML` are one widget."""
+    return key.rsplit(":", 1)[0] if ":" in key else key
 
 
 @dataclass
@@ -94,11 +131,23 @@ class Node:
 
 @dataclass
 class Shared:
-    """What the personas crawled in one language share: screens expanded, bad inputs tried."""
+    """What every crawl shares: where each press led (persona, state, button → states), and
+    the bad inputs tried on each state."""
 
+    edges: dict[tuple[str, str | None, str], set[str | None]] = field(default_factory=dict)
+    bad_inputs: set[tuple[str | None, str]] = field(default_factory=set)
+    forged: set[str] = field(default_factory=set)
+    foreign_dialog_data: str | None = None  # a dialog button from someone else's screen
+
+
+@dataclass
+class InLanguage:
+    """What the personas crawled in one language share: screens seen, states shown."""
+
+    index: int
     screens: set[tuple[Any, ...]] = field(default_factory=set)
+    shown: set[str | None] = field(default_factory=set)
     expanded: Counter[tuple[Any, ...]] = field(default_factory=Counter)
-    bad_inputs_done: set[str | None] = field(default_factory=set)
 
 
 @dataclass
@@ -174,6 +223,7 @@ class Crawler:
         log_records: list[logging.LogRecord],
         declared_ends: set[str],
         shared: Shared,
+        in_language: InLanguage,
     ) -> None:
         self.h, self.person, self.language = harness, person, language
         self.result = Crawl(persona, locale)
@@ -183,9 +233,8 @@ class Crawler:
         self.user_id = person.user["id"]
         self.chat_id = person.chat_id
         self.storage = harness.dp.fsm.storage
-        # Shared by every persona crawled in this language: a screen another persona already
-        # explored (same state, same text and buttons) is the same screen.
-        self.shared = shared
+        self.shared, self.here = shared, in_language
+        self.persona = persona
         self.queue: deque[Node] = deque()
         self.reply_keyboard: tuple[dict[str, Any], str | None] | None = None
         self.root_message: dict[str, Any] | None = None
@@ -244,9 +293,12 @@ class Crawler:
         locale = await self._locale()
         if state:
             self.result.states.add(state)
+        self.here.shown.add(state)
         self._track_reply_keyboard(events, state)
         screen = self._screen(events, node)
         child = Node(rows, screen, self.reply_keyboard, state, locale, path)
+        if TRACE:
+            print(self.persona, node.state if node else None, repr(label)[:40], "→", state)  # noqa: T201
         self._check(child, events, self.log_records[first_log:])
         return child
 
@@ -339,34 +391,35 @@ class Crawler:
         return texts
 
     def _signature(self, node: Node) -> tuple[Any, ...]:
-        def fold(text: str) -> str:
-            return re.sub(r"\d+", "#", text)[:300]
-
         message = node.message or {}
-        buttons = tuple(fold(b["text"]) for b in self._buttons(node))
-        return (node.state, node.locale, fold(message.get("text") or ""), buttons)
+        text = fold(message.get("text") or message.get("caption") or "", TYPED)
+        buttons = tuple(fold(b["text"], TYPED) for b in self._buttons(node))
+        return (node.state, node.locale, text, buttons)
 
     # -- the walk -----------------------------------------------------------------------------
     def enqueue(self, node: Node) -> None:
         signature = self._signature(node)
         self.result.screens.add(signature)
-        if signature in self.shared.screens:
+        if signature in self.here.screens:
+            return  # the same screen, seen by another persona in this language
+        self.here.screens.add(signature)
+        # Outside a dialog (a notice, an answer to a command) the buttons tell screens apart.
+        buttons = signature[3] if node.state is None else ()
+        family = (self.persona, node.state, buttons)
+        if self.here.expanded[family] >= PER_STATE:
             return
-        self.shared.screens.add(signature)
-        family = (node.state, signature[3])  # same state, same buttons: e.g. calendar months
-        if self.shared.expanded[family] >= PER_STATE:
-            return
-        self.shared.expanded[family] += 1
+        self.here.expanded[family] += 1
         self.queue.append(node)
 
-    async def root(self, label: str, action: Any) -> None:
+    async def root(self, label: str, action: Any) -> Node:
         node = await self.act(None, label, action)
         if self.root_message is None:
             self.root_message = node.message
         # A persona's roots are always explored: its data (a booking, a check-in) is its own.
         self.result.screens.add(self._signature(node))
-        self.shared.screens.add(self._signature(node))
+        self.here.screens.add(self._signature(node))
         self.queue.append(node)
+        return node
 
     async def run(self, budget: int) -> Crawl:
         while self.queue and self.result.actions < budget:
@@ -375,46 +428,111 @@ class Crawler:
                 self.enqueue(child)
         return self.result
 
-    async def _expand(self, node: Node) -> list[Node]:
-        children = []
+    async def edge(self, node: Node, key: str, label: str, action: Any) -> Node | None:
+        """Press (or type) unless this press is known, in an earlier language, to lead only to
+        states already shown in this one."""
+        edge = (self.persona, node.state, key)
+        led_to = self.shared.edges.get(edge)
+        if led_to is not None and led_to <= self.here.shown:
+            return None
+        child = await self.act(node, label, action)
+        self.shared.edges.setdefault(edge, set()).add(child.state)
+        return child
+
+    def _chosen_buttons(self, node: Node) -> list[tuple[str, dict[str, Any]]]:
+        """At most PER_WIDGET buttons of each widget: one of each kind of label, the most
+        frequent kinds first (a calendar's free days before its header); in a list of
+        different labels (countries, languages), the first, the last and some between."""
+        by_widget: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for index, button in enumerate(self._buttons(node)):
+            if "url" in button:
+                continue
+            key = edge_key(button, index)
+            by_widget.setdefault(widget_of(key), []).append((key, button))
+        chosen = []
+        for buttons in by_widget.values():
+            if len(buttons) <= PER_WIDGET:
+                chosen += buttons
+                continue
+            kinds: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+            for key, button in buttons:
+                kinds.setdefault(fold(button["text"]), []).append((key, button))
+            if len(kinds) < len(buttons):
+                ordered = sorted(kinds.values(), key=len, reverse=True)
+                chosen += [kind[0] for kind in ordered[:PER_WIDGET]]
+            else:
+                last = len(buttons) - 1
+                spread = sorted({round(i * last / (PER_WIDGET - 1)) for i in range(PER_WIDGET)})
+                chosen += [buttons[i] for i in spread]
+        return chosen
+
+    async def _expand(self, node: Node) -> list[Node | None]:
+        children: list[Node | None] = []
         person = self.person
-        for button in self._buttons(node):
+        for key, button in self._chosen_buttons(node):
             label = button["text"]
             if "callback_data" in button:
                 data = button["callback_data"]
                 message = node.message
+                if CB_SEP in data and self.shared.foreign_dialog_data is None:
+                    self.shared.foreign_dialog_data = data
 
                 async def press(data: str = data, message: Any = message) -> None:
                     await person.press_data(data, message)
 
-                children.append(await self.act(node, label, press))
+                children.append(await self.edge(node, key, label, press))
             elif button.get("request_contact"):
                 children.append(
-                    await self.act(node, label, lambda: person.send_contact("+212612345678"))
+                    await self.edge(node, key, label, lambda: person.send_contact("+212612345678"))
                 )
-            elif "url" not in button:
-                children.append(await self.act(node, label, lambda t=label: person.send(t)))
+            else:
+                children.append(await self.edge(node, key, label, lambda t=label: person.send(t)))
         sample = SAMPLES.get(node.state or "")
         if sample is not None:
-            children.append(await self.act(node, f"type {sample!r}", lambda: person.send(sample)))
-        if node.state not in self.shared.bad_inputs_done:
-            self.shared.bad_inputs_done.add(node.state)
-            bad = [
-                (":sticker", person.send_sticker),
-                (":overlong", lambda: person.send(OVERLONG)),
-                (":strange", lambda: person.send(STRANGE)),
-                (":free text", lambda: person.send("my friend is sick, I need help")),
-            ]
-            if self.root_message is not None and self.root_message is not node.message:
-                old = self.root_message
-                first = next(
-                    (b for r in old.get("reply_markup", {}).get("inline_keyboard", []) for b in r),
-                    None,
-                )
-                if first is not None:
-                    bad.append(
-                        (":old button", lambda: person.press_data(first["callback_data"], old))
-                    )
-            for label, action in bad:
-                children.append(await self.act(node, label, action))
-        return children
+            children.append(
+                await self.edge(node, "sample", f"type {sample!r}", lambda: person.send(sample))
+            )
+        if node.state == "RecordSG:waiting":
+            children.append(await self.edge(node, "sample", "voice", person.send_voice))
+        children.append(await self._bad_input(node))
+        return [c for c in children if c is not None]
+
+    async def _bad_input(self, node: Node) -> Node | None:
+        """One bad input on this state in this language; the five languages try all five."""
+        if node.state is None:
+            return None
+        turn = (self.here.index + sum(map(ord, node.state))) % len(BAD_INPUTS)
+        kind = BAD_INPUTS[turn]
+        person = self.person
+        if kind == "old button":
+            old = self.root_message
+            first = next(
+                (b for r in (old or {}).get("reply_markup", {}).get("inline_keyboard", [])
+                 for b in r if "callback_data" in b),
+                None,
+            )  # fmt: skip
+            if old is None or old is node.message or first is None:
+                kind = "sticker"
+            else:
+                action = lambda: person.press_data(first["callback_data"], old)  # noqa: E731
+        if kind == "sticker":
+            action = person.send_sticker
+        elif kind == "overlong":
+            action = lambda: person.send(OVERLONG)  # noqa: E731
+        elif kind == "strange":
+            action = lambda: person.send(STRANGE)  # noqa: E731
+        elif kind == "free text":
+            action = lambda: person.send("my friend is sick, I need help")  # noqa: E731
+        self.shared.bad_inputs.add((node.state, kind))
+        return await self.act(node, f":{kind}", action)
+
+    async def forged(self, node: Node, label: str, data: str) -> None:
+        """A press nobody should be able to make (another person's case, check-in or dialog):
+        answered, nothing shown that belongs to someone else, the screen stays usable."""
+        self.shared.forged.add(label)
+        await self.act(node, f":forged {label}", lambda: self.person.press_data(data, node.message))
+
+    async def command(self, node: Node, text: str) -> None:
+        """A staff command sent by someone who is not staff."""
+        self.shared.forged.add(text.split(maxsplit=1)[0])
+        await self.act(node, f":not staff {text}", lambda: self.person.send(text))
