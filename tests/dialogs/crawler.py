@@ -41,8 +41,9 @@ from bot.locales import SUPPORTED_LOCALES
 from bot.telegram.local_api import BOT_USER
 from storage.models import FsmRecordRow
 
-TRACE = bool(os.environ.get("CRAWL_TRACE"))
+TRACE = int(os.environ.get("CRAWL_TRACE") or 0)  # 1: each press, 2: and the buttons shown
 PER_STATE = 1  # screens expanded per persona and dialog state, in one language
+SEQUENCE = 16  # screens of one state followed as steps of a sequence (questions, months)
 PER_WIDGET = 4  # buttons pressed among those of one widget on one screen
 MESSAGE_LIMIT, CAPTION_LIMIT, CALLBACK_DATA_LIMIT, BUTTON_LIMIT = 4096, 1024, 64, 100
 OVERLONG = "help " * 900  # 4,500 characters: more than any field accepts
@@ -127,6 +128,10 @@ class Node:
     state: str | None
     locale: str
     path: tuple[str, ...]
+    chain: int = 0  # how many screens before it, in a row, were of the same state
+    begun: str = ""  # what its dialog was started with
+    thorough: bool = True  # every button pressed, or (a step of a sequence) only the new ones
+    before: frozenset[str] = frozenset()  # the buttons of the screen it came from
 
 
 @dataclass
@@ -134,7 +139,9 @@ class Shared:
     """What every crawl shares: where each press led (persona, state, button → states), and
     the bad inputs tried on each state."""
 
-    edges: dict[tuple[str, str | None, str], set[str | None]] = field(default_factory=dict)
+    edges: dict[tuple[str, str, str | None, int, str], set[str | None]] = field(
+        default_factory=dict
+    )
     bad_inputs: set[tuple[str | None, str]] = field(default_factory=set)
     forged: set[str] = field(default_factory=set)
     foreign_dialog_data: str | None = None  # a dialog button from someone else's screen
@@ -259,19 +266,23 @@ class Crawler:
         if node.locale != await self._locale():  # the language is the person's, not the dialog's
             await self.h.app.users.choose_locale(self.user_id, node.locale)
 
-    def _state_of(self, rows: list[dict[str, Any]]) -> str | None:
+    def _state_of(self, rows: list[dict[str, Any]]) -> tuple[str | None, str]:
         decrypt = self.h.app.cipher.decrypt
         by_key = {row["key"]: row for row in rows}
         stack = next((r for k, r in by_key.items() if k.endswith(":aiogd:stack:")), None)
         if stack is None or not stack["data"]:
-            return None
+            return None, ""
         intents = json.loads(decrypt(stack["data"])).get("intents") or []
         if not intents:
-            return None
+            return None, ""
         context = next((r for k, r in by_key.items() if k.endswith(intents[-1])), None)
         if context is None or not context["data"]:
-            return None
-        return json.loads(decrypt(context["data"])).get("state")
+            return None, ""
+        found = json.loads(decrypt(context["data"]))
+        # What the dialog was started with tells screens apart that look alike (/stats and
+        # /export's office question); numbers (ids) folded, so it holds in every language.
+        begun = found.get("start_data")
+        return found.get("state"), fold(json.dumps(begun, sort_keys=True)) if begun else ""
 
     async def _locale(self) -> str:
         async with self.h.app.uow(read_only=True) as uow:
@@ -289,16 +300,18 @@ class Crawler:
         self.result.actions += 1
         events = [e for e in self.h.api.events[first_event:] if e.chat_id == self.chat_id]
         rows = await self._rows()
-        state = self._state_of(rows)
+        state, begun = self._state_of(rows)
         locale = await self._locale()
         if state:
             self.result.states.add(state)
         self.here.shown.add(state)
         self._track_reply_keyboard(events, state)
         screen = self._screen(events, node)
-        child = Node(rows, screen, self.reply_keyboard, state, locale, path)
+        chain = node.chain + 1 if node is not None and node.state == state else 0
+        child = Node(rows, screen, self.reply_keyboard, state, locale, path, chain, begun)
         if TRACE:
-            print(self.persona, node.state if node else None, repr(label)[:40], "→", state)  # noqa: T201
+            print(self.persona, node.state if node else None, repr(label)[:40], "→", state,  # noqa: T201
+                  [b["text"][:12] for b in self._buttons(child)] if TRACE > 1 else "")  # fmt: skip
         self._check(child, events, self.log_records[first_log:])
         return child
 
@@ -355,7 +368,7 @@ class Crawler:
                 self.h.app.catalogs[code].gettext(APOLOGY) in text for code in SUPPORTED_LOCALES
             ):
                 self._find(node, "error", "the apology was sent")
-            if node.state == "LanguageSG:pick" or self.picker_text in text:
+            if node.state in {"LanguageSG:pick", "LanguageSG:written"} or self.picker_text in text:
                 continue  # the language picker is written in every language on purpose
             for problem in self.language.problems(node.locale, text, self.allowed_latin):
                 self._find(node, "language", problem)
@@ -394,7 +407,7 @@ class Crawler:
         message = node.message or {}
         text = fold(message.get("text") or message.get("caption") or "", TYPED)
         buttons = tuple(fold(b["text"], TYPED) for b in self._buttons(node))
-        return (node.state, node.locale, text, buttons)
+        return (node.begun, node.state, node.locale, text, buttons)
 
     # -- the walk -----------------------------------------------------------------------------
     def enqueue(self, node: Node) -> None:
@@ -404,11 +417,17 @@ class Crawler:
             return  # the same screen, seen by another persona in this language
         self.here.screens.add(signature)
         # Outside a dialog (a notice, an answer to a command) the buttons tell screens apart.
-        buttons = signature[3] if node.state is None else ()
-        family = (self.persona, node.state, buttons)
+        buttons = signature[4] if node.state is None else ()
+        family = (self.persona, node.begun, node.state, buttons)
+        texts = (*family, signature[3])
         if self.here.expanded[family] >= PER_STATE:
-            return
+            # A step of a sequence (the next question, a day chosen): a new text of the
+            # state it came from; only the buttons that appeared on it are pressed.
+            if not node.chain or self.here.expanded[texts] or node.chain > SEQUENCE:
+                return
+            node.thorough = False
         self.here.expanded[family] += 1
+        self.here.expanded[texts] += 1
         self.queue.append(node)
 
     async def root(self, label: str, action: Any) -> Node:
@@ -431,7 +450,7 @@ class Crawler:
     async def edge(self, node: Node, key: str, label: str, action: Any) -> Node | None:
         """Press (or type) unless this press is known, in an earlier language, to lead only to
         states already shown in this one."""
-        edge = (self.persona, node.state, key)
+        edge = (self.persona, node.begun, node.state, node.chain, key)
         led_to = self.shared.edges.get(edge)
         if led_to is not None and led_to <= self.here.shown:
             return None
@@ -458,7 +477,9 @@ class Crawler:
             for key, button in buttons:
                 kinds.setdefault(fold(button["text"]), []).append((key, button))
             if len(kinds) < len(buttons):
-                ordered = sorted(kinds.values(), key=len, reverse=True)
+                # a number (a free day) first, then the most frequent kinds
+                ordered = sorted(kinds.items(), key=lambda k: (k[0] != "#", -len(k[1])))
+                ordered = [found for _, found in ordered]
                 chosen += [kind[0] for kind in ordered[:PER_WIDGET]]
             else:
                 last = len(buttons) - 1
@@ -466,10 +487,14 @@ class Crawler:
                 chosen += [buttons[i] for i in spread]
         return chosen
 
-    async def _expand(self, node: Node) -> list[Node | None]:
+    async def _expand(self, node: Node) -> list[Node]:
         children: list[Node | None] = []
         person = self.person
-        for key, button in self._chosen_buttons(node):
+        chosen = self._chosen_buttons(node)
+        if not node.thorough:  # a step of a sequence: what appeared on it, else the first
+            new = [(key, button) for key, button in chosen if key not in node.before]
+            chosen = (new or chosen)[:1]
+        for key, button in chosen:
             label = button["text"]
             if "callback_data" in button:
                 data = button["callback_data"]
@@ -494,8 +519,13 @@ class Crawler:
             )
         if node.state == "RecordSG:waiting":
             children.append(await self.edge(node, "sample", "voice", person.send_voice))
-        children.append(await self._bad_input(node))
-        return [c for c in children if c is not None]
+        if node.thorough:
+            children.append(await self._bad_input(node))
+        found = [c for c in children if c is not None]
+        parent_keys = frozenset(edge_key(b, i) for i, b in enumerate(self._buttons(node)))
+        for child in found:
+            child.before = parent_keys
+        return found
 
     async def _bad_input(self, node: Node) -> Node | None:
         """One bad input on this state in this language; the five languages try all five."""

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from bot.app import create_app
+from bot.content import TOPIC_IDS
 from bot.domain.conversations import Kind
 from bot.locales import SUPPORTED_LOCALES
 from bot.telegram.checkin_view import OpenCheckin
@@ -56,6 +57,7 @@ DECLARED_ENDS = (
     "Open one with /case and its reference.",
     STAFF_CLOSED,
     "Conversation closed. /inbox shows the ones still open.",
+    "Your data has been deleted. If you write again, the bot starts from the beginning.",
 )
 # Sent by people who are not staff, two per persona and language, all of them in each run.
 STAFF_COMMANDS = (
@@ -101,6 +103,7 @@ async def _setup(harness: Any, persona: str, locale: str, uid: int) -> tuple[Any
                 "/slots",
                 "/stats",
                 "/export",
+                "/record about 1 fr",
             )
         ]
         return staff, roots
@@ -170,7 +173,9 @@ async def _victim(app: Any, harness: Any) -> dict[str, str]:
 
 async def _crawl_all(directory: Path) -> tuple[list[Crawl], float, set[str], Shared]:
     settings = make_settings(
-        directory / "crawl.db", STAFF_USER_IDS=",".join(str(i) for i in STAFF_IDS.values())
+        directory / "crawl.db",
+        STAFF_USER_IDS=",".join(str(i) for i in STAFF_IDS.values()),
+        CONCERNS_CHAT_ID="-1009000002",  # "Report a concern" is offered only with a receiver
     )
     app = await create_app(settings, clock=FakeClock())
     harness = await start_harness(app)
@@ -182,6 +187,7 @@ async def _crawl_all(directory: Path) -> tuple[list[Crawl], float, set[str], Sha
     try:
         await publish(app, end="13:00", capacity=10)
         forged = await _victim(app, harness)
+        await _record_listening_language(app)
         reference = forged.pop("reference")
         language = LanguageCheck(app.catalogs)
         allowed = {
@@ -232,6 +238,13 @@ async def _crawl_all(directory: Path) -> tuple[list[Crawl], float, set[str], Sha
         await harness.bot.session.close()
         await app.close()
     return crawls, time.perf_counter() - started, states, shared
+
+
+async def _record_listening_language(app: Any) -> None:
+    """Every page recorded in Wolof: the language screen offers a listening language."""
+    for topic in TOPIC_IDS:
+        for page in range(1, app.content.page_count(topic) + 1):
+            await app.recordings.record(STAFF_ID, topic, page, "wo", f"{topic}-{page}")
 
 
 async def _nothing() -> None:
