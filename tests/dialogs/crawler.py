@@ -44,6 +44,12 @@ from storage.models import FsmRecordRow
 TRACE = int(os.environ.get("CRAWL_TRACE") or 0)  # 1: each press, 2: and the buttons shown
 PER_STATE = 1  # screens expanded per persona and dialog state, in one language
 SEQUENCE = 16  # screens of one state followed as steps of a sequence (questions, months)
+# Presses that undo the persona's data (withdraw, delete, cancel, stop, remove): made once
+# everything else is explored, so that they do not close the paths behind them.
+# Dialogs whose next step depends on who the person is (a reference, a booking, a check-in),
+# not only on what the screen shows: each persona explores them.
+PERSONAL = ("ConcernSG:", "BookingSG:", "CheckinSG:", "MyRegistrationSG:")
+LAST = re.compile(r"^(yes|stop|pause|remove_yes)$")
 PER_WIDGET = 4  # buttons pressed among those of one widget on one screen
 MESSAGE_LIMIT, CAPTION_LIMIT, CALLBACK_DATA_LIMIT, BUTTON_LIMIT = 4096, 1024, 64, 100
 OVERLONG = "help " * 900  # 4,500 characters: more than any field accepts
@@ -76,8 +82,8 @@ ALLOWED_LATIN = re.compile(
 def dialog_states(router: Router) -> set[str]:
     """Every state of every dialog registered on the dispatcher (not a hand-kept list)."""
     found = set()
-    if isinstance(router, Dialog):
-        found |= {state.state for state in router.windows}
+    if isinstance(router, Dialog) and router.states_group_name() != "AiogramDialogStates":
+        found |= {state.state for state in router.windows}  # (not the library's own dialog)
     for sub in router.sub_routers:
         found |= dialog_states(sub)
     return found
@@ -243,6 +249,7 @@ class Crawler:
         self.shared, self.here = shared, in_language
         self.persona = persona
         self.queue: deque[Node] = deque()
+        self.last: deque[tuple[Node, str, str, Any]] = deque()
         self.reply_keyboard: tuple[dict[str, Any], str | None] | None = None
         self.root_message: dict[str, Any] | None = None
         self.picker_text = harness.app.catalogs["en"].gettext("Choose your language")
@@ -413,6 +420,8 @@ class Crawler:
     def enqueue(self, node: Node) -> None:
         signature = self._signature(node)
         self.result.screens.add(signature)
+        if (node.state or "").startswith(PERSONAL):
+            signature = (self.persona, *signature)
         if signature in self.here.screens:
             return  # the same screen, seen by another persona in this language
         self.here.screens.add(signature)
@@ -441,9 +450,14 @@ class Crawler:
         return node
 
     async def run(self, budget: int) -> Crawl:
-        while self.queue and self.result.actions < budget:
-            node = self.queue.popleft()
-            for child in await self._expand(node):
+        while (self.queue or self.last) and self.result.actions < budget:
+            if self.queue:
+                node = self.queue.popleft()
+                children = await self._expand(node)
+            else:
+                node, key, label, action = self.last.popleft()
+                children = [c for c in [await self.edge(node, key, label, action)] if c]
+            for child in children:
                 self.enqueue(child)
         return self.result
 
@@ -492,8 +506,12 @@ class Crawler:
         person = self.person
         chosen = self._chosen_buttons(node)
         if not node.thorough:  # a step of a sequence: what appeared on it, else the first
-            new = [(key, button) for key, button in chosen if key not in node.before]
-            chosen = (new or chosen)[:1]
+            new = [
+                (key, button)
+                for key, button in chosen
+                if key not in node.before or f"label:{fold(button['text'])}" not in node.before
+            ]
+            chosen = (new or chosen)[:2]
         for key, button in chosen:
             label = button["text"]
             if "callback_data" in button:
@@ -505,6 +523,9 @@ class Crawler:
                 async def press(data: str = data, message: Any = message) -> None:
                     await person.press_data(data, message)
 
+                if LAST.match(key.split(":")[0]):
+                    self.last.append((node, key, label, press))
+                    continue
                 children.append(await self.edge(node, key, label, press))
             elif button.get("request_contact"):
                 children.append(
@@ -522,7 +543,10 @@ class Crawler:
         if node.thorough:
             children.append(await self._bad_input(node))
         found = [c for c in children if c is not None]
-        parent_keys = frozenset(edge_key(b, i) for i, b in enumerate(self._buttons(node)))
+        shown = list(enumerate(self._buttons(node)))
+        parent_keys = frozenset(
+            [edge_key(b, i) for i, b in shown] + [f"label:{fold(b['text'])}" for _, b in shown]
+        )
         for child in found:
             child.before = parent_keys
         return found
