@@ -183,7 +183,7 @@ def _score(value: float | None) -> str:
 
 # What happened to a case, as its history lists it (the kinds the services record).
 EVENT_KINDS = {
-    "created": N_("registered"),
+    "created": N_("registration received"),
     "edited": N_("details changed by the person"),
     "status": N_("status changed"),
     "withdrawn": N_("withdrawn by the person"),
