@@ -102,13 +102,6 @@ def create_commands_router() -> Router:
     ) -> None:
         data = await registrations.personal_data(message.from_user.id)  # type: ignore[union-attr]
         await message.answer(render_personal_data(data, t, offices))
-        # Buttons under it: the screen the person was on, else the menu.
-        if dialog_manager.has_context():
-            await dialog_manager.show(ShowMode.SEND)
-        else:
-            await dialog_manager.start(
-                MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
-            )
 
     @router.message(Command("delete"))
     async def delete(message: Message, dialog_manager: DialogManager) -> None:

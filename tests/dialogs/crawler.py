@@ -71,11 +71,16 @@ SAMPLES = {  # a valid answer for each step that reads typed text
 BAD_INPUTS = ("sticker", "overlong", "strange", "free text", "old button")
 # What the crawler types that the bot shows back: folded out of screen signatures.
 TYPED = ("Aminata Diallo", "0612345678", "+212612345678", "Oujda")
+PICKER = ("Choose your language", "Which language do you read best? The menus will be in it.")
+# Screens that show other languages on purpose: the pickers; a recording's page, in the
+# language of the recording (staff).
+MULTILINGUAL = {"LanguageSG:pick", "LanguageSG:written", "RecordSG:waiting"}
 APOLOGY = "Sorry, something went wrong on our side. Here is the menu."
 # Latin words allowed on an Arabic screen: names and data, not sentences.
 LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 ALLOWED_LATIN = re.compile(
     r"https?://\S+|\S+@\S+|[A-Z]{2}-\d{4}-\d{6}|/[a-z_]+|#[A-Z0-9]{5}|\+?\d[\d ]{6,}"
+    r"|\b[A-Z0-9]{3,6}\b"  # a concern's reference
 )
 
 
@@ -252,7 +257,10 @@ class Crawler:
         self.last: deque[tuple[Node, str, str, Any]] = deque()
         self.reply_keyboard: tuple[dict[str, Any], str | None] | None = None
         self.root_message: dict[str, Any] | None = None
-        self.picker_text = harness.app.catalogs["en"].gettext("Choose your language")
+        catalogs = harness.app.catalogs
+        self.picker_texts = [
+            catalogs[code].gettext(msgid) for code in SUPPORTED_LOCALES for msgid in PICKER
+        ]
 
     # -- the person's dialog state --------------------------------------------------------
     async def _rows(self) -> list[dict[str, Any]]:
@@ -375,7 +383,7 @@ class Crawler:
                 self.h.app.catalogs[code].gettext(APOLOGY) in text for code in SUPPORTED_LOCALES
             ):
                 self._find(node, "error", "the apology was sent")
-            if node.state in {"LanguageSG:pick", "LanguageSG:written"} or self.picker_text in text:
+            if node.state in MULTILINGUAL or any(p in text for p in self.picker_texts):
                 continue  # the language picker is written in every language on purpose
             for problem in self.language.problems(node.locale, text, self.allowed_latin):
                 self._find(node, "language", problem)

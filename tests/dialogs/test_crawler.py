@@ -24,6 +24,7 @@ import pytest
 from bot.app import create_app
 from bot.content import TOPIC_IDS
 from bot.domain.conversations import Kind
+from bot.i18n import native_language_name
 from bot.locales import SUPPORTED_LOCALES
 from bot.telegram.checkin_view import OpenCheckin
 from bot.telegram.protection_view import UrgentAction
@@ -57,6 +58,7 @@ DECLARED_ENDS = (
     "Open one with /case and its reference.",
     STAFF_CLOSED,
     "Conversation closed. /inbox shows the ones still open.",
+    "To delete all of it: /delete",  # /mydata: the data, then the one thing to do with it
     "Your data has been deleted. If you write again, the bot starts from the beginning.",
 )
 # Sent by people who are not staff, two per persona and language, all of them in each run.
@@ -197,6 +199,7 @@ async def _crawl_all(directory: Path) -> tuple[list[Crawl], float, set[str], Sha
         allowed |= {"Aminata", "Diallo", "Oujda", "Test", "Person", "Come", "the", "office"}
         allowed |= {"friend", "sick", "need", "help", "Monday", "guin", "Português"}
         allowed |= {"Someone", "took", "passport"}
+        allowed |= {native_language_name(code) for code in SUPPORTED_LOCALES}  # names of languages
         crawls = []
         uid = 20_000
         turn = 0
