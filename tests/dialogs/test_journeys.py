@@ -1,5 +1,6 @@
 """Issue 14: journeys that never dead-end (every country, every way out, every message heard)."""
 
+import copy
 from datetime import date
 
 import pytest
@@ -517,3 +518,15 @@ async def test_recording_done_says_where_to_go_on(harness):
     await staff.send("/record about 1 fr")
     await staff.press("✔️ Done")
     assert staff.last_text().startswith("Closed. Your commands:")
+
+
+async def test_an_old_button_pressed_at_the_phone_step_removes_its_keyboard(harness):
+    person, t = await open_menu(harness, 14303, "en")
+    old = copy.deepcopy(person.last_with_keyboard())  # the menu as the phone still shows it
+    await to_country(person, t)
+    await person.send("guin")
+    await person.press(t.country("GN"))
+    await person.press("Rabat")
+    assert harness.api.reply_keyboards.get(person.chat_id)
+    await person.press_data(old["reply_markup"]["inline_keyboard"][0][0]["callback_data"], old)
+    assert harness.api.reply_keyboards.get(person.chat_id) is None
