@@ -8,7 +8,7 @@ from typing import Any
 
 from aiogram.enums import ContentType
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode, Window
 from aiogram_dialog.api.internal import RawKeyboard
 from aiogram_dialog.widgets.common import WhenCondition
@@ -26,7 +26,7 @@ from aiogram_dialog.widgets.kbd import (
 )
 from aiogram_dialog.widgets.text import Format, Multi, Text
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from dialogs.states import MenuSG
 
 # Longest text we accept from a person in any free-text field (a name, a city).
@@ -105,6 +105,21 @@ def pager(scroll: str) -> NavRow:
         ),
         NextPage(scroll=scroll, id=f"{scroll}_next", text=T("Next ➡️"), when=_has_next),
     )
+
+
+async def on_staff_close(callback: CallbackQuery, _button: Any, manager: DialogManager) -> None:
+    """ "✖️ Close" in a staff screen (/slots, /stats, /export): staff have no menu of buttons,
+    so the screen closes with a line that says where to go on (their commands), not silence."""
+    t = translator(manager)
+    await manager.done()
+    if isinstance(callback.message, Message):
+        await callback.message.answer(t(STAFF_CLOSED))
+
+
+STAFF_CLOSED = N_(
+    "Closed. Your commands: /cases, /inbox, /slots, /stats, /export (also in the menu, "
+    "the / button)."
+)
 
 
 class OpenTalk(CallbackData, prefix="talk"):

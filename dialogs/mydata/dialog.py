@@ -185,7 +185,8 @@ def create_delete_dialog() -> Dialog:
             ),
             Row(
                 Button(T("🗑 Yes, delete everything"), id="yes", on_click=on_delete),
-                Cancel(T("⬅️ No, keep it"), id="no"),
+                # /delete starts on an empty stack: "No" opens the menu, not nothing.
+                Start(T("⬅️ No, keep it"), id="no", state=MenuSG.main, mode=StartMode.RESET_STACK),
             ),
             state=DeleteSG.confirm,
         ),

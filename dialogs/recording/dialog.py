@@ -11,14 +11,14 @@ from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Cancel
+from aiogram_dialog.widgets.kbd import Button
 
 from bot.content import ContentLibrary
 from bot.i18n import native_language_name
 from bot.locales import SOURCE_LOCALE, SUPPORTED_LOCALES
 from bot.services.recordings import Recorded, RecordingService
 from dialogs.states import RecordSG
-from dialogs.widgets import T, esc, screen, translator
+from dialogs.widgets import T, esc, on_staff_close, screen, translator
 
 
 def _target(manager: DialogManager) -> tuple[str, int, str] | None:
@@ -105,7 +105,7 @@ def create_recording_dialog() -> Dialog:
             MessageInput(on_voice, content_types=[ContentType.VOICE]),
             Button(T("▶️ Listen to it"), id="listen", on_click=on_listen, when="has_voice"),
             Button(T("🗑 Remove the recording"), id="remove", on_click=on_remove, when="has_voice"),
-            Cancel(T("✔️ Done"), id="done"),
+            Button(T("✔️ Done"), id="done", on_click=on_staff_close),
             getter=record_getter,
             state=RecordSG.waiting,
         ),

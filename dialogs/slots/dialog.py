@@ -15,7 +15,6 @@ from aiogram_dialog import Dialog, DialogManager, ShowMode
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import (
     Button,
-    Cancel,
     Column,
     Group,
     Row,
@@ -37,7 +36,7 @@ from bot.i18n import N_, Translator
 from bot.services.booking import BookingService, NotStaffError
 from dialogs.calendar import LocalCalendar
 from dialogs.states import SlotsSG as S
-from dialogs.widgets import TP, NavRow, T, choices, esc, pager, screen, translator
+from dialogs.widgets import TP, NavRow, T, choices, esc, on_staff_close, pager, screen, translator
 
 HOURS = [time(h, m) for h in range(7, 20) for m in (0, 30)]
 BOOKING_STATUSES = {  # how a booking ended, as staff read it on the slot
@@ -364,7 +363,7 @@ def create_slots_dialog() -> Dialog:
             ),
             pager("slots_page"),
             SwitchTo(T("➕ Publish slots"), id="publish", state=S.office),
-            Cancel(T("✖️ Close"), id="close"),
+            Button(T("✖️ Close"), id="close", on_click=on_staff_close),
             getter=schedule_getter,
             state=S.schedule,
         ),

@@ -10,7 +10,7 @@ from typing import Any
 from aiogram import F
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.domain.offices import Office
@@ -20,7 +20,7 @@ from bot.presentation.reports import csv_bytes, text_report
 from bot.services.stats import NotStaffError, StatsService
 from dialogs.calendar import LocalCalendar
 from dialogs.states import StatsSG as S
-from dialogs.widgets import T, screen, translator
+from dialogs.widgets import T, on_staff_close, screen, translator
 
 EXPORT = "export"
 
@@ -187,7 +187,7 @@ def create_stats_dialog() -> Dialog:
                 Button(T("Last year"), id="last_year", on_click=on_preset),
             ),
             SwitchTo(T("🗓 Choose dates"), id="range", state=S.start),
-            Cancel(T("✖️ Close"), id="close"),
+            Button(T("✖️ Close"), id="close", on_click=on_staff_close),
             getter=purpose_getter,
             state=S.period,
         ),
@@ -223,7 +223,7 @@ def create_stats_dialog() -> Dialog:
         screen(
             T("Done."),
             SwitchTo(T("🔁 Another period"), id="again", state=S.period),
-            Cancel(T("✖️ Close"), id="close"),
+            Button(T("✖️ Close"), id="close", on_click=on_staff_close),
             state=S.shown,
         ),
         screen(

@@ -1,7 +1,7 @@
 """A conversation crawler: explores the bot breadth-first as one person, through the real
 dispatcher and database (the in-process Bot API), and checks every screen it reaches.
 
-From each root (a command, or a message the bot sent on its own) it presses every button and
+From each root (a command, or a message the bot sent on its own) it presses the buttons and
 answers every text step with a valid sample and with bad inputs. To come back to a screen
 without replaying the whole path, it restores the person's dialog state (the `fsm_records`
 rows) and the screen's message as they were when the screen was first shown: the dialog then
@@ -9,31 +9,48 @@ continues exactly from there. What the crawl did to the programme's data (a regi
 confirmed, a booking cancelled) stays done: the bot must cope with any order of presses, and
 that is part of what is tested (a screen shown again is also an old screen).
 
-Screens are deduplicated by dialog state plus a normalised signature of the text and the
-buttons (digits folded), shared by the personas of one language, and at most `PER_STATE`
-screens with the same state and buttons are expanded, so that calendar months and repeated
-hints do not multiply the work.
+What keeps it bounded (every language and persona in a minute or two):
+- a screen's signature folds what depends on data (numbers, dates, references, the names the
+  crawler typed), and each persona expands at most `PER_STATE` screens of one dialog state;
+- of the buttons of one widget (calendar days, countries, slots) at most `PER_WIDGET` are
+  pressed, those with different labels first (a free day and a full one);
+- a press is an edge (persona, state, button): the first language crawled presses every one;
+  the next languages press one only if where it led is not yet shown in that language, so that
+  every state is still seen (and its texts checked) in every language;
+- the bad inputs (sticker, overlong text, strange Unicode, free text, an old button) rotate:
+  each language tries one of them on each state, the five languages all of them.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiogram.fsm.state import StatesGroup
+from aiogram import Router
+from aiogram_dialog import Dialog
+from aiogram_dialog.utils import CB_SEP
 from sqlalchemy import insert, select
 
-import dialogs.states as states_module
 from bot.i18n import LOCALES_DIR
 from bot.locales import SUPPORTED_LOCALES
 from bot.telegram.entry.local_api import BOT_USER
 from storage.models import FsmRecordRow
 
-PER_STATE = 2  # distinct screens expanded per dialog state and set of buttons
+TRACE = int(os.environ.get("CRAWL_TRACE") or 0)  # 1: each press, 2: and the buttons shown
+PER_STATE = 1  # screens expanded per persona and dialog state, in one language
+SEQUENCE = 16  # screens of one state followed as steps of a sequence (questions, months)
+# Presses that undo the persona's data (withdraw, delete, cancel, stop, remove): made once
+# everything else is explored, so that they do not close the paths behind them.
+# Dialogs whose next step depends on who the person is (a reference, a booking, a check-in),
+# not only on what the screen shows: each persona explores them.
+PERSONAL = ("ConcernSG:", "BookingSG:", "CheckinSG:", "MyRegistrationSG:")
+LAST = re.compile(r"^(yes|stop|pause|remove_yes)$")
+PER_WIDGET = 4  # buttons pressed among those of one widget on one screen
 MESSAGE_LIMIT, CAPTION_LIMIT, CALLBACK_DATA_LIMIT, BUTTON_LIMIT = 4096, 1024, 64, 100
 OVERLONG = "help " * 900  # 4,500 characters: more than any field accepts
 STRANGE = "\u202e\u200bA\u0301\U0001f600\ufeff زينب 𝔄𝔪𝔦𝔫𝔞𝔱𝔞 \u2028\u0600"
@@ -49,21 +66,53 @@ SAMPLES = {  # a valid answer for each step that reads typed text
     "SlotsSG:capacity": "3",
     "TalkSG:chat": "My friend is sick, I need help",
     "StaffAnswerSG:write": "Come to the office on Monday.",
+    "ConcernSG:message": "Someone took my passport.",
 }
+BAD_INPUTS = ("sticker", "overlong", "strange", "free text", "old button")
+# What the crawler types that the bot shows back: folded out of screen signatures.
+TYPED = ("Aminata Diallo", "0612345678", "+212612345678", "Oujda")
+PICKER = ("Choose your language", "Which language do you read best? The menus will be in it.")
+# Screens that show other languages on purpose: the pickers; a recording's page, in the
+# language of the recording (staff).
+MULTILINGUAL = {"LanguageSG:pick", "LanguageSG:written", "RecordSG:waiting"}
 APOLOGY = "Sorry, something went wrong on our side. Here is the menu."
 # Latin words allowed on an Arabic screen: names and data, not sentences.
 LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 ALLOWED_LATIN = re.compile(
     r"https?://\S+|\S+@\S+|[A-Z]{2}-\d{4}-\d{6}|/[a-z_]+|#[A-Z0-9]{5}|\+?\d[\d ]{6,}"
+    r"|\b[A-Z0-9]{3,6}\b"  # a concern's reference
 )
 
 
-def all_states() -> list[str]:
-    found = []
-    for value in vars(states_module).values():
-        if isinstance(value, type) and issubclass(value, StatesGroup) and value is not StatesGroup:
-            found += [state.state for state in value.__all_states__]
+def dialog_states(router: Router) -> set[str]:
+    """Every state of every dialog registered on the dispatcher (not a hand-kept list)."""
+    found = set()
+    if isinstance(router, Dialog) and router.states_group_name() != "AiogramDialogStates":
+        found |= {state.state for state in router.windows}  # (not the library's own dialog)
+    for sub in router.sub_routers:
+        found |= dialog_states(sub)
     return found
+
+
+def fold(text: str, typed: tuple[str, ...] = ()) -> str:
+    """Text without what depends on data: references, numbers and dates, what was typed."""
+    for sample in typed:
+        text = text.replace(sample, "…")
+    text = re.sub(r"[A-Z]{2}-\d{4}-\d{6}", "REF", text)
+    return re.sub(r"[\d٠-٩]+", "#", text)[:300]
+
+
+def edge_key(button: dict[str, Any], index: int) -> str:
+    """A button, the same in every language: its callback data without the dialog's intent id
+    and numbers (a day, a slot, a case), or its place in a reply keyboard."""
+    if "callback_data" not in button:
+        return f"reply:{index}"
+    return fold(button["callback_data"].split(CB_SEP)[-1])
+
+
+def widget_of(key: str) -> str:
+    """The widget a button belongs to: `country:GN` and `country:ML` are one widget."""
+    return key.rsplit(":", 1)[0] if ":" in key else key
 
 
 @dataclass
@@ -90,15 +139,33 @@ class Node:
     state: str | None
     locale: str
     path: tuple[str, ...]
+    chain: int = 0  # how many screens before it, in a row, were of the same state
+    begun: str = ""  # what its dialog was started with
+    thorough: bool = True  # every button pressed, or (a step of a sequence) only the new ones
+    before: frozenset[str] = frozenset()  # the buttons of the screen it came from
 
 
 @dataclass
 class Shared:
-    """What the personas crawled in one language share: screens expanded, bad inputs tried."""
+    """What every crawl shares: where each press led (persona, state, button → states), and
+    the bad inputs tried on each state."""
 
+    edges: dict[tuple[str, str, str | None, int, str], set[str | None]] = field(
+        default_factory=dict
+    )
+    bad_inputs: set[tuple[str | None, str]] = field(default_factory=set)
+    forged: set[str] = field(default_factory=set)
+    foreign_dialog_data: str | None = None  # a dialog button from someone else's screen
+
+
+@dataclass
+class InLanguage:
+    """What the personas crawled in one language share: screens seen, states shown."""
+
+    index: int
     screens: set[tuple[Any, ...]] = field(default_factory=set)
+    shown: set[str | None] = field(default_factory=set)
     expanded: Counter[tuple[Any, ...]] = field(default_factory=Counter)
-    bad_inputs_done: set[str | None] = field(default_factory=set)
 
 
 @dataclass
@@ -174,6 +241,7 @@ class Crawler:
         log_records: list[logging.LogRecord],
         declared_ends: set[str],
         shared: Shared,
+        in_language: InLanguage,
     ) -> None:
         self.h, self.person, self.language = harness, person, language
         self.result = Crawl(persona, locale)
@@ -183,13 +251,16 @@ class Crawler:
         self.user_id = person.user["id"]
         self.chat_id = person.chat_id
         self.storage = harness.dp.fsm.storage
-        # Shared by every persona crawled in this language: a screen another persona already
-        # explored (same state, same text and buttons) is the same screen.
-        self.shared = shared
+        self.shared, self.here = shared, in_language
+        self.persona = persona
         self.queue: deque[Node] = deque()
+        self.last: deque[tuple[Node, str, str, Any]] = deque()
         self.reply_keyboard: tuple[dict[str, Any], str | None] | None = None
         self.root_message: dict[str, Any] | None = None
-        self.picker_text = harness.app.catalogs["en"].gettext("Choose your language")
+        catalogs = harness.app.catalogs
+        self.picker_texts = [
+            catalogs[code].gettext(msgid) for code in SUPPORTED_LOCALES for msgid in PICKER
+        ]
 
     # -- the person's dialog state --------------------------------------------------------
     async def _rows(self) -> list[dict[str, Any]]:
@@ -210,19 +281,23 @@ class Crawler:
         if node.locale != await self._locale():  # the language is the person's, not the dialog's
             await self.h.app.users.choose_locale(self.user_id, node.locale)
 
-    def _state_of(self, rows: list[dict[str, Any]]) -> str | None:
+    def _state_of(self, rows: list[dict[str, Any]]) -> tuple[str | None, str]:
         decrypt = self.h.app.cipher.decrypt
         by_key = {row["key"]: row for row in rows}
         stack = next((r for k, r in by_key.items() if k.endswith(":aiogd:stack:")), None)
         if stack is None or not stack["data"]:
-            return None
+            return None, ""
         intents = json.loads(decrypt(stack["data"])).get("intents") or []
         if not intents:
-            return None
+            return None, ""
         context = next((r for k, r in by_key.items() if k.endswith(intents[-1])), None)
         if context is None or not context["data"]:
-            return None
-        return json.loads(decrypt(context["data"])).get("state")
+            return None, ""
+        found = json.loads(decrypt(context["data"]))
+        # What the dialog was started with tells screens apart that look alike (/stats and
+        # /export's office question); numbers (ids) folded, so it holds in every language.
+        begun = found.get("start_data")
+        return found.get("state"), fold(json.dumps(begun, sort_keys=True)) if begun else ""
 
     async def _locale(self) -> str:
         async with self.h.app.uow(read_only=True) as uow:
@@ -240,13 +315,18 @@ class Crawler:
         self.result.actions += 1
         events = [e for e in self.h.api.events[first_event:] if e.chat_id == self.chat_id]
         rows = await self._rows()
-        state = self._state_of(rows)
+        state, begun = self._state_of(rows)
         locale = await self._locale()
         if state:
             self.result.states.add(state)
+        self.here.shown.add(state)
         self._track_reply_keyboard(events, state)
         screen = self._screen(events, node)
-        child = Node(rows, screen, self.reply_keyboard, state, locale, path)
+        chain = node.chain + 1 if node is not None and node.state == state else 0
+        child = Node(rows, screen, self.reply_keyboard, state, locale, path, chain, begun)
+        if TRACE:
+            print(self.persona, node.state if node else None, repr(label)[:40], "→", state,  # noqa: T201
+                  [b["text"][:12] for b in self._buttons(child)] if TRACE > 1 else "")  # fmt: skip
         self._check(child, events, self.log_records[first_log:])
         return child
 
@@ -303,7 +383,7 @@ class Crawler:
                 self.h.app.catalogs[code].gettext(APOLOGY) in text for code in SUPPORTED_LOCALES
             ):
                 self._find(node, "error", "the apology was sent")
-            if node.state == "LanguageSG:pick" or self.picker_text in text:
+            if node.state in MULTILINGUAL or any(p in text for p in self.picker_texts):
                 continue  # the language picker is written in every language on purpose
             for problem in self.language.problems(node.locale, text, self.allowed_latin):
                 self._find(node, "language", problem)
@@ -339,82 +419,182 @@ class Crawler:
         return texts
 
     def _signature(self, node: Node) -> tuple[Any, ...]:
-        def fold(text: str) -> str:
-            return re.sub(r"\d+", "#", text)[:300]
-
         message = node.message or {}
-        buttons = tuple(fold(b["text"]) for b in self._buttons(node))
-        return (node.state, node.locale, fold(message.get("text") or ""), buttons)
+        text = fold(message.get("text") or message.get("caption") or "", TYPED)
+        buttons = tuple(fold(b["text"], TYPED) for b in self._buttons(node))
+        return (node.begun, node.state, node.locale, text, buttons)
 
     # -- the walk -----------------------------------------------------------------------------
     def enqueue(self, node: Node) -> None:
         signature = self._signature(node)
         self.result.screens.add(signature)
-        if signature in self.shared.screens:
-            return
-        self.shared.screens.add(signature)
-        family = (node.state, signature[3])  # same state, same buttons: e.g. calendar months
-        if self.shared.expanded[family] >= PER_STATE:
-            return
-        self.shared.expanded[family] += 1
+        if (node.state or "").startswith(PERSONAL):
+            signature = (self.persona, *signature)
+        if signature in self.here.screens:
+            return  # the same screen, seen by another persona in this language
+        self.here.screens.add(signature)
+        # Outside a dialog (a notice, an answer to a command) the buttons tell screens apart.
+        buttons = signature[4] if node.state is None else ()
+        family = (self.persona, node.begun, node.state, buttons)
+        texts = (*family, signature[3])
+        if self.here.expanded[family] >= PER_STATE:
+            # A step of a sequence (the next question, a day chosen): a new text of the
+            # state it came from; only the buttons that appeared on it are pressed.
+            if not node.chain or self.here.expanded[texts] or node.chain > SEQUENCE:
+                return
+            node.thorough = False
+        self.here.expanded[family] += 1
+        self.here.expanded[texts] += 1
         self.queue.append(node)
 
-    async def root(self, label: str, action: Any) -> None:
+    async def root(self, label: str, action: Any) -> Node:
         node = await self.act(None, label, action)
         if self.root_message is None:
             self.root_message = node.message
         # A persona's roots are always explored: its data (a booking, a check-in) is its own.
         self.result.screens.add(self._signature(node))
-        self.shared.screens.add(self._signature(node))
+        self.here.screens.add(self._signature(node))
         self.queue.append(node)
+        return node
 
     async def run(self, budget: int) -> Crawl:
-        while self.queue and self.result.actions < budget:
-            node = self.queue.popleft()
-            for child in await self._expand(node):
+        while (self.queue or self.last) and self.result.actions < budget:
+            if self.queue:
+                node = self.queue.popleft()
+                children = await self._expand(node)
+            else:
+                node, key, label, action = self.last.popleft()
+                children = [c for c in [await self.edge(node, key, label, action)] if c]
+            for child in children:
                 self.enqueue(child)
         return self.result
 
+    async def edge(self, node: Node, key: str, label: str, action: Any) -> Node | None:
+        """Press (or type) unless this press is known, in an earlier language, to lead only to
+        states already shown in this one."""
+        edge = (self.persona, node.begun, node.state, node.chain, key)
+        led_to = self.shared.edges.get(edge)
+        if led_to is not None and led_to <= self.here.shown:
+            return None
+        child = await self.act(node, label, action)
+        self.shared.edges.setdefault(edge, set()).add(child.state)
+        return child
+
+    def _chosen_buttons(self, node: Node) -> list[tuple[str, dict[str, Any]]]:
+        """At most PER_WIDGET buttons of each widget: one of each kind of label, the most
+        frequent kinds first (a calendar's free days before its header); in a list of
+        different labels (countries, languages), the first, the last and some between."""
+        by_widget: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for index, button in enumerate(self._buttons(node)):
+            if "url" in button:
+                continue
+            key = edge_key(button, index)
+            by_widget.setdefault(widget_of(key), []).append((key, button))
+        chosen = []
+        for buttons in by_widget.values():
+            if len(buttons) <= PER_WIDGET:
+                chosen += buttons
+                continue
+            kinds: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+            for key, button in buttons:
+                kinds.setdefault(fold(button["text"]), []).append((key, button))
+            if len(kinds) < len(buttons):
+                # a number (a free day) first, then the most frequent kinds
+                ordered = sorted(kinds.items(), key=lambda k: (k[0] != "#", -len(k[1])))
+                ordered = [found for _, found in ordered]
+                chosen += [kind[0] for kind in ordered[:PER_WIDGET]]
+            else:
+                last = len(buttons) - 1
+                spread = sorted({round(i * last / (PER_WIDGET - 1)) for i in range(PER_WIDGET)})
+                chosen += [buttons[i] for i in spread]
+        return chosen
+
     async def _expand(self, node: Node) -> list[Node]:
-        children = []
+        children: list[Node | None] = []
         person = self.person
-        for button in self._buttons(node):
+        chosen = self._chosen_buttons(node)
+        if not node.thorough:  # a step of a sequence: what appeared on it, else the first
+            new = [
+                (key, button)
+                for key, button in chosen
+                if key not in node.before or f"label:{fold(button['text'])}" not in node.before
+            ]
+            chosen = (new or chosen)[:2]
+        for key, button in chosen:
             label = button["text"]
             if "callback_data" in button:
                 data = button["callback_data"]
                 message = node.message
+                if CB_SEP in data and self.shared.foreign_dialog_data is None:
+                    self.shared.foreign_dialog_data = data
 
                 async def press(data: str = data, message: Any = message) -> None:
                     await person.press_data(data, message)
 
-                children.append(await self.act(node, label, press))
+                if LAST.match(key.split(":")[0]):
+                    self.last.append((node, key, label, press))
+                    continue
+                children.append(await self.edge(node, key, label, press))
             elif button.get("request_contact"):
                 children.append(
-                    await self.act(node, label, lambda: person.send_contact("+212612345678"))
+                    await self.edge(node, key, label, lambda: person.send_contact("+212612345678"))
                 )
-            elif "url" not in button:
-                children.append(await self.act(node, label, lambda t=label: person.send(t)))
+            else:
+                children.append(await self.edge(node, key, label, lambda t=label: person.send(t)))
         sample = SAMPLES.get(node.state or "")
         if sample is not None:
-            children.append(await self.act(node, f"type {sample!r}", lambda: person.send(sample)))
-        if node.state not in self.shared.bad_inputs_done:
-            self.shared.bad_inputs_done.add(node.state)
-            bad = [
-                (":sticker", person.send_sticker),
-                (":overlong", lambda: person.send(OVERLONG)),
-                (":strange", lambda: person.send(STRANGE)),
-                (":free text", lambda: person.send("my friend is sick, I need help")),
-            ]
-            if self.root_message is not None and self.root_message is not node.message:
-                old = self.root_message
-                first = next(
-                    (b for r in old.get("reply_markup", {}).get("inline_keyboard", []) for b in r),
-                    None,
-                )
-                if first is not None:
-                    bad.append(
-                        (":old button", lambda: person.press_data(first["callback_data"], old))
-                    )
-            for label, action in bad:
-                children.append(await self.act(node, label, action))
-        return children
+            children.append(
+                await self.edge(node, "sample", f"type {sample!r}", lambda: person.send(sample))
+            )
+        if node.state == "RecordSG:waiting":
+            children.append(await self.edge(node, "sample", "voice", person.send_voice))
+        if node.thorough:
+            children.append(await self._bad_input(node))
+        found = [c for c in children if c is not None]
+        shown = list(enumerate(self._buttons(node)))
+        parent_keys = frozenset(
+            [edge_key(b, i) for i, b in shown] + [f"label:{fold(b['text'])}" for _, b in shown]
+        )
+        for child in found:
+            child.before = parent_keys
+        return found
+
+    async def _bad_input(self, node: Node) -> Node | None:
+        """One bad input on this state in this language; the five languages try all five."""
+        if node.state is None:
+            return None
+        turn = (self.here.index + sum(map(ord, node.state))) % len(BAD_INPUTS)
+        kind = BAD_INPUTS[turn]
+        person = self.person
+        if kind == "old button":
+            old = self.root_message
+            first = next(
+                (b for r in (old or {}).get("reply_markup", {}).get("inline_keyboard", [])
+                 for b in r if "callback_data" in b),
+                None,
+            )  # fmt: skip
+            if old is None or old is node.message or first is None:
+                kind = "sticker"
+            else:
+                action = lambda: person.press_data(first["callback_data"], old)  # noqa: E731
+        if kind == "sticker":
+            action = person.send_sticker
+        elif kind == "overlong":
+            action = lambda: person.send(OVERLONG)  # noqa: E731
+        elif kind == "strange":
+            action = lambda: person.send(STRANGE)  # noqa: E731
+        elif kind == "free text":
+            action = lambda: person.send("my friend is sick, I need help")  # noqa: E731
+        self.shared.bad_inputs.add((node.state, kind))
+        return await self.act(node, f":{kind}", action)
+
+    async def forged(self, node: Node, label: str, data: str) -> None:
+        """A press nobody should be able to make (another person's case, check-in or dialog):
+        answered, nothing shown that belongs to someone else, the screen stays usable."""
+        self.shared.forged.add(label)
+        await self.act(node, f":forged {label}", lambda: self.person.press_data(data, node.message))
+
+    async def command(self, node: Node, text: str) -> None:
+        """A staff command sent by someone who is not staff."""
+        self.shared.forged.add(text.split(maxsplit=1)[0])
+        await self.act(node, f":not staff {text}", lambda: self.person.send(text))

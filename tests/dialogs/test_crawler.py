@@ -20,12 +20,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bot.telegram.staff.cases.case_view import CaseAction
 
 from bot.app import create_app
+from bot.content import TOPIC_IDS
 from bot.domain.conversations import Kind
+from bot.i18n import native_language_name
 from bot.locales import SUPPORTED_LOCALES
+from bot.telegram.outbox.checkins import OpenCheckin
+from bot.telegram.outbox.conversations import ConversationAction
+from bot.telegram.outbox.protection import UrgentAction
+from dialogs.widgets import STAFF_CLOSED
 from tests.dialogs.booking_steps import TOMORROW, draft, publish
-from tests.dialogs.crawler import Crawl, Crawler, Finding, LanguageCheck, Shared, all_states
+from tests.dialogs.crawler import (
+    BAD_INPUTS,
+    Crawl,
+    Crawler,
+    Finding,
+    InLanguage,
+    LanguageCheck,
+    Shared,
+    dialog_states,
+)
 from tests.support import STAFF_ID, FakeClock, make_settings, start_harness
 
 pytestmark = pytest.mark.crawl
@@ -38,31 +54,23 @@ BUDGET = int(os.environ.get("CRAWL_BUDGET", "2000"))  # actions per persona and 
 STAFF_IDS = {locale: STAFF_ID + i for i, locale in enumerate(SUPPORTED_LOCALES)}
 # Screens that may end without a button because they say what happens next (staff answers to
 # a command, in a private chat): msgids, matched in the person's language.
-DECLARED_ENDS = ("Open one with /case and its reference.",)
-
-# Dead ends that belong to findings another branch fixes. The lead empties these sets when that
-# branch is merged; `test_known_dead_ends_of_other_branches_are_still_there` fails (strict
-# xfail) as soon as one of them is fixed, so that it cannot stay here by mistake.
-KNOWN_14A: dict[str, str] = {
-    "14a, issue 14 finding 3 (the phone step's reply keyboard stays)": ("[reply_keyboard_left] "),
-}
-
-
-# Found by the crawler on this branch, owned by nobody yet: reported to the lead, who decides.
-KNOWN_OPEN: dict[str, str] = {
-    "case history shows raw event kinds ('created', 'status') in /case": "['created'",
-    "issue 14 finding 8 (office cities in Latin letters in Arabic)": "['Casablanca']",
-    "issue 14 finding 8 (office cities in Latin letters in Arabic) ": "['Nouadhibou']",
-    "staff '✖️ Close' in /slots, /stats, /export leaves a text with no button": "✖️ إغلاق)",
-    "staff '✖️ Close conversation' from /inbox removes the only buttons": "إغلاق المحادثة)",
-}
-
-
-def _is_known(finding: Finding, known: dict[str, str] | None = None) -> str | None:
-    for name, marker in (known or {**KNOWN_14A, **KNOWN_OPEN}).items():
-        if marker in str(finding):
-            return name
-    return None
+DECLARED_ENDS = (
+    "Open one with /case and its reference.",
+    STAFF_CLOSED,
+    "Conversation closed. /inbox shows the ones still open.",
+    "To delete all of it: /delete",  # /mydata: the data, then the one thing to do with it
+    "Your data has been deleted. If you write again, the bot starts from the beginning.",
+)
+# Sent by people who are not staff, two per persona and language, all of them in each run.
+STAFF_COMMANDS = (
+    "/cases",
+    "/case {ref}",
+    "/inbox",
+    "/slots",
+    "/stats",
+    "/export",
+    "/returned {ref}",
+)
 
 
 class _Records(logging.Handler):
@@ -97,12 +105,13 @@ async def _setup(harness: Any, persona: str, locale: str, uid: int) -> tuple[Any
                 "/slots",
                 "/stats",
                 "/export",
+                "/record about 1 fr",
             )
         ]
         return staff, roots
     person = harness.person(uid, locale)
-    if persona == "new":
-        return person, [("/start", lambda: person.send("/start"))]
+    if persona == "new":  # and the commands of the menu (/) that open their own screens
+        return person, [(c, lambda c=c: person.send(c)) for c in ("/start", "/mydata", "/delete")]
     await _pick_language(person, locale)
     clock = app.clock
     if persona == "returnee":
@@ -123,6 +132,7 @@ async def _setup(harness: Any, persona: str, locale: str, uid: int) -> tuple[Any
     if persona == "booked":
         slot = next(s for s in await app.bookings.free_times("rabat", TOMORROW))
         await app.bookings.book(uid, slot.id)
+        return person, [("/start", lambda: person.send("/start"))]
     return person, [("/start", lambda: person.send("/start"))]
 
 
@@ -132,17 +142,55 @@ async def _pick_language(person: Any, locale: str) -> None:
     await person.press(SUPPORTED_LOCALES.index(locale) + 1)
 
 
-async def _crawl_all(directory: Path) -> tuple[list[Crawl], float]:
+async def _victim(app: Any, harness: Any) -> dict[str, str]:
+    """Someone else, whose case, conversation and check-in the personas try to reach with
+    forged buttons: the callback data of each."""
+    uid = 19_999
+    clock = app.clock
+    clock.advance(days=-60)
+    registration, _ = await app.registrations.register(uid, draft("en"))
+    clock.advance(days=60)
+    conversation = await app.conversations.open(uid, "en")
+    await app.conversations.from_person(uid, Kind.TEXT, "I need help", None)
+    await app.checkins.mark_returned(
+        STAFF_ID,
+        registration_id=registration.id,
+        returned_on=(clock.now() - timedelta(days=40)).date(),
+    )
+    await harness.worker().run_once()
+    async with app.uow(read_only=True) as uow:
+        checkin = (await uow.checkins.history(registration.id))[0]
+    rid = registration.id
+    return {
+        "open a case": CaseAction(action="open", id=rid).pack(),
+        "change a case": CaseAction(action="set", id=rid, expected="new", to="closed").pack(),
+        "answer a case": CaseAction(action="answer", id=rid).pack(),
+        "read a conversation": ConversationAction(action="open", id=conversation.id).pack(),
+        "close a conversation": ConversationAction(action="close", id=conversation.id).pack(),
+        "take an alert": UrgentAction(action="take", id=1).pack(),
+        "another's check-in": OpenCheckin(id=checkin.id).pack(),
+        "reference": registration.reference,
+    }
+
+
+async def _crawl_all(directory: Path) -> tuple[list[Crawl], float, set[str], Shared]:
     settings = make_settings(
-        directory / "crawl.db", STAFF_USER_IDS=",".join(str(i) for i in STAFF_IDS.values())
+        directory / "crawl.db",
+        STAFF_USER_IDS=",".join(str(i) for i in STAFF_IDS.values()),
+        CONCERNS_CHAT_ID="-1009000002",  # "Report a concern" is offered only with a receiver
     )
     app = await create_app(settings, clock=FakeClock())
     harness = await start_harness(app)
     records = _Records()
     logging.getLogger().addHandler(records)
     started = time.perf_counter()
+    states = dialog_states(harness.dp)
+    shared = Shared()
     try:
         await publish(app, end="13:00", capacity=10)
+        forged = await _victim(app, harness)
+        await _record_listening_language(app)
+        reference = forged.pop("reference")
         language = LanguageCheck(app.catalogs)
         allowed = {
             w for o in app.offices for w in re.findall(r"\w+", f"{o.city} {o.address or ''}")
@@ -150,22 +198,36 @@ async def _crawl_all(directory: Path) -> tuple[list[Crawl], float]:
         # What the crawler itself typed, shown back (a name, a message relayed to staff).
         allowed |= {"Aminata", "Diallo", "Oujda", "Test", "Person", "Come", "the", "office"}
         allowed |= {"friend", "sick", "need", "help", "Monday", "guin", "Português"}
+        allowed |= {"Someone", "took", "passport"}
+        allowed |= {native_language_name(code) for code in SUPPORTED_LOCALES}  # names of languages
         crawls = []
         uid = 20_000
-        shared = {locale: Shared() for locale in SUPPORTED_LOCALES}
-        for locale in _ONLY_LOCALES or SUPPORTED_LOCALES:
+        turn = 0
+        for index, locale in enumerate(_ONLY_LOCALES or SUPPORTED_LOCALES):
+            here = InLanguage(index)
             for persona in _ONLY_PERSONAS or PERSONAS:
                 uid += 1
                 person, roots = await _setup(harness, persona, locale, uid)
                 crawler = Crawler(
                     harness, person, persona, locale, language, allowed, records.records,
-                    {app.catalogs[locale].gettext(m) for m in DECLARED_ENDS}, shared[locale],
+                    {app.catalogs[locale].gettext(m) for m in DECLARED_ENDS}, shared, here,
                 )  # fmt: skip
+                first = None
                 for label, action in roots:
-                    if action is None:
-                        await crawler.root(label, _nothing)
-                    else:
-                        await crawler.root(label, action)
+                    node = await crawler.root(label, action or _nothing)
+                    first = first or node
+                if persona != "staff":  # two forged presses and two staff commands each
+                    names = sorted(forged)
+                    for k in range(2):
+                        name = names[(turn + k) % len(names)]
+                        await crawler.forged(first, name, forged[name])
+                        command = STAFF_COMMANDS[(turn + k) % len(STAFF_COMMANDS)]
+                        await crawler.command(first, command.format(ref=reference))
+                    if shared.foreign_dialog_data is not None:
+                        await crawler.forged(
+                            first, "another person's dialog button", shared.foreign_dialog_data
+                        )
+                    turn += 2
                 crawls.append(await crawler.run(BUDGET))
                 if os.environ.get("CRAWL_VERBOSE"):
                     done = crawls[-1]
@@ -178,7 +240,14 @@ async def _crawl_all(directory: Path) -> tuple[list[Crawl], float]:
         logging.getLogger().removeHandler(records)
         await harness.bot.session.close()
         await app.close()
-    return crawls, time.perf_counter() - started
+    return crawls, time.perf_counter() - started, states, shared
+
+
+async def _record_listening_language(app: Any) -> None:
+    """Every page recorded in Wolof: the language screen offers a listening language."""
+    for topic in TOPIC_IDS:
+        for page in range(1, app.content.page_count(topic) + 1):
+            await app.recordings.record(STAFF_ID, topic, page, "wo", f"{topic}-{page}")
 
 
 async def _nothing() -> None:
@@ -186,18 +255,17 @@ async def _nothing() -> None:
 
 
 @pytest.fixture(scope="module")
-def crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Crawl], float]:
-    crawls, seconds = asyncio.run(_crawl_all(tmp_path_factory.mktemp("crawl")))
-    lines = [f"crawler: {seconds:.0f} s, distinct screens per persona and language"]
-    for persona in PERSONAS:
-        counts = [
-            f"{c.locale} {len(c.screens)} ({c.actions} actions)"
-            for c in crawls
-            if c.persona == persona
-        ]
-        lines.append(f"  {persona:<10} " + ", ".join(counts))
+def crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Crawl], float, set[str], Shared]:
+    crawls, seconds, states, shared = asyncio.run(_crawl_all(tmp_path_factory.mktemp("crawl")))
+    actions = sum(c.actions for c in crawls)
+    lines = [f"crawler: {seconds:.0f} s, {actions} actions; distinct screens per persona"]
+    locales = _ONLY_LOCALES or SUPPORTED_LOCALES
+    lines.append(f"  {'':<10} " + " ".join(f"{code:>5}" for code in locales))
+    for persona in _ONLY_PERSONAS or PERSONAS:
+        counts = {c.locale: len(c.screens) for c in crawls if c.persona == persona}
+        lines.append(f"  {persona:<10} " + " ".join(f"{counts[code]:>5}" for code in locales))
     print("\n" + "\n".join(lines))  # noqa: T201 - the figures, seen with -s
-    return crawls, seconds
+    return crawls, seconds, states, shared
 
 
 def _findings(crawls: list[Crawl]) -> list[Finding]:
@@ -209,42 +277,43 @@ def _findings(crawls: list[Crawl]) -> list[Finding]:
 
 
 def test_no_screen_is_a_dead_end_or_wrong(crawl):
-    crawls, _ = crawl
+    crawls = crawl[0]
     assert sum(c.actions for c in crawls) > 0
-    bad = [f for f in _findings(crawls) if _is_known(f) is None]
+    bad = _findings(crawls)
     report = "\n".join(str(f) for f in bad[:60])
     assert not bad, f"{len(bad)} problems found by the crawler:\n{report}"
 
 
 def test_every_dialog_state_is_reached(crawl):
-    crawls, _ = crawl
+    crawls, _, states, _ = crawl
+    assert len(states) > 50  # read from the registered dialogs
     reached = set().union(*(c.states for c in crawls))
-    missing = sorted(set(all_states()) - reached)
+    missing = sorted(states - reached)
     assert not missing, f"dialog states the crawler could not reach: {missing}"
 
 
+@pytest.mark.skipif(bool(_ONLY_LOCALES or _ONLY_PERSONAS), reason="a narrowed crawl")
+def test_every_state_is_shown_in_every_language(crawl):
+    crawls, _, states, _ = crawl
+    for locale in SUPPORTED_LOCALES:
+        reached = set().union(*(c.states for c in crawls if c.locale == locale))
+        missing = sorted(states - reached)
+        assert not missing, f"{locale}: states never shown in this language: {missing}"
+
+
+@pytest.mark.skipif(bool(_ONLY_LOCALES or _ONLY_PERSONAS), reason="a narrowed crawl")
+def test_bad_inputs_forged_presses_and_staff_commands_are_tried(crawl):
+    _, _, _, shared = crawl
+    kinds = {kind for _, kind in shared.bad_inputs}
+    assert kinds == set(BAD_INPUTS)
+    assert len(shared.bad_inputs) >= 2 * len(crawl[2])  # several kinds on every state
+    assert {c.split()[0] for c in STAFF_COMMANDS} <= shared.forged
+    assert "another person's dialog button" in shared.forged
+    assert {"open a case", "change a case", "another's check-in"} <= shared.forged
+
+
 def test_every_persona_is_crawled_in_every_language(crawl):
-    crawls, _ = crawl
+    crawls = crawl[0]
     for c in crawls:
         assert len(c.screens) >= 3, (c.persona, c.locale, len(c.screens))
         assert c.actions < BUDGET, f"{c.persona}/{c.locale} hit the bound: raise it or dedupe"
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="dead ends of issue 14 findings fixed on branch 14a (KNOWN_14A): remove them "
-    "from KNOWN_14A after merging 14a, then this test's marker",
-)
-def test_known_dead_ends_of_other_branches_are_fixed(crawl):
-    crawls, _ = crawl
-    known = [f for f in _findings(crawls) if _is_known(f, KNOWN_14A) is not None]
-    assert not known, "\n".join(f"{_is_known(f)}: {f}" for f in known)
-
-
-@pytest.mark.xfail(
-    strict=True, reason="KNOWN_OPEN: problems the crawler found that no branch owns yet"
-)
-def test_known_open_problems_are_fixed(crawl):
-    crawls, _ = crawl
-    known = [f for f in _findings(crawls) if _is_known(f, KNOWN_OPEN) is not None]
-    assert not known, "\n".join(f"{_is_known(f)}: {f}" for f in known)

@@ -1,15 +1,18 @@
 """Issue 14: journeys that never dead-end (every country, every way out, every message heard)."""
 
+import copy
 from datetime import date
 
 import pytest
 
 from bot.domain.countries import all_countries
 from bot.i18n import native_language_name
-from tests.dialogs.booking_steps import publish, registered_person, to_confirm
+from dialogs.widgets import STAFF_CLOSED
+from tests.dialogs.booking_steps import draft, publish, registered_person, to_confirm
 from tests.dialogs.registration_steps import open_menu
 from tests.dialogs.test_booking import answers, booked_counts
 from tests.dialogs.test_checkins import answer_all, returned
+from tests.dialogs.test_conversations import writing
 from tests.support import STAFF_ID
 
 
@@ -469,3 +472,61 @@ async def test_someone_marked_returned_by_staff_gets_my_reintegration(harness):
     assert t.gettext("📅 Book my interview") not in buttons
     await person.press(t.gettext("🏡 My reintegration"))
     assert t.gettext("<b>My reintegration</b>") in person.last_text()
+
+
+# -- dead ends the conversation crawler found --------------------------------------------
+@pytest.mark.parametrize("command", ["/slots", "/stats", "/export"])
+async def test_staff_close_says_where_to_go_on(harness, command):
+    staff = harness.person(STAFF_ID, "fr")
+    await harness.app.users.choose_locale(STAFF_ID, "fr")
+    await staff.send(command)
+    t = harness.app.catalogs["fr"]
+    await staff.press(t.gettext("✖️ Close"))
+    assert staff.last_text() == t.gettext(STAFF_CLOSED)  # was the closed screen, no button
+
+
+async def test_closing_a_conversation_opened_from_inbox_says_what_next(harness):
+    person, _t = await writing(harness, 9301, "fr")
+    await person.send("J'ai perdu mon passeport")
+    await harness.worker().run_once()
+    staff = harness.person(STAFF_ID, "en")
+    await staff.send("/inbox")
+    await staff.press(staff.button_texts()[0])
+    await staff.press("✖️ Close conversation")
+    assert staff.last_text() == "Conversation closed. /inbox shows the ones still open."
+
+
+async def test_case_history_reads_in_the_staff_language(harness):
+    registration, _ = await harness.app.registrations.register(9302, draft("en"))
+    staff = harness.person(STAFF_ID, "fr")
+    await harness.app.users.choose_locale(STAFF_ID, "fr")
+    await staff.send(f"/case {registration.reference}")
+    history = staff.last_text().split("Historique")[-1]
+    assert "inscription reçue" in history
+    assert "created" not in history
+
+
+async def test_keeping_data_on_delete_shows_the_menu(harness):
+    person, t = await registered_person(harness, 9303, "ar")
+    await person.send("/delete")
+    await person.press(t.gettext("⬅️ No, keep it"))
+    assert t.gettext("📄 My registration") in person.button_texts()
+
+
+async def test_recording_done_says_where_to_go_on(harness):
+    staff = harness.person(STAFF_ID, "en")
+    await staff.send("/record about 1 fr")
+    await staff.press("✔️ Done")
+    assert staff.last_text().startswith("Closed. Your commands:")
+
+
+async def test_an_old_button_pressed_at_the_phone_step_removes_its_keyboard(harness):
+    person, t = await open_menu(harness, 14303, "en")
+    old = copy.deepcopy(person.last_with_keyboard())  # the menu as the phone still shows it
+    await to_country(person, t)
+    await person.send("guin")
+    await person.press(t.country("GN"))
+    await person.press("Rabat")
+    assert harness.api.reply_keyboards.get(person.chat_id)
+    await person.press_data(old["reply_markup"]["inline_keyboard"][0][0]["callback_data"], old)
+    assert harness.api.reply_keyboards.get(person.chat_id) is None

@@ -10,7 +10,7 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.types import ErrorEvent, TelegramObject
+from aiogram.types import ErrorEvent, ReplyKeyboardRemove, TelegramObject
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 
@@ -91,6 +91,17 @@ async def _answer_quietly(event: ErrorEvent, text: str | None) -> None:
 
 
 async def _restart(dialog_manager: DialogManager) -> None:
+    # A reply keyboard (the phone step's) stays on the phone until a message removes it. An
+    # old button pressed meanwhile: aiogram-dialog looks at the pressed message, which had
+    # none, so the keyboard would stay under the menu. Removed here, as the dialogs do.
+    stack = dialog_manager.current_stack()
+    chat = dialog_manager.middleware_data.get("event_chat")
+    if stack is not None and stack.last_reply_keyboard and chat is not None:
+        with contextlib.suppress(TelegramAPIError):
+            await dialog_manager.middleware_data["bot"].send_message(
+                chat.id, "...", reply_markup=ReplyKeyboardRemove()
+            )
+        stack.last_reply_keyboard = False
     await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
 

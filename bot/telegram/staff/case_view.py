@@ -150,7 +150,8 @@ def case_details(
         change = ""
         if event.to_status is not None:
             change = " → " + t(STATUSES[event.to_status])
-        lines.append(f"{when} · {who} · {esc(event.kind)}{change}")
+        kind = EVENT_KINDS.get(event.kind)  # an unknown kind (a newer version's) as it is
+        lines.append(f"{when} · {who} · {t(kind) if kind else esc(event.kind)}{change}")
     if registration.returned_on is not None:
         lines += ["", *checkin_lines(registration, checkins or [], t, tz)]
     return "\n".join(lines)
@@ -192,6 +193,15 @@ def _score(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
+# What happened to a case, as its history lists it (the kinds the services record).
+EVENT_KINDS = {
+    "created": N_("registration received"),
+    "edited": N_("details changed by the person"),
+    "status": N_("status changed"),
+    "withdrawn": N_("withdrawn by the person"),
+    "erased": N_("data deleted by the person"),
+    "retention": N_("data deleted after the keeping period"),
+}
 MONITORING = {
     Monitoring.ACTIVE: N_("on"),
     Monitoring.PAUSED: N_("paused by the person"),

@@ -92,6 +92,10 @@ def create_relay_router() -> Router:
             await callback.answer(t.gettext("Closed. The person has been told."))
             if isinstance(callback.message, Message):
                 await callback.message.edit_reply_markup(reply_markup=None)
+                if callback.message.chat.type == "private":  # opened from /inbox: say what next
+                    await callback.message.answer(
+                        t.gettext("Conversation closed. /inbox shows the ones still open.")
+                    )
         else:
             await callback.answer(
                 t.gettext("This conversation is already closed."), show_alert=True
