@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bot.telegram.staff.cases.case_view import CaseAction
 
 from bot.app import create_app
 from bot.content import TOPIC_IDS
@@ -30,6 +29,7 @@ from bot.locales import SUPPORTED_LOCALES
 from bot.telegram.outbox.checkins import OpenCheckin
 from bot.telegram.outbox.conversations import ConversationAction
 from bot.telegram.outbox.protection import UrgentAction
+from bot.telegram.staff.case_view import CaseAction
 from dialogs.widgets import STAFF_CLOSED
 from tests.dialogs.booking_steps import TOMORROW, draft, publish
 from tests.dialogs.crawler import (
