@@ -7,8 +7,11 @@ from aiogram_dialog import Dialog
 
 def create_dialogs() -> list[Dialog]:
     from dialogs.booking.dialog import create_booking_dialog
+    from dialogs.booking.slots import create_slots_dialog
     from dialogs.checkin.dialog import create_checkin_dialog
     from dialogs.concern.dialog import create_concern_dialog
+    from dialogs.conversations.dialog import create_talk_dialog
+    from dialogs.conversations.staff_answer import create_staff_answer_dialog
     from dialogs.danger.dialog import create_danger_dialog
     from dialogs.eligibility.dialog import create_eligibility_dialog
     from dialogs.info.dialog import create_info_dialog
@@ -17,10 +20,7 @@ def create_dialogs() -> list[Dialog]:
     from dialogs.mydata.dialog import create_delete_dialog, create_my_registration_dialog
     from dialogs.recording.dialog import create_recording_dialog
     from dialogs.registration.dialog import create_registration_dialog
-    from dialogs.slots.dialog import create_slots_dialog
     from dialogs.stats.dialog import create_stats_dialog
-    from dialogs.talk.dialog import create_talk_dialog
-    from dialogs.talk.staff_answer import create_staff_answer_dialog
 
     return [
         create_menu_dialog(),

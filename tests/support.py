@@ -117,7 +117,7 @@ async def start_harness(app: Any) -> Harness:
     from bot.telegram.entry.factory import LOCAL_TOKEN, build_dispatcher, create_bot
     from bot.telegram.entry.local_api import LocalBotAPI
     from bot.telegram.entry.reply_pace import ChatPacer
-    from dialogs.talk.ack import BurstAck
+    from dialogs.conversations.ack import BurstAck
 
     api = LocalBotAPI()
     pace = VirtualTime()

@@ -55,7 +55,7 @@ from bot.telegram.staff.conversations import create_relay_router
 from bot.telegram.staff.recordings import create_recording_router
 from bot.telegram.staff.urgent import create_protection_router
 from dialogs import create_dialogs
-from dialogs.talk.ack import BurstAck
+from dialogs.conversations.ack import BurstAck
 from dialogs.widgets import OpenTalk
 from storage.fsm import SqlStorage
 from storage.locks import SenderLease

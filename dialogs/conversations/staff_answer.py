@@ -13,8 +13,8 @@ from aiogram_dialog.widgets.kbd import Start
 
 from bot.domain.conversations import TEXT_MAX
 from bot.services.conversations import ConversationService, Relay
+from dialogs.conversations.dialog import RELAYED, _content
 from dialogs.states import MenuSG, StaffAnswerSG
-from dialogs.talk.dialog import RELAYED, _content
 from dialogs.widgets import T, esc, screen, translator
 
 

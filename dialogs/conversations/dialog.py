@@ -15,9 +15,9 @@ from aiogram_dialog.widgets.kbd import Button
 from bot.domain.conversations import RATE_WINDOW, TEXT_MAX, Kind
 from bot.i18n import Translator
 from bot.services.conversations import ConversationService, Relay
+from dialogs.conversations.ack import BurstAck
 from dialogs.info.getters import hours_text
 from dialogs.states import MenuSG, TalkSG
-from dialogs.talk.ack import BurstAck
 from dialogs.widgets import T, close_button, main_menu_button, screen, translator
 
 RELAYED = [ContentType.TEXT, ContentType.PHOTO, ContentType.VOICE, ContentType.DOCUMENT]
