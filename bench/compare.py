@@ -83,6 +83,12 @@ def create_bot(token: str, session: Any) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
+def project_bot(token: str, session: Any) -> Bot:
+    from bot.telegram.entry.factory import create_bot as create_project_bot
+
+    return create_project_bot(token, session)
+
+
 CHILD = (sys.executable, "-m", "bench.compare", "--memory-child")
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("/start", "menu press", "typed answer", "form button", "confirm", "country search")
@@ -123,6 +129,17 @@ def install_counters() -> None:
         return original_encrypt(self, value)
 
     DataCipher.encrypt = counted_encrypt  # type: ignore[method-assign]
+    # The dialog state's own connection on the event loop (storage/fsm.py) is traced too.
+    from storage.fsm import _LoopConnection
+
+    original_connect = _LoopConnection._connect
+
+    def traced_connect(self: Any) -> Any:
+        db = original_connect(self)
+        db.set_trace_callback(trace)
+        return db
+
+    _LoopConnection._connect = traced_connect  # type: ignore[method-assign]
 
 
 def trace(sql: str) -> None:
@@ -407,8 +424,11 @@ async def compare(rounds: int, people: int) -> dict[str, Any]:
             )
         ):
             api = LeanBotAPI()
+            # The project's bot as it runs: with its session middlewares (one answer per
+            # button press, the reply pacer with no pace).
+            make_bot = project_bot if name == "project" else create_bot
             stacks.append(
-                Stack(name, dp, api, create_bot(LOCAL_TOKEN, api), walk, (index + 1) * 10**8)
+                Stack(name, dp, api, make_bot(LOCAL_TOKEN, api), walk, (index + 1) * 10**8)
             )
         stacks[2].counted = stacks[3].counted = True
         for stack in stacks:  # warm-up, not counted
@@ -504,7 +524,7 @@ async def memory_child(which: str, people: int) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as tmpdir:
         api = LeanBotAPI()
-        bot = create_bot(LOCAL_TOKEN, api)
+        bot = (project_bot if which == "project" else create_bot)(LOCAL_TOKEN, api)
         app = None
         if which == "project":
             from bot.app import create_app, freeze_start_up_objects

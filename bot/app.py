@@ -112,6 +112,7 @@ class App:
             self.settings.STAFF_USER_IDS,
             self.content.page_count,
             TOPIC_IDS,
+            remember=self.single_process,
         )
 
     def people_in_memory(self) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +69,7 @@ class Translator:
         return f"{FSI}{fragment}{PDI}" if self.rtl else fragment
 
     def number(self, value: int) -> str:
-        from babel.numbers import format_decimal
-
-        return format_decimal(value, locale=self.babel)
+        return _number(self.locale, value)
 
     def date(self, value: date, fmt: str = "full") -> str:
         return format_date(value, format=fmt, locale=self.babel)
@@ -100,8 +98,10 @@ class Translator:
         return self.babel.languages.get(code, code)
 
 
+@lru_cache(maxsize=64)
 def native_language_name(code: str) -> str:
-    """Each language named in itself, capitalised as a menu item: Français, العربية ..."""
+    """Each language named in itself, capitalised as a menu item: Français, العربية ...
+    (CLDR's names do not change while the bot runs: each is looked up once)."""
     name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
 
@@ -129,3 +129,11 @@ class Catalogs:
 
     def translators(self) -> Mapping[str, Translator]:
         return self._translators
+
+
+@lru_cache(maxsize=4096)
+def _number(locale: str, value: int) -> str:
+    """Buttons and counts show the same few numbers on every screen: Babel formats each once."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=Locale.parse(locale))

@@ -12,7 +12,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram_dialog import DialogManager, ShowMode, StartMode, Window
 from aiogram_dialog.api.internal import RawKeyboard
 from aiogram_dialog.widgets.common import WhenCondition
-from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import (
     Button,
     CurrentPage,
@@ -27,6 +26,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format, Multi, Text
 
 from bot.i18n import N_, Translator
+from dialogs.inputs import MessageInput
 from dialogs.states import MenuSG
 
 # Longest text we accept from a person in any free-text field (a name, a city).

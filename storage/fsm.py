@@ -17,15 +17,26 @@ what an update cost was that hand-over, not SQLite. (It uses aiosqlite's `_execu
 runs a function on its thread; the version is pinned by requirements.lock, and without it the
 batch goes through SQLAlchemy as on PostgreSQL.)
 
-With `cache=True` (one bot process on SQLite, the only writer) reads are served from a bounded
-write-through cache and writes that change nothing are skipped. Its size follows the number of
-people active (`cache_size` may be a callable). Several processes (PostgreSQL) must run without
-it; a batch still remembers what it read, so a write never needs a read of its own.
+With `cache=True` (one bot process on SQLite, the only writer) a person's records are read once,
+all together (one SELECT by user and chat), and then served from a bounded write-through cache
+of people: a key the cache does not hold for a person it knows is a key that does not exist (a
+new dialog's context), so it costs no read. Writes that change nothing are skipped. The cache
+holds up to `cache_size` people (a callable: the number of people active lately). Several
+processes (PostgreSQL) must run without it; a batch still remembers what it read, so a write
+never needs a read of its own.
+
+On SQLite, with the cache, reads and the batch's transaction run on the event loop itself, on a
+connection of this storage's own (`_LoopConnection`): a few statements on a local file take tens
+of microseconds, and handing them to aiosqlite's thread and back cost several times that. That
+connection never waits for SQLite's write lock: when another process holds it, the write goes
+the way it went before (aiosqlite's thread, which waits without stalling the loop). The
+durability is the same either way: the transaction commits before the update is over.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -63,6 +74,7 @@ class _Record:
 
 
 _EMPTY = (None, None)
+Person = tuple[int | None, int | None]  # (user id, chat id): whose records a cache entry holds
 
 
 @dataclass(slots=True)
@@ -85,7 +97,7 @@ class SqlStorage(BaseStorage):
         gate: WriteGate | None = None,
         cipher: DataCipher | None = None,
         cache: bool = False,
-        cache_size: int | Callable[[], int] = 20_000,
+        cache_size: int | Callable[[], int] = 5_000,
         engine: AsyncEngine | None = None,
     ) -> None:
         self._sessions = session_factory
@@ -94,7 +106,10 @@ class SqlStorage(BaseStorage):
         self._now = now
         self._cipher = cipher
         self._gate = gate or WriteGate("")  # "" is not SQLite: no gate unless given one
-        self._cache: OrderedDict[str, _Record] | None = OrderedDict() if cache else None
+        # person -> every record of theirs in the database (as this process last wrote it)
+        self._cache: OrderedDict[Person, dict[str, _Record]] | None = (
+            OrderedDict() if cache else None
+        )
         self._cache_size = cache_size if callable(cache_size) else (lambda: cache_size)
         self._upsert: Insert | None = None
         # This storage's batch of the update being handled (another storage has its own).
@@ -103,6 +118,7 @@ class SqlStorage(BaseStorage):
         self._direct = (
             _DirectWriter(engine) if engine is not None and _DirectWriter.able(engine) else None
         )
+        self._loop = _LoopConnection(engine) if cache and self._direct is not None else None
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[None]:
@@ -145,13 +161,16 @@ class SqlStorage(BaseStorage):
         return self._cipher.decrypt(stored) if self._cipher and stored is not None else stored
 
     async def close(self) -> None:
-        """The engine belongs to the application, which disposes of it."""
+        """The engine belongs to the application, which disposes of it; the loop's connection
+        is this storage's own."""
+        if self._loop is not None:
+            self._loop.close()
 
     async def delete_user(self, user_id: int) -> int:
         """Erase every dialog state of one person (used by /delete)."""
         if self._cache is not None:
-            for record_key in [k for k, r in self._cache.items() if r.user_id == user_id]:
-                del self._cache[record_key]
+            for person in [p for p in self._cache if p[0] == user_id]:
+                del self._cache[person]
         batch = self._batch.get()
         if batch is not None and batch.open:
             for record_key in [k for k, r in batch.known.items() if r.user_id == user_id]:
@@ -163,24 +182,24 @@ class SqlStorage(BaseStorage):
             )
             return result.rowcount or 0
 
-    def _known(self, record_key: str, batch: _Batch | None) -> _Record | None:
+    async def _record(self, key: StorageKey, record_key: str, batch: _Batch | None) -> _Record:
+        """What the record holds now: from this update's batch, the cache, or the database."""
         if batch is not None and record_key in batch.known:
             return batch.known[record_key]
-        if self._cache is not None and record_key in self._cache:
-            self._cache.move_to_end(record_key)
-            return self._cache[record_key]
-        return None
+        if self._cache is None:
+            record = await self._load(key, record_key)
+        else:
+            records = await self._person(key)
+            record = records.get(record_key) or _Record(key.user_id, *_EMPTY)
+        if batch is not None:
+            batch.known[record_key] = record
+        return record
 
     async def _read(self, key: StorageKey) -> tuple[str | None, str | None]:
-        record_key = self._keys.build(key)
         batch = self._batch.get()
-        batch = batch if batch is not None and batch.open else None
-        record = self._known(record_key, batch)
-        if record is None:
-            record = await self._load(key, record_key)
-            if batch is not None:
-                batch.known[record_key] = record
-            self._remember(record_key, record)
+        record = await self._record(
+            key, self._keys.build(key), batch if batch is not None and batch.open else None
+        )
         return (record.state, record.data)
 
     async def _load(self, key: StorageKey, record_key: str) -> _Record:
@@ -192,14 +211,40 @@ class SqlStorage(BaseStorage):
         state, data = (row[0], self._open(row[1])) if row else _EMPTY
         return _Record(key.user_id, state, data)
 
-    def _remember(self, record_key: str, record: _Record) -> None:
-        if self._cache is None:
-            return
-        self._cache[record_key] = record
-        self._cache.move_to_end(record_key)
-        limit = self._cache_size()
+    async def _person(self, key: StorageKey) -> dict[str, _Record]:
+        """Every record of the person in this chat, from the cache or in one read."""
+        assert self._cache is not None
+        person = (key.user_id, key.chat_id)
+        records = self._cache.get(person)
+        if records is not None:
+            self._cache.move_to_end(person)
+            return records
+        rows = self._loop.person(*person) if self._loop is not None else None
+        if rows is None:  # no loop connection, or SQLite busy recovering: the usual way
+            async with self._read_sessions() as session:
+                result = await session.execute(
+                    select(FsmRecordRow.key, FsmRecordRow.state, FsmRecordRow.data).where(
+                        FsmRecordRow.user_id == key.user_id, FsmRecordRow.chat_id == key.chat_id
+                    )
+                )
+                rows = [tuple(row) for row in result]
+        records = {k: _Record(key.user_id, state, self._open(data)) for k, state, data in rows}
+        self._cache[person] = records
+        limit = max(1, self._cache_size())
         while len(self._cache) > limit:
             self._cache.popitem(last=False)
+        return records
+
+    def _remember(self, key: StorageKey, record_key: str, record: _Record) -> None:
+        if self._cache is None:
+            return
+        records = self._cache.get((key.user_id, key.chat_id))
+        if records is None:
+            return  # forgotten meanwhile: the next read loads the person again
+        if record.state is None and record.data is None:
+            records.pop(record_key, None)
+        else:
+            records[record_key] = record
 
     async def _write(self, key: StorageKey, **values: str | None) -> None:
         batch = self._batch.get()
@@ -208,16 +253,13 @@ class SqlStorage(BaseStorage):
                 await self._write(key, **values)
             return
         record_key = self._keys.build(key)
-        record = self._known(record_key, batch)
-        if record is None:
-            record = await self._load(key, record_key)
-            batch.known[record_key] = record
+        record = await self._record(key, record_key, batch)
         updated = replace(record, **values)
         if updated == record:
             return  # nothing changes: no database write
         batch.known[record_key] = updated
         batch.changed[record_key] = key.chat_id
-        self._remember(record_key, updated)
+        self._remember(key, record_key, updated)
 
     async def _flush(self, batch: _Batch) -> None:
         now = self._now()
@@ -241,7 +283,8 @@ class SqlStorage(BaseStorage):
         try:
             if self._direct is not None:
                 async with self._gate:
-                    await self._direct.write(rows, cleared)
+                    if self._loop is None or not self._loop.write(self._direct, rows, cleared):
+                        await self._direct.write(rows, cleared)
                 return
             async with self._gate, self._sessions() as session, session.begin():
                 if rows:
@@ -251,7 +294,9 @@ class SqlStorage(BaseStorage):
         except BaseException:
             if self._cache is not None:  # memory must not keep what the database refused
                 for record_key in batch.changed:
-                    self._cache.pop(record_key, None)
+                    owner = batch.known[record_key].user_id
+                    for person in [p for p in self._cache if p[0] == owner]:
+                        del self._cache[person]
             raise
 
     def _upsert_statement(self, session: AsyncSession) -> Insert:
@@ -281,19 +326,31 @@ class _DirectWriter:
     def able(engine: AsyncEngine) -> bool:
         return engine.dialect.name == "sqlite" and engine.dialect.driver == "aiosqlite"
 
-    async def write(self, rows: list[dict[str, Any]], cleared: list[str]) -> None:
+    def prepared(
+        self, rows: list[dict[str, Any]], cleared: list[str]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The parameters as SQLite takes them (times as SQLAlchemy stores them)."""
         if self._time is not None:
             rows = [{**row, "updated_at": self._time(row["updated_at"])} for row in rows]
-        deletes = [{"key": key} for key in cleared]
+        return rows, [{"key": key} for key in cleared]
+
+    async def write(self, rows: list[dict[str, Any]], cleared: list[str]) -> None:
+        rows_, deletes = self.prepared(rows, cleared)
         async with self._engine.connect() as connection:
             raw = await connection.get_raw_connection()
             driver = raw.driver_connection  # aiosqlite.Connection
-            await driver._execute(self._transaction, driver._conn, rows, deletes)
+            await driver._execute(self.transaction, driver._conn, rows_, deletes)
 
-    def _transaction(
-        self, db: Any, rows: list[dict[str, Any]], deletes: list[dict[str, Any]]
+    def transaction(
+        self,
+        db: Any,
+        rows: list[dict[str, Any]],
+        deletes: list[dict[str, Any]],
+        *,
+        begun: bool = False,
     ) -> None:
-        db.execute("BEGIN IMMEDIATE")
+        if not begun:
+            db.execute("BEGIN IMMEDIATE")
         try:
             if rows:
                 db.executemany(self._upsert_sql, rows)
@@ -303,3 +360,56 @@ class _DirectWriter:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+
+class _LoopConnection:
+    """SQLite: a person's records read, and a batch written, on the event loop itself.
+
+    A connection of its own that never waits for a lock (busy timeout 0), so the loop never
+    stalls: a write that finds SQLite's write lock taken (another process: a report, a
+    maintenance command) is not made here and goes through aiosqlite's thread instead. Within
+    this process every writer passes the `WriteGate` first, so that case is rare.
+    """
+
+    _PERSON_SQL = "SELECT key, state, data FROM fsm_records WHERE user_id = ? AND chat_id = ?"
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._path = engine.url.database
+        self._db: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self._path, timeout=0, isolation_level=None)
+        db.execute("PRAGMA synchronous=NORMAL")  # as the engine's connections (storage.db)
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA secure_delete=ON")
+        # Checkpoints (copying the WAL into the file, with an fsync) are left to the engine's
+        # connections, on aiosqlite's thread: never a pause of the loop.
+        db.execute("PRAGMA wal_autocheckpoint=0")
+        return db
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = self._connect()
+        return self._db
+
+    def person(self, user_id: int | None, chat_id: int | None) -> list[tuple[Any, ...]] | None:
+        """The person's rows, or None if SQLite cannot answer without waiting."""
+        try:
+            return self._connection().execute(self._PERSON_SQL, (user_id, chat_id)).fetchall()
+        except sqlite3.OperationalError:
+            return None
+
+    def write(self, direct: _DirectWriter, rows: list[dict[str, Any]], cleared: list[str]) -> bool:
+        """Write the batch here; False (nothing written) if another process holds the lock."""
+        db = self._connection()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return False
+        direct.transaction(db, *direct.prepared(rows, cleared), begun=True)
+        return True
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

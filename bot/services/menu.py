@@ -46,30 +46,27 @@ class MenuService:
         if kept is not None and kept[0] == generation:
             self._kept.move_to_end(user_id)
             return kept[1]
-        async with self._uow(read_only=True) as uow:  # one read transaction for all of it
-            registration = await uow.registrations.open_for(user_id)
-            booking = await uow.bookings.active_booking(registration.id) if registration else None
-            # As CheckinService.state: a registration under monitoring, a check-in waiting.
-            monitored = any(
-                r.monitoring in ("active", "paused")
-                for r in await uow.registrations.all_for(user_id)
-            )
-            checkin = await uow.checkins.open_for(user_id)
+        async with self._uow(read_only=True) as uow:
+            facts = await uow.registrations.facts_for(user_id)
+        registration = next((f for f in facts if f.open), None)
+        # As CheckinService.state: a registration under monitoring, a check-in waiting.
+        monitored = any(f.monitoring in ("active", "paused") for f in facts)
         # A returnee: self-registered, or marked returned by staff, or under monitoring.
         returnee = monitored or (
             registration is not None
             and (registration.kind == "reintegration" or registration.status is Status.RETURNED)
         )
+        booked = registration is not None and registration.booked
         context = MenuContext(
             registered=registration is not None,
             returnee=returnee,
             can_book=registration is not None
             and not returnee
-            and booking is None
+            and not booked
             and registration.status in BOOKABLE,
-            booked=booking is not None,
+            booked=booked,
             checkins=monitored,
-            checkin_waiting=checkin is not None,
+            checkin_waiting=any(f.checkin_waiting for f in facts),
         )
         if generation is not None:  # read at `generation`: stale as soon as it grows
             self._kept[user_id] = (generation, context)

@@ -91,8 +91,7 @@ class UserService:
             raise ValueError(f"unsupported locale {locale!r}")
         known = self._known.get(user_id) if self._known is not None else None
         async with self._uow() as uow:
-            await uow.users.set_locale(user_id, locale)
-            await uow.users.set_listen_locale(user_id, None)  # a written language: reading
+            await uow.users.set_languages(user_id, locale, None)  # a written language: reading
             await uow.commit()
         if known is not None:  # what was committed, without reading it back
             self._keep(replace(known, locale=locale, listen_locale=None), self._clock.now())
@@ -102,8 +101,7 @@ class UserService:
         if listen not in LISTENING_LOCALES or written not in SUPPORTED_LOCALES:
             raise ValueError("unsupported locale")
         async with self._uow() as uow:
-            await uow.users.set_locale(user_id, written)
-            await uow.users.set_listen_locale(user_id, listen)
+            await uow.users.set_languages(user_id, written, listen)
             await uow.commit()  # the unit of work tells `forget`: the next update reads it
 
     async def record_source(self, user_id: int, source: str) -> bool:

@@ -12,7 +12,6 @@ from aiogram import F
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode
-from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import (
     Button,
     Column,
@@ -35,6 +34,7 @@ from bot.domain.offices import Office
 from bot.i18n import N_, Translator
 from bot.services.booking import BookingService, NotStaffError
 from dialogs.calendar import LocalCalendar
+from dialogs.inputs import MessageInput
 from dialogs.states import SlotsSG as S
 from dialogs.widgets import TP, NavRow, T, choices, esc, on_staff_close, pager, screen, translator
 

@@ -11,7 +11,6 @@ from aiogram import F
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode
-from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Start
 
 from bot.domain.conversations import TEXT_MAX
@@ -19,6 +18,7 @@ from bot.domain.protection import ConcernCategory
 from bot.i18n import Translator
 from bot.presentation.labels import CONCERN_CATEGORIES
 from bot.services.protection import ConcernService
+from dialogs.inputs import MessageInput
 from dialogs.states import ConcernSG
 from dialogs.widgets import T, choices, screen, translator
 

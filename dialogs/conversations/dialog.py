@@ -9,7 +9,6 @@ from aiogram import F
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode
-from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button
 
 from bot.domain.conversations import RATE_WINDOW, TEXT_MAX, Kind
@@ -17,6 +16,7 @@ from bot.i18n import Translator
 from bot.services.conversations import ConversationService, Relay
 from dialogs.conversations.ack import BurstAck
 from dialogs.info.getters import hours_text
+from dialogs.inputs import MessageInput
 from dialogs.states import MenuSG, TalkSG
 from dialogs.widgets import T, close_button, main_menu_button, screen, translator
 

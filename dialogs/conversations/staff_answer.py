@@ -8,12 +8,12 @@ from typing import Any
 
 from aiogram.types import Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode
-from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Start
 
 from bot.domain.conversations import TEXT_MAX
 from bot.services.conversations import ConversationService, Relay
 from dialogs.conversations.dialog import RELAYED, _content
+from dialogs.inputs import MessageInput
 from dialogs.states import MenuSG, StaffAnswerSG
 from dialogs.widgets import T, esc, screen, translator
 

@@ -8,7 +8,6 @@ from aiogram import F
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode
-from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Start, SwitchTo
 
 from bot.domain.offices import Office
@@ -16,6 +15,7 @@ from bot.domain.registration import InvalidInput, clean_name, normalise_phone
 from bot.i18n import N_, Translator
 from bot.presentation.labels import STATUSES
 from bot.services.registration import RegistrationService
+from dialogs.inputs import MessageInput
 from dialogs.states import BookingSG, DeleteSG, MenuSG, TalkSG
 from dialogs.states import MyRegistrationSG as M
 from dialogs.widgets import T, esc, screen, translator

@@ -10,13 +10,13 @@ from aiogram import F
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode
-from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button
 
 from bot.content import ContentLibrary
 from bot.i18n import native_language_name
 from bot.locales import SOURCE_LOCALE, SUPPORTED_LOCALES
 from bot.services.recordings import Recorded, RecordingService
+from dialogs.inputs import MessageInput
 from dialogs.states import RecordSG
 from dialogs.widgets import T, esc, on_staff_close, screen, translator
 

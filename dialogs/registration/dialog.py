@@ -9,7 +9,6 @@ from typing import Any
 from aiogram import F
 from aiogram.enums import ContentType
 from aiogram_dialog import Dialog
-from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import (
     Back,
     Button,
@@ -27,6 +26,7 @@ from aiogram_dialog.widgets.text import Format, Multi
 
 from bot.i18n import N_
 from dialogs.calendar import LocalCalendar
+from dialogs.inputs import MessageInput
 from dialogs.registration import getters
 from dialogs.registration import handlers as h
 from dialogs.states import RegistrationSG as R

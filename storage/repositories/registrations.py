@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.checkins import CheckinStatus
 from bot.domain.registration import (
     AgeGroup,
     Draft,
@@ -18,16 +19,19 @@ from bot.domain.registration import (
     Registration,
     Status,
 )
-from bot.services.ports import AlreadyRegisteredError, CaseEvent, RetentionDue
+from bot.services.ports import AlreadyRegisteredError, CaseEvent, RegistrationFacts, RetentionDue
 from storage.crypto import DataCipher
 from storage.dialect import upsert_increment
 from storage.models import (
+    BookingRow,
     CaseEventRow,
     CheckinRow,
     ConversationRow,
     ReferenceCounterRow,
     RegistrationRow,
 )
+
+SENT = CheckinStatus.SENT.value
 
 
 class SqlRegistrationRepository:
@@ -144,6 +148,40 @@ class SqlRegistrationRepository:
             .order_by(RegistrationRow.id)
         )
         return [self._to_domain(row) for row in rows]
+
+    async def facts_for(self, user_id: int) -> list[RegistrationFacts]:
+        """One statement, no decryption: the menu is drawn on most updates."""
+        booked = (
+            select(BookingRow.id)
+            .where(BookingRow.active_registration_id == RegistrationRow.id)
+            .exists()
+        )
+        waiting = (
+            select(CheckinRow.id)
+            .where(CheckinRow.registration_id == RegistrationRow.id, CheckinRow.status == SENT)
+            .exists()
+        )
+        result = await self._session.execute(
+            select(
+                RegistrationRow.open_user_id,
+                RegistrationRow.kind,
+                RegistrationRow.status,
+                RegistrationRow.monitoring,
+                booked,
+                waiting,
+            ).where(RegistrationRow.user_id == user_id)
+        )
+        return [
+            RegistrationFacts(
+                open=open_user_id is not None,
+                kind=kind,
+                status=Status(status),
+                monitoring=monitoring,
+                booked=bool(is_booked),
+                checkin_waiting=bool(is_waiting),
+            )
+            for open_user_id, kind, status, monitoring, is_booked, is_waiting in result
+        ]
 
     async def recent(
         self, *, status: Status | None, office_id: str | None, limit: int

@@ -46,11 +46,9 @@ class SqlUserRepository:
     async def touch(self, user_id: int, now: datetime) -> None:
         await self._set(user_id, last_seen=now)
 
-    async def set_locale(self, user_id: int, locale: str) -> None:
-        await self._set(user_id, locale=locale)
-
-    async def set_listen_locale(self, user_id: int, locale: str | None) -> None:
-        await self._set(user_id, listen_locale=locale)
+    async def set_languages(self, user_id: int, locale: str, listen_locale: str | None) -> None:
+        """The written language, and the language listened to (None: the person reads)."""
+        await self._set(user_id, locale=locale, listen_locale=listen_locale)
 
     async def set_source(self, user_id: int, source: str) -> None:
         await self._set(user_id, source=source)

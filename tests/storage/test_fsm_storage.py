@@ -155,3 +155,67 @@ async def test_a_batch_writes_everything_at_its_end_in_one_transaction(database,
 
         assert await session.scalar(select(func.count()).select_from(FsmRecordRow)) == 2
     await engine.dispose()
+
+
+@pytest.mark.sqlite_only  # the event loop's own connection exists on SQLite only
+async def test_a_person_is_read_once_and_a_new_dialog_costs_no_read(database, monkeypatch):
+    engine = create_engine(database)
+    await migrate(engine)
+    sessions = create_session_factory(engine)
+    await SqlStorage(sessions).set_data(key(destiny="stack"), {"stack": [1]})  # from before
+    storage = SqlStorage(sessions, cache=True, engine=engine)
+    reads = []
+    original = storage._loop.person
+    monkeypatch.setattr(storage._loop, "person", lambda *a: reads.append(a) or original(*a))
+
+    assert await storage.get_data(key(destiny="stack")) == {"stack": [1]}
+    assert await storage.get_data(key(destiny="aiogd:context:new")) == {}  # known absent
+    async with storage.batch():
+        await storage.set_data(key(destiny="aiogd:context:new"), {"x": 1})
+    assert await storage.get_data(key(destiny="aiogd:context:new")) == {"x": 1}
+    assert reads == [(1, 1)]  # one read for the person, whatever keys they use
+    assert await storage.get_data(key(user_id=2, chat_id=2)) == {}
+    assert reads == [(1, 1), (2, 2)]
+    assert await SqlStorage(sessions).get_data(key(destiny="aiogd:context:new")) == {"x": 1}
+    await storage.close()
+    await engine.dispose()
+
+
+@pytest.mark.sqlite_only
+async def test_a_write_waits_for_another_process_without_stalling_the_event_loop(database):
+    """Another process holding SQLite's write lock (a report, a maintenance command): the
+    write waits on aiosqlite's thread, the loop goes on serving, and nothing is lost."""
+    import sqlite3
+
+    engine = create_engine(database)
+    await migrate(engine)
+    sessions = create_session_factory(engine)
+    storage = SqlStorage(sessions, cache=True, engine=engine)
+    await storage.get_data(key())  # the person known, the loop's connection open
+    other_process = sqlite3.connect(engine.url.database, isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def ticker():
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticking = asyncio.create_task(ticker())
+
+    async def one_update():
+        async with storage.batch():
+            await storage.set_data(key(), {"name": "Aminata"})
+
+    update = asyncio.create_task(one_update())
+    await asyncio.sleep(0.3)
+    assert not update.done()  # waiting for the lock...
+    assert ticks >= 10  # ...while the loop serves others
+    other_process.execute("COMMIT")
+    await asyncio.wait_for(update, 10)
+    ticking.cancel()
+    other_process.close()
+    assert await SqlStorage(sessions).get_data(key()) == {"name": "Aminata"}
+    await storage.close()
+    await engine.dispose()

@@ -24,11 +24,8 @@ class FakeUsers:
     async def touch(self, user_id, now):
         self.rows[user_id] = replace(self.rows[user_id], last_seen=now)
 
-    async def set_locale(self, user_id, locale):
-        self.rows[user_id] = replace(self.rows[user_id], locale=locale)
-
-    async def set_listen_locale(self, user_id, locale):
-        self.rows[user_id] = replace(self.rows[user_id], listen_locale=locale)
+    async def set_languages(self, user_id, locale, listen_locale):
+        self.rows[user_id] = replace(self.rows[user_id], locale=locale, listen_locale=listen_locale)
 
     async def set_source(self, user_id, source):
         self.rows[user_id] = replace(self.rows[user_id], source=source)

@@ -33,6 +33,7 @@ from bot.telegram.entry.callbacks import OneAnswerPerCallback, answer_every_call
 from bot.telegram.entry.commands import create_commands_router
 from bot.telegram.entry.errors import register_error_handlers
 from bot.telegram.entry.fallback import ForeignCallbackGuard, create_fallback_router
+from bot.telegram.entry.filters import ButtonOf
 from bot.telegram.entry.membership import create_membership_router
 from bot.telegram.entry.message_manager import ReplyKeyboardClosingManager
 from bot.telegram.entry.middlewares import DialogStateBatch, PersonContextMiddleware
@@ -70,8 +71,16 @@ _PINNED_RESPONSE_TYPES = tuple(
     )
 )  # fmt: skip
 
-FSM_KEYS_PER_PERSON = 4
 # A syntactically valid token for the in-process Bot API (it never leaves the process).
+# The buttons handled outside the dialogs: their callback data starts with one of these.
+BUTTON_PREFIXES = (
+    CaseAction.__prefix__,
+    ConversationAction.__prefix__,
+    BookStart.__prefix__,
+    OpenCheckin.__prefix__,
+    UrgentAction.__prefix__,
+    OpenTalk.__prefix__,
+)
 LOCAL_TOKEN = "4242424242:LOCAL-terminal-chat-token-not-secret"
 
 
@@ -89,8 +98,7 @@ def build_dispatcher(
         cipher=app.cipher,
         gate=app.write_gate,
         cache=app.single_process,  # one process is the only writer
-        # Each person mid-dialog has 2 to 4 keys (aiogram's, the stack, a context or two).
-        cache_size=lambda: FSM_KEYS_PER_PERSON * app.people_in_memory(),
+        cache_size=app.people_in_memory,  # people, each with all of their keys
         engine=app.engine,
     )
     dp = Dispatcher(
@@ -107,24 +115,19 @@ def build_dispatcher(
     )
     dp.message.outer_middleware(RefusedStaffCommands())
     dp.update.outer_middleware(DialogStateBatch(storage.batch))
-    dp.callback_query.outer_middleware(
-        ForeignCallbackGuard(
-            own_prefixes=(
-                CaseAction.__prefix__,
-                ConversationAction.__prefix__,
-                BookStart.__prefix__,
-                OpenCheckin.__prefix__,
-                UrgentAction.__prefix__,
-                OpenTalk.__prefix__,
-            )
-        )
+    dp.callback_query.outer_middleware(ForeignCallbackGuard(own_prefixes=BUTTON_PREFIXES))
+    # Commands and the buttons made with a prefix; a dialog's button press skips them all at once.
+    prefixed = Router(name="commands-and-prefixed-buttons")
+    prefixed.callback_query.filter(ButtonOf(BUTTON_PREFIXES))
+    prefixed.include_routers(
+        create_membership_router(),
+        create_commands_router(),
+        create_staff_router(),
+        create_relay_router(),
+        create_protection_router(),
+        create_recording_router(),
     )
-    dp.include_router(create_membership_router())
-    dp.include_router(create_commands_router())
-    dp.include_router(create_staff_router())
-    dp.include_router(create_relay_router())
-    dp.include_router(create_protection_router())
-    dp.include_router(create_recording_router())
+    dp.include_router(prefixed)
     dp.include_routers(*(create_dialogs() if dialogs is None else dialogs))
     dp.include_router(create_fallback_router())
     dp.update.outer_middleware(ReplyContext(app))

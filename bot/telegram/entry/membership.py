@@ -8,7 +8,8 @@ on a 403); one who unblocks is reachable again.
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
+from aiogram.filters import BaseFilter
 from aiogram.types import ChatMemberUpdated, Message
 
 from bot.services.outbox import OutboxService
@@ -31,10 +32,18 @@ def create_membership_router() -> Router:
         reachable = event.new_chat_member.status not in GONE
         await outbox.reachability(event.chat.id, reachable=reachable)
 
-    @router.message(F.migrate_to_chat_id)
+    @router.message(MigratesChat())
     async def staff_group_migrated(message: Message, staff_chat: StaffChat) -> None:
         """The service message in the old group: follow it before any send fails."""
         if await staff_chat.migrated(message.chat.id, message.migrate_to_chat_id):  # type: ignore[arg-type]
             await staff_chat.release_waiting()
 
     return router
+
+
+class MigratesChat(BaseFilter):
+    """The service message of a group becoming a supergroup (a coroutine, not `F`: aiogram runs
+    a plain filter on a worker thread, and this one is checked on every message)."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.migrate_to_chat_id is not None
