@@ -39,3 +39,11 @@ def upsert_rows(dialect_name: str, table: Table, key: list[str], update: list[st
     statement = module.insert(table)
     changes = {name: statement.excluded[name] for name in update}
     return statement.on_conflict_do_update(index_elements=key, set_=changes)
+
+
+def insert_new(dialect_name: str, table: Table, values: dict[str, Any], key: str) -> Insert:
+    """INSERT ... ON CONFLICT (key) DO NOTHING RETURNING key: one statement that returns a row
+    only if it inserted one (no SELECT first)."""
+    module = postgresql if dialect_name == "postgresql" else sqlite
+    statement = module.insert(table).values(**values)
+    return statement.on_conflict_do_nothing(index_elements=[key]).returning(table.c[key])

@@ -108,9 +108,8 @@ class RegistrationService:
         if returned is not None:
             draft = replace(draft, country=office.country)
         async with self._uow() as uow:
-            existing = await uow.registrations.open_for(user_id)
-            if existing is not None:
-                return existing, False
+            # An open registration already (a second Confirm) makes the insert below fail on
+            # its unique key, and the rollback takes back the reference number too.
             sequence = await uow.registrations.next_sequence(f"{office.country}-{now.year}")
             user = await uow.users.get(user_id)
             try:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.ports import OutboxMessage
+from storage.dialect import insert_new
 from storage.models import OutboxRow
 
 # pending -> claimed (taken by a worker, not sent yet) -> sending (its Telegram call is under
@@ -47,26 +48,24 @@ class SqlOutboxRepository:
         priority: int = 0,
     ) -> bool:
         """Insert unless the same dedupe key exists: enqueueing twice sends once."""
-        exists = await self._session.scalar(
-            select(OutboxRow.id).where(OutboxRow.dedupe_key == dedupe_key)
+        statement = insert_new(
+            self._session.bind.dialect.name,  # type: ignore[union-attr]
+            OutboxRow.__table__,
+            {
+                "kind": kind,
+                "audience": audience,
+                "user_id": user_id,
+                "payload": json.dumps(payload, ensure_ascii=False),
+                "dedupe_key": dedupe_key,
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": due,
+                "created_at": due,
+                "priority": priority,
+            },
+            "dedupe_key",
         )
-        if exists is not None:
-            return False
-        self._session.add(
-            OutboxRow(
-                kind=kind,
-                audience=audience,
-                user_id=user_id,
-                payload=json.dumps(payload, ensure_ascii=False),
-                dedupe_key=dedupe_key,
-                status=PENDING,
-                attempts=0,
-                next_attempt_at=due,
-                created_at=due,
-                priority=priority,
-            )
-        )
-        return True
+        return await self._session.scalar(statement) is not None
 
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Take a batch of due messages for this worker (not sent yet: no attempt counted)."""
