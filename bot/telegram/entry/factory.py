@@ -31,6 +31,7 @@ from aiogram_dialog import setup_dialogs
 from bot.app import App
 from bot.telegram.entry.callbacks import OneAnswerPerCallback, answer_every_callback
 from bot.telegram.entry.commands import create_commands_router
+from bot.telegram.entry.dialog_router import DialogsByIntent
 from bot.telegram.entry.errors import register_error_handlers
 from bot.telegram.entry.fallback import ForeignCallbackGuard, create_fallback_router
 from bot.telegram.entry.filters import ButtonOf
@@ -128,7 +129,7 @@ def build_dispatcher(
         create_recording_router(),
     )
     dp.include_router(prefixed)
-    dp.include_routers(*(create_dialogs() if dialogs is None else dialogs))
+    dp.include_router(DialogsByIntent(create_dialogs() if dialogs is None else dialogs))
     dp.include_router(create_fallback_router())
     dp.update.outer_middleware(ReplyContext(app))
     # A flood limit is never answered with an apology (registered before the catch-all).
