@@ -57,19 +57,10 @@ class UserService:
         ):
             return Seen(user, is_new=False)  # the common case: no write at all
         async with self._uow() as uow:
-            user = await uow.users.get(user_id)  # again, under the write lock
-            if user is None:
-                user = User(id=user_id, locale=None, source=None, first_seen=now, last_seen=now)
-                await uow.users.add(user)
-                await uow.commit()
-                self._keep(user, now)
-                return Seen(user, is_new=True)
-            await uow.users.touch(user_id, now)
-            if user.blocked:  # they write again: they can be written to again
-                await uow.users.set_blocked(user_id, False)
+            user, is_new = await uow.users.seen(user_id, now)
             await uow.commit()
-            self._keep(replace(user, last_seen=now, blocked=False), now)
-            return Seen(user, is_new=False)
+        self._keep(user, now)
+        return Seen(user, is_new=is_new)
 
     def _recall(self, user_id: int, now: datetime) -> User | None:
         if self._known is None:

@@ -6,6 +6,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.users import User
+from storage.dialect import upsert
 from storage.models import FsmRecordRow, UserRow
 
 
@@ -26,6 +27,30 @@ class SqlUserRepository:
         self._session = session
         self._changed = changed if changed is not None else set()  # told to memory at commit
 
+    async def seen(self, user_id: int, now: datetime) -> tuple[User, bool]:
+        """Create the person, or refresh their last_seen and make them reachable again, in one
+        statement; returns the row and whether it was created."""
+        columns = UserRow.__table__.c
+        statement = upsert(
+            self._session.bind.dialect.name,  # type: ignore[union-attr]
+            UserRow.__table__,
+            {"id": user_id, "first_seen": now, "last_seen": now, "blocked": False},
+            key=["id"],
+            update=["last_seen", "blocked"],
+        ).returning(
+            columns.id,
+            columns.locale,
+            columns.source,
+            columns.first_seen,
+            columns.last_seen,
+            columns.blocked,
+            columns.listen_locale,
+        )
+        row = (await self._session.execute(statement)).one()
+        self._changed.add(user_id)
+        user = User(**row._mapping)
+        return user, user.first_seen == now
+
     async def get(self, user_id: int) -> User | None:
         row = await self._session.get(UserRow, user_id)
         return _to_domain(row) if row else None
@@ -42,9 +67,6 @@ class SqlUserRepository:
                 blocked=user.blocked,
             )
         )
-
-    async def touch(self, user_id: int, now: datetime) -> None:
-        await self._set(user_id, last_seen=now)
 
     async def set_languages(self, user_id: int, locale: str, listen_locale: str | None) -> None:
         """The written language, and the language listened to (None: the person reads)."""

@@ -21,8 +21,14 @@ class FakeUsers:
     async def add(self, user):
         self.rows[user.id] = user
 
-    async def touch(self, user_id, now):
-        self.rows[user_id] = replace(self.rows[user_id], last_seen=now)
+    async def seen(self, user_id, now):
+        """As the SQL upsert: create, or refresh last_seen and make reachable again."""
+        user = self.rows.get(user_id)
+        if user is None:
+            self.rows[user_id] = User(user_id, None, None, first_seen=now, last_seen=now)
+            return self.rows[user_id], True
+        self.rows[user_id] = replace(user, last_seen=now, blocked=False)
+        return self.rows[user_id], False
 
     async def set_languages(self, user_id, locale, listen_locale):
         self.rows[user_id] = replace(self.rows[user_id], locale=locale, listen_locale=listen_locale)
@@ -97,15 +103,20 @@ async def test_remembered_people_are_answered_from_memory_until_a_commit_changes
     users, clock = FakeUsers(), FakeClock()
     uow = FakeUow(users)
     service = UserService(lambda read_only=False: uow, clock, remember=True)
-    reads = 0
-    get = users.get
+    reads = 0  # visits to the database: a read, or the upsert that returns the row
+    get, upsert = users.get, users.seen
 
     async def counted_get(user_id):
         nonlocal reads
         reads += 1
         return await get(user_id)
 
-    users.get = counted_get
+    async def counted_upsert(user_id, now):
+        nonlocal reads
+        reads += 1
+        return await upsert(user_id, now)
+
+    users.get, users.seen = counted_get, counted_upsert
     await service.seen(5)
     await service.choose_locale(5, "fr")
     reads_after_first = reads
