@@ -95,3 +95,15 @@ async def test_the_checks_catch_what_they_are_for(page):
         assert page.dialogs_seen == ["1"]
         with pytest.raises(AssertionError, match="div#wide"):
             await assert_no_horizontal_overflow(page)
+
+
+async def test_the_bots_own_fixtures_run_on_the_browsers_loop(harness, page):
+    """A browser test can drive the bot (the in-process Bot API) and a page in one test: what
+    the console's browser tests do."""
+    person = harness.person(7001, "ar")
+    await person.send("/start")
+    shown = person.last_text()
+    assert shown
+    await page.set_content(f'<html dir="rtl"><body><p id="said">{html.escape(shown)}</p></body>')
+    assert await page.locator("#said").inner_text() != ""
+    assert page.dialogs_seen == []
