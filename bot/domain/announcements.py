@@ -38,7 +38,12 @@ class Segment:
     returnees: bool | None = None
 
     def __post_init__(self) -> None:
-        if self.status is not None and Status(self.status) in NEVER_TO:
+        if self.status is not None and not isinstance(self.status, Status):
+            try:  # a form's value ("new"): the status it names
+                object.__setattr__(self, "status", Status(self.status))
+            except ValueError:
+                raise InvalidAnnouncementError("unknown status") from None
+        if self.status in NEVER_TO:
             raise InvalidAnnouncementError("people who withdrew are never written to")
         if self.locale is not None and self.locale not in SUPPORTED_LOCALES:
             raise InvalidAnnouncementError("unsupported language")

@@ -93,6 +93,11 @@ class AnnouncementService:
         async with self._uow(read_only=True) as uow:
             return await uow.announcements.get(announcement_id)
 
+    async def recent(self, limit: int = 20) -> list[Announcement]:
+        """The latest announcements, newest first (staff-written texts, no personal data)."""
+        async with self._uow(read_only=True) as uow:
+            return await uow.announcements.recent(limit)
+
     async def progress(self, announcement_id: int) -> Progress:
         """Sent, waiting, unreachable and cancelled messages of one announcement."""
         async with self._uow(read_only=True) as uow:

@@ -81,6 +81,12 @@ class SqlAnnouncementRepository:
         row = await self._session.get(AnnouncementRow, announcement_id)
         return _to_domain(row) if row is not None else None
 
+    async def recent(self, limit: int) -> list[Announcement]:
+        rows = await self._session.scalars(
+            select(AnnouncementRow).order_by(AnnouncementRow.id.desc()).limit(limit)
+        )
+        return [_to_domain(row) for row in rows]
+
     async def add_delivery(
         self, announcement_id: int, user_id: int, locale: str, dedupe_key: str
     ) -> None:

@@ -75,6 +75,10 @@ async def test_each_person_gets_it_in_their_language_with_a_stop_button(harness)
         ).all()
     assert len(audit) == 1 and audit[0][0] == STAFF_ID
     assert f"#{created.announcement_id} to 2 people" in audit[0][1]
+    (shown,) = await app.announcements.recent()
+    assert shown.id == created.announcement_id and shown.created_by == STAFF_ID
+    assert shown.texts == TEXTS and shown.segment == Segment()
+    assert await app.announcements.get(created.announcement_id) == shown
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar", "es", "pt"])
@@ -182,6 +186,8 @@ async def test_deleted_blocked_stopped_and_withdrawn_people_are_never_included(h
     assert created.queued == {"en": 1} and created.without_text == {}
     with pytest.raises(InvalidAnnouncementError):
         Segment(status=Status.WITHDRAWN)  # never chosen on purpose either
+    with pytest.raises(InvalidAnnouncementError):
+        Segment(status="withdrawn")  # nor as a form's value
     await harness.worker().run_once()
     for person in (deleted, blocked, withdrawn):
         assert announcements_in(person) == []
@@ -240,6 +246,7 @@ async def test_the_segment_narrows_by_office_status_language_and_returnees(harne
     assert await app.announcements.audience(Segment(office_id="elsewhere")) == {}
     assert await app.announcements.audience(Segment(status=Status.NEW)) == {"ar": 1, "en": 1}
     assert await app.announcements.audience(Segment(status=Status.CONTACTED)) == {}
+    assert await app.announcements.audience(Segment(status="new")) == {"ar": 1, "en": 1}
     assert await app.announcements.audience(Segment(locale="ar")) == {"ar": 1}
     assert await app.announcements.audience(Segment(returnees=True)) == {}
     assert await app.announcements.audience(Segment(returnees=False)) == {"ar": 1, "en": 1}
