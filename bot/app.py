@@ -15,6 +15,7 @@ from bot.config import ConfigError, Settings, data_key
 from bot.content import TOPIC_IDS, ContentLibrary
 from bot.domain.offices import Office, load_offices, missing_details
 from bot.i18n import Catalogs
+from bot.services.announcements import AnnouncementService
 from bot.services.audit import AuditService
 from bot.services.booking import BookingService
 from bot.services.cases import CaseService
@@ -106,6 +107,7 @@ class App:
             self.uow, self.clock, self.settings.CONCERNS_CHAT_ID, self.settings.CONCERNS_USER_IDS
         )
         self.notices = NoticeService(self.uow, self.concerns.reaches, self.cipher.decrypt_json)
+        self.announcements = AnnouncementService(self.uow, self.clock, self.settings.STAFF_USER_IDS)
         self.recordings = RecordingService(
             self.uow,
             self.clock,
@@ -144,6 +146,7 @@ class App:
             "audit": self.audit,
             "outbox": self.outbox,
             "staff_chat": self.staff_chat,
+            "announcements": self.announcements,
         }
 
     async def close(self) -> None:

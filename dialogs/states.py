@@ -6,6 +6,7 @@ from aiogram.fsm.state import State, StatesGroup
 class MenuSG(StatesGroup):
     main = State()
     help = State()
+    announcements_on = State()  # "Receive announcements again" was pressed
 
 
 class LanguageSG(StatesGroup):

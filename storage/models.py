@@ -48,6 +48,10 @@ class UserRow(Base):
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime())
     blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     listen_locale: Mapped[str | None] = mapped_column(String(8))  # a LISTENING_LOCALES one
+    # They pressed "Stop announcements": no announcement is sent to them until they undo it.
+    announcements_stopped: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class FsmRecordRow(Base):
@@ -363,3 +367,37 @@ class StaffChatMigrationRow(Base):
     from_chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     to_chat_id: Mapped[int] = mapped_column(BigInteger)
     migrated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AnnouncementRow(Base):
+    """A message staff sent to a segment of people, in each language they read. The texts are
+    written by staff for everyone (no personal data); `segment` and `texts` are JSON."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)  # a staff member's id
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    segment: Mapped[str] = mapped_column(Text)  # {"office", "status", "language", "returnees"}
+    texts: Mapped[str] = mapped_column(Text)  # {language: text}
+
+
+class AnnouncementDeliveryRow(Base):
+    """One person an announcement is sent to. Its state is its outbox message's (joined by the
+    message's dedupe key): pending, sent, failed, cancelled. Deleted with the person's data."""
+
+    __tablename__ = "announcement_deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    announcement_id: Mapped[int] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    locale: Mapped[str] = mapped_column(String(8))  # the text chosen for them
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)  # its outbox message
+
+    __table_args__ = (
+        UniqueConstraint(
+            "announcement_id", "user_id", name="uq_announcement_deliveries_announcement_id_user_id"
+        ),
+    )

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.crypto import DataCipher
 from storage.db import WriteGate
+from storage.repositories.announcements import SqlAnnouncementRepository
 from storage.repositories.booking import SqlBookingRepository
 from storage.repositories.checkins import SqlCheckinRepository
 from storage.repositories.conversations import SqlConversationRepository
@@ -91,6 +92,11 @@ class SqlUnitOfWork:
     @cached_property
     def recordings(self) -> SqlRecordingRepository:
         return SqlRecordingRepository(self.session)
+
+    @cached_property
+    def announcements(self) -> SqlAnnouncementRepository:
+        self._cases_touched = True  # reads cases for the segment
+        return SqlAnnouncementRepository(self.session)
 
     @cached_property
     def staff_chat(self) -> SqlStaffChatRepository:

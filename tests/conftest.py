@@ -5,6 +5,7 @@ import itertools
 import os
 import shutil
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -94,8 +95,8 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     return name
 
 
-@pytest.fixture
-async def database(db_path: Path, migrated_template: str) -> AsyncIterator[str]:
+@asynccontextmanager
+async def database_copy(db_path: Path, migrated_template: str) -> AsyncIterator[str]:
     """The test's database URL: a copy of the migrated template, as a SQLite file or (with
     TEST_DATABASE_URL) a PostgreSQL database of its own, dropped after the test."""
     if not POSTGRES_URL:
@@ -108,6 +109,28 @@ async def database(db_path: Path, migrated_template: str) -> AsyncIterator[str]:
     await _postgres(f"DROP DATABASE {name} WITH (FORCE)")
 
 
+@asynccontextmanager
+async def running_app(settings: Settings, clock: FakeClock) -> AsyncIterator[App]:
+    application = await create_app(settings, clock=clock)
+    yield application
+    await application.close()
+
+
+@asynccontextmanager
+async def running_harness(app: App) -> AsyncIterator[Harness]:
+    h = await start_harness(app)
+    yield h
+    await h.bot.session.close()
+
+
+# The async fixtures below run on each test's own event loop; tests/browser/conftest.py gives
+# the same ones on the session's loop, where its browser lives.
+@pytest.fixture
+async def database(db_path: Path, migrated_template: str) -> AsyncIterator[str]:
+    async with database_copy(db_path, migrated_template) as url:
+        yield url
+
+
 _numbers = itertools.count()
 
 
@@ -118,16 +141,14 @@ def settings(database: str) -> Settings:
 
 @pytest.fixture
 async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[App]:
-    application = await create_app(settings, clock=clock)
-    yield application
-    await application.close()
+    async with running_app(settings, clock) as application:
+        yield application
 
 
 @pytest.fixture
 async def harness(app: App) -> AsyncIterator[Harness]:
-    h = await start_harness(app)
-    yield h
-    await h.bot.session.close()
+    async with running_harness(app) as h:
+        yield h
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,6 +10,8 @@ from typing import Any
 
 from bot.config import Settings
 
+# What a test run leaves behind to look at (screenshots, charts): gitignored, never cleaned.
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 STAFF_ID = 900001
 STAFF_CHAT = -1009000001
 TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="  # 32 bytes, tests only

@@ -33,10 +33,12 @@ class Subject(StrEnum):
     RELAY = "relay"  # one relayed message
     ALERT = "alert"
     CONCERN = "concern"
+    ANNOUNCEMENT = "announcement"
     NOTHING = "nothing"  # everything it says is in the payload
 
 
 STAFF, PERSON, CONCERNS = Audience.STAFF, Audience.PERSON, Audience.CONCERNS
+ANNOUNCEMENT_PRIORITY = -1
 S = Subject
 
 
@@ -93,6 +95,8 @@ class NoticeKind(StrEnum):
     URGENT_REPEAT = "urgent_repeat", STAFF, S.ALERT, "id", URGENT_PRIORITY
     URGENT_TAKEN = "urgent_taken", PERSON, S.ALERT, "id", URGENT_PRIORITY
     CONCERN = "concern", CONCERNS, S.CONCERN
+    # staff to many people, at the lowest priority: never ahead of a notice about a case
+    ANNOUNCEMENT = "announcement", PERSON, S.ANNOUNCEMENT, "announcement_id", ANNOUNCEMENT_PRIORITY
     # the bot itself
     STAFF_CHAT_MIGRATED = "staff_chat_migrated", STAFF, S.NOTHING, "from"
     REPLY = "reply", PERSON, S.NOTHING, None  # a reply deferred by a 429, sealed

@@ -23,6 +23,7 @@ class User:
     last_seen: datetime
     blocked: bool = False
     listen_locale: str | None = None  # a language they listen to (recordings), if any
+    announcements_stopped: bool = False  # they pressed "Stop announcements"
 
 
 def resolve_locale(stored: str | None, telegram_code: str | None, default: str) -> str:

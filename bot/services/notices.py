@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from bot.domain.announcements import Announcement
 from bot.domain.booking import Booking
 from bot.domain.conversations import Conversation, RelayMessage
 from bot.domain.notices import Audience, Notice, NoticeKind, Subject, subject_id
@@ -49,6 +50,7 @@ class NoticeData:
     case_id: int | None = None  # the registration a staff button opens
     locale: str = "en"
     reply: dict[str, Any] | None = None  # a deferred reply, unsealed
+    announcement: Announcement | None = None
 
 
 class NoticeService:
@@ -79,6 +81,8 @@ class NoticeService:
             fallback = data.locale
             if data.alert is None:  # an alert's person is written in the alert's language
                 user = await uow.users.get(message.user_id)
+                if kind is NoticeKind.ANNOUNCEMENT and (user is None or user.announcements_stopped):
+                    return None  # they stopped announcements after it was queued
                 if user is not None and user.locale in SUPPORTED_LOCALES:
                     fallback = user.locale
             return _with_locale(data, fallback)
@@ -192,6 +196,11 @@ async def _concern(uow: UnitOfWork, kind: NoticeKind, key: int | None) -> Notice
     return NoticeData(concern=concern) if concern is not None else None
 
 
+async def _announcement(uow: UnitOfWork, kind: NoticeKind, key: int | None) -> NoticeData | None:
+    announcement = await uow.announcements.get(key) if key is not None else None
+    return NoticeData(announcement=announcement) if announcement is not None else None
+
+
 async def _nothing(uow: UnitOfWork, kind: NoticeKind, key: int | None) -> NoticeData | None:
     return NoticeData()
 
@@ -204,5 +213,6 @@ _LOADERS = {
     Subject.RELAY: _relay,
     Subject.ALERT: _alert,
     Subject.CONCERN: _concern,
+    Subject.ANNOUNCEMENT: _announcement,
     Subject.NOTHING: _nothing,
 }

@@ -232,6 +232,7 @@ async def erase_person(
         await cancel_active_booking(uow, registration.id, now)
     erased = await uow.registrations.erase_personal_data(user_id, now)
     await uow.outbox.forget_user(user_id)
+    await uow.announcements.forget_user(user_id)
     await uow.checkins.erase_for_user(user_id)
     await uow.alerts.erase_for_user(user_id)
     await uow.concerns.erase_for_user(user_id)

@@ -1,10 +1,14 @@
+from dataclasses import replace
 from typing import Any
 
 from aiogram import F
+from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager
-from aiogram_dialog.widgets.kbd import Back, Column, Start, SwitchTo
+from aiogram_dialog.widgets.kbd import Back, Button, Column, Start, SwitchTo
 from aiogram_dialog.widgets.text import Multi
 
+from bot.domain.users import User
+from bot.services.announcements import AnnouncementService
 from bot.services.menu import MenuContext, MenuService
 from bot.services.protection import ConcernService
 from dialogs.concern.dialog import concern_button
@@ -28,7 +32,9 @@ async def menu_getter(
 ) -> dict[str, Any]:
     user = dialog_manager.middleware_data.get("event_from_user")
     context = await menu.context(user.id) if user else NOBODY
+    person: User | None = dialog_manager.middleware_data.get("person")
     return {
+        "announcements_stopped": person is not None and person.announcements_stopped,
         "checkins": context.checkins,
         "checkin_waiting": context.checkin_waiting,
         "registered": context.registered,
@@ -37,6 +43,17 @@ async def menu_getter(
         "booked": context.booked,
         "concerns_on": concerns.configured,  # hidden while nobody would receive a report
     }
+
+
+async def receive_announcements_again(
+    callback: CallbackQuery, _widget: Any, manager: DialogManager
+) -> None:
+    service: AnnouncementService = manager.middleware_data["announcements"]
+    await service.resume(callback.from_user.id)
+    person: User | None = manager.middleware_data.get("person")
+    if person is not None:  # this update's copy, read before the change
+        manager.middleware_data["person"] = replace(person, announcements_stopped=False)
+    await manager.switch_to(MenuSG.announcements_on)
 
 
 NOBODY = MenuContext(
@@ -106,6 +123,12 @@ def create_menu_dialog() -> Dialog:
                 Start(T("✉️ Write to the office"), id="talk", state=TalkSG.chat),
                 Start(T("📞 Contact the office"), id="contact", state=InfoSG.contact),
                 concern_button(when="concerns_on"),
+                Button(
+                    T("🔔 Receive announcements again"),
+                    id="announcements_on",
+                    on_click=receive_announcements_again,
+                    when="announcements_stopped",
+                ),
                 SwitchTo(T("❓ How this bot works"), id="help", state=MenuSG.help),
                 Start(T("🌐 Language"), id="language", state=LanguageSG.pick),
             ),
@@ -128,5 +151,13 @@ def create_menu_dialog() -> Dialog:
             ),
             Back(T("⬅️ Back to the menu"), id="back"),
             state=MenuSG.help,
+        ),
+        screen(
+            T(
+                "🔔 You will receive announcements from the office again. To stop them, press "
+                "“🔕 Stop announcements” under any announcement."
+            ),
+            SwitchTo(T("⬅️ Back to the menu"), id="back_menu", state=MenuSG.main),
+            state=MenuSG.announcements_on,
         ),
     )

@@ -19,6 +19,7 @@ def _to_domain(row: UserRow) -> User:
         last_seen=row.last_seen,
         blocked=row.blocked,
         listen_locale=row.listen_locale,
+        announcements_stopped=row.announcements_stopped,
     )
 
 
@@ -77,6 +78,9 @@ class SqlUserRepository:
 
     async def set_blocked(self, user_id: int, blocked: bool) -> None:
         await self._set(user_id, blocked=blocked)
+
+    async def set_announcements_stopped(self, user_id: int, stopped: bool) -> None:
+        await self._set(user_id, announcements_stopped=stopped)
 
     async def delete(self, user_id: int) -> None:
         self._changed.add(user_id)

@@ -133,6 +133,8 @@ async def _setup(harness: Any, persona: str, locale: str, uid: int) -> tuple[Any
         slot = next(s for s in await app.bookings.free_times("rabat", TOMORROW))
         await app.bookings.book(uid, slot.id)
         return person, [("/start", lambda: person.send("/start"))]
+    # A registered person who pressed "Stop announcements": the menu offers to undo it.
+    await app.announcements.stop(uid)
     return person, [("/start", lambda: person.send("/start"))]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
@@ -10,15 +10,27 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from bot.domain.offices import Office
 from bot.domain.users import User, parse_source
 from bot.i18n import Translator
+from bot.services.announcements import AnnouncementService
 from bot.services.checkins import CheckinService
 from bot.services.registration import RegistrationService
 from bot.services.users import UserService
 from bot.telegram.entry.filters import PrivateChat
+from bot.telegram.outbox.announcements import StopAnnouncements
 from bot.telegram.outbox.booking import BookStart
 from bot.telegram.outbox.checkins import OpenCheckin
 from dialogs.mydata.personal_data import render_personal_data
 from dialogs.states import BookingSG, CheckinSG, DeleteSG, LanguageSG, MenuSG, TalkSG
 from dialogs.widgets import OpenTalk
+
+
+def announcements_stopped(t: Translator) -> str:
+    """What a press on "Stop announcements" answers, and how to undo it."""
+    return t.gettext(
+        "🔕 You will not receive announcements from the office any more. Messages about "
+        "your own case still reach you. To receive announcements again, open the menu "
+        "(/start) and press “{button}”.",
+        button=t.gettext("🔔 Receive announcements again"),
+    )
 
 
 def create_commands_router() -> Router:
@@ -62,6 +74,16 @@ def create_commands_router() -> Router:
         await dialog_manager.start(
             BookingSG.day, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
         )
+
+    @router.callback_query(StopAnnouncements.filter(F.action == "stop"), PrivateChat())
+    async def stop_announcements(
+        callback: CallbackQuery, announcements: AnnouncementService, t: Translator
+    ) -> None:
+        # Whoever presses changes their own choice only (the press's sender, never the message's).
+        await announcements.stop(callback.from_user.id)
+        await callback.answer()
+        if callback.message is not None:
+            await callback.message.answer(announcements_stopped(t))
 
     @router.callback_query(OpenTalk.filter(), PrivateChat())
     async def open_talk(callback: CallbackQuery, dialog_manager: DialogManager) -> None:

@@ -44,6 +44,7 @@ from bot.telegram.entry.reply_pace import (
     ReplyDeferredError,
     on_flood_limit,
 )
+from bot.telegram.outbox.announcements import StopAnnouncements
 from bot.telegram.outbox.booking import BookStart
 from bot.telegram.outbox.checkins import OpenCheckin
 from bot.telegram.outbox.conversations import ConversationAction
@@ -78,6 +79,7 @@ BUTTON_PREFIXES = (
     CaseAction.__prefix__,
     ConversationAction.__prefix__,
     BookStart.__prefix__,
+    StopAnnouncements.__prefix__,
     OpenCheckin.__prefix__,
     UrgentAction.__prefix__,
     OpenTalk.__prefix__,

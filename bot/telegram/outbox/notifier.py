@@ -19,7 +19,13 @@ from bot.services.ports import OutboxMessage
 from bot.telegram.entry.reply_pace import reply_markup
 
 # The render functions register themselves on import: every view of a notice is listed here.
-from bot.telegram.outbox import booking, checkins, conversations, protection  # noqa: F401
+from bot.telegram.outbox import (  # noqa: F401
+    announcements,
+    booking,
+    checkins,
+    conversations,
+    protection,
+)
 from bot.telegram.outbox.booking import book_button
 from bot.telegram.outbox.outgoing import RENDERERS, Outgoing, Rendering, renders
 from bot.telegram.staff.case_view import group_keyboard, group_notice
