@@ -38,18 +38,10 @@ class SqlUserRepository:
             {"id": user_id, "first_seen": now, "last_seen": now, "blocked": False},
             key=["id"],
             update=["last_seen", "blocked"],
-        ).returning(
-            columns.id,
-            columns.locale,
-            columns.source,
-            columns.first_seen,
-            columns.last_seen,
-            columns.blocked,
-            columns.listen_locale,
-        )
+        ).returning(*columns)
         row = (await self._session.execute(statement)).one()
         self._changed.add(user_id)
-        user = User(**row._mapping)
+        user = _to_domain(row)  # type: ignore[arg-type]  # the same attribute names
         return user, user.first_seen == now
 
     async def get(self, user_id: int) -> User | None:
