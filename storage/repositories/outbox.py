@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.ports import OutboxMessage
@@ -32,6 +33,24 @@ def _to_message(row: OutboxRow) -> OutboxMessage:
     )
 
 
+def _add_statement(dialect: str) -> Any:
+    """Built once per dialect: building a statement costs more than running it."""
+    due = bindparam("due")
+    values = {name: bindparam(name) for name in ("kind", "audience", "user_id", "payload")}
+    values |= {
+        "dedupe_key": bindparam("dedupe_key"),
+        "priority": bindparam("priority"),
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": due,
+        "created_at": due,
+    }
+    return insert_new(dialect, OutboxRow.__table__, values, "dedupe_key")
+
+
+_ADD: dict[str, Any] = {}
+
+
 class SqlOutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -48,24 +67,20 @@ class SqlOutboxRepository:
         priority: int = 0,
     ) -> bool:
         """Insert unless the same dedupe key exists: enqueueing twice sends once."""
-        statement = insert_new(
-            self._session.bind.dialect.name,  # type: ignore[union-attr]
-            OutboxRow.__table__,
-            {
-                "kind": kind,
-                "audience": audience,
-                "user_id": user_id,
-                "payload": json.dumps(payload, ensure_ascii=False),
-                "dedupe_key": dedupe_key,
-                "status": PENDING,
-                "attempts": 0,
-                "next_attempt_at": due,
-                "created_at": due,
-                "priority": priority,
-            },
-            "dedupe_key",
-        )
-        return await self._session.scalar(statement) is not None
+        dialect = self._session.bind.dialect.name  # type: ignore[union-attr]
+        statement = _ADD.get(dialect)
+        if statement is None:
+            statement = _ADD[dialect] = _add_statement(dialect)
+        params = {
+            "kind": kind,
+            "audience": audience,
+            "user_id": user_id,
+            "payload": json.dumps(payload, ensure_ascii=False),
+            "dedupe_key": dedupe_key,
+            "due": due,
+            "priority": priority,
+        }
+        return await self._session.scalar(statement, params) is not None
 
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Take a batch of due messages for this worker (not sent yet: no attempt counted)."""

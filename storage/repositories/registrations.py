@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,6 +32,17 @@ from storage.models import (
 )
 
 SENT = CheckinStatus.SENT.value
+# What the menu needs of each of a person's registrations (built once: see facts_for).
+_FACTS = select(
+    RegistrationRow.open_user_id,
+    RegistrationRow.kind,
+    RegistrationRow.status,
+    RegistrationRow.monitoring,
+    select(BookingRow.id).where(BookingRow.active_registration_id == RegistrationRow.id).exists(),
+    select(CheckinRow.id)
+    .where(CheckinRow.registration_id == RegistrationRow.id, CheckinRow.status == SENT)
+    .exists(),
+).where(RegistrationRow.user_id == bindparam("user_id"))
 
 
 class SqlRegistrationRepository:
@@ -151,26 +162,7 @@ class SqlRegistrationRepository:
 
     async def facts_for(self, user_id: int) -> list[RegistrationFacts]:
         """One statement, no decryption: the menu is drawn on most updates."""
-        booked = (
-            select(BookingRow.id)
-            .where(BookingRow.active_registration_id == RegistrationRow.id)
-            .exists()
-        )
-        waiting = (
-            select(CheckinRow.id)
-            .where(CheckinRow.registration_id == RegistrationRow.id, CheckinRow.status == SENT)
-            .exists()
-        )
-        result = await self._session.execute(
-            select(
-                RegistrationRow.open_user_id,
-                RegistrationRow.kind,
-                RegistrationRow.status,
-                RegistrationRow.monitoring,
-                booked,
-                waiting,
-            ).where(RegistrationRow.user_id == user_id)
-        )
+        result = await self._session.execute(_FACTS, {"user_id": user_id})
         return [
             RegistrationFacts(
                 open=open_user_id is not None,

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.users import User
@@ -23,6 +24,18 @@ def _to_domain(row: UserRow) -> User:
     )
 
 
+def _seen_statement(dialect: str) -> Any:
+    """Built once per dialect: building a statement costs more than running it."""
+    now = bindparam("now")
+    values = {"id": bindparam("id"), "first_seen": now, "last_seen": now, "blocked": False}
+    update = ["last_seen", "blocked"]  # seen again: reachable again
+    upserted = upsert(dialect, UserRow.__table__, values, key=["id"], update=update)
+    return upserted.returning(*UserRow.__table__.c)
+
+
+_SEEN: dict[str, Any] = {}
+
+
 class SqlUserRepository:
     def __init__(self, session: AsyncSession, changed: set[int] | None = None) -> None:
         self._session = session
@@ -31,15 +44,12 @@ class SqlUserRepository:
     async def seen(self, user_id: int, now: datetime) -> tuple[User, bool]:
         """Create the person, or refresh their last_seen and make them reachable again, in one
         statement; returns the row and whether it was created."""
-        columns = UserRow.__table__.c
-        statement = upsert(
-            self._session.bind.dialect.name,  # type: ignore[union-attr]
-            UserRow.__table__,
-            {"id": user_id, "first_seen": now, "last_seen": now, "blocked": False},
-            key=["id"],
-            update=["last_seen", "blocked"],
-        ).returning(*columns)
-        row = (await self._session.execute(statement)).one()
+        dialect = self._session.bind.dialect.name  # type: ignore[union-attr]
+        statement = _SEEN.get(dialect)
+        if statement is None:
+            statement = _SEEN[dialect] = _seen_statement(dialect)
+        params = {"id": user_id, "now": now}
+        row = (await self._session.execute(statement, params)).one()
         self._changed.add(user_id)
         user = _to_domain(row)  # type: ignore[arg-type]  # the same attribute names
         return user, user.first_seen == now
