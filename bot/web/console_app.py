@@ -1,0 +1,57 @@
+"""The console's aiohttp application, on the App's services (no second copy of any rule).
+
+Mounted under /staff: on the webhook server (bot.telegram.entry.webhook) or, with long
+polling, on its own server at WEB_HOST:WEB_PORT (`start_console_server`).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.app import App
+from bot.web import PREFIX
+from bot.web.access import CONSOLE, Console, security_headers
+from bot.web.pages import PAGES
+from bot.web.rendering import create_environment
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+MAX_FORM_BYTES = 64 * 1024  # an answer is at most a few kilobytes
+
+
+def build_console_app(app: App, *, bot_token: str | None) -> web.Application:
+    """The console. `bot_token` checks Mini App sign-ins (None: only /console links work)."""
+    public = app.settings.WEB_PUBLIC_URL
+    console = web.Application(client_max_size=MAX_FORM_BYTES)
+    console[CONSOLE] = Console(
+        app=app,
+        templates=create_environment(),
+        bot_token=bot_token,
+        secure_cookie=bool(public and public.startswith("https://")),
+    )
+    console.on_response_prepare.append(security_headers)
+    for page in PAGES:
+        page.add_routes(console.router)
+    console.router.add_static("/static/", STATIC, append_version=False)
+    return console
+
+
+def mount_console(parent: web.Application, app: App, *, bot_token: str | None) -> None:
+    parent.add_subapp(PREFIX, build_console_app(app, bot_token=bot_token))
+
+
+async def start_console_server(app: App, *, bot_token: str | None) -> web.AppRunner:
+    """Long polling: the console on its own server; `await runner.cleanup()` stops it."""
+    root = web.Application()
+    mount_console(root, app, bot_token=bot_token)
+    runner = web.AppRunner(root, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, app.settings.WEB_HOST, app.settings.WEB_PORT)
+    await site.start()
+    log.info(
+        "staff console on http://%s:%s%s/", app.settings.WEB_HOST, app.settings.WEB_PORT, PREFIX
+    )
+    return runner
