@@ -95,7 +95,7 @@ async def case_page(request: web.Request) -> web.Response:
         details=_details(registration, t, office),
         history=_history(view.events, t, tz),
         targets=[(s.value, t(STATUSES[s])) for s in targets],
-        status=t(STATUSES[registration.status]),
+        status_label=t(STATUSES[registration.status]),
         booking=_booking(file.booking, t, tz),
         checkins=_checkins(view.checkins, t),
         monitoring=t(MONITORING[registration.monitoring])
