@@ -44,13 +44,26 @@ def mount_console(parent: web.Application, app: App, *, bot_token: str | None) -
 
 
 async def start_console_server(app: App, *, bot_token: str | None) -> web.AppRunner:
-    """Long polling: the console on its own server; `await runner.cleanup()` stops it."""
+    """Long polling: the console on its own server; `await runner.cleanup()` stops it.
+
+    If its address is taken, the console is not served (one error line) but the bot goes on
+    serving people: their service must not stop for the staff's web page."""
     root = web.Application()
     mount_console(root, app, bot_token=bot_token)
+    # No access log: the console's addresses carry one-time sign-in tokens and case references.
     runner = web.AppRunner(root, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, app.settings.WEB_HOST, app.settings.WEB_PORT)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as error:
+        log.error(
+            "staff console not served: cannot listen on %s:%s (%s); set WEB_HOST/WEB_PORT",
+            app.settings.WEB_HOST,
+            app.settings.WEB_PORT,
+            error.strerror or error,
+        )
+        return runner
     log.info(
         "staff console on http://%s:%s%s/", app.settings.WEB_HOST, app.settings.WEB_PORT, PREFIX
     )

@@ -11,11 +11,28 @@ from bot.domain.registration import Need, Status
 from storage.crypto import DataCipher
 from storage.models import ConversationRow, RegistrationRow, RelayMessageRow
 
+# Decrypted need flags by ciphertext: the Cases page reads every case's flags to put urgent ones
+# first, and decrypting thousands on each request is most of its time. A ciphertext is written
+# once (new flags, new ciphertext) and decrypts under one key only, so it is a safe key.
+NEEDS_CACHE_SIZE = 100_000
+_needs_by_ciphertext: dict[str, frozenset[Need]] = {}
+
 
 class SqlCaseloadRepository:
     def __init__(self, session: AsyncSession, cipher: DataCipher) -> None:
         self._session = session
         self._cipher = cipher
+
+    def _needs(self, ciphertext: str | None) -> frozenset[Need]:
+        if ciphertext is None:
+            return frozenset()
+        needs = _needs_by_ciphertext.get(ciphertext)
+        if needs is None:
+            needs = frozenset(Need(n) for n in self._cipher.decrypt_json(ciphertext) or [])
+            if len(_needs_by_ciphertext) >= NEEDS_CACHE_SIZE:
+                _needs_by_ciphertext.clear()
+            _needs_by_ciphertext[ciphertext] = needs
+        return needs
 
     async def rows(self, filters: CaseloadFilters) -> list[CaseloadRow]:
         r = RegistrationRow
@@ -56,7 +73,7 @@ class SqlCaseloadRepository:
             query = query.where(r.reference.contains(filters.reference, autoescape=True))
         found = []
         for row in await self._session.execute(query):
-            needs = frozenset(Need(n) for n in self._cipher.decrypt_json(row.needs_enc) or [])
+            needs = self._needs(row.needs_enc)
             if filters.flag is not None and filters.flag not in needs:
                 continue
             activity = row.updated_at if row.at is None else max(row.updated_at, row.at)

@@ -265,3 +265,53 @@ async def test_the_cookie_is_secure_behind_an_https_address(database, clock):
     finally:
         await client.close()
         await app.close()
+
+
+async def test_the_webhook_server_serves_the_console_under_staff(database, clock):
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.telegram.entry.factory import LOCAL_TOKEN, create_bot
+    from bot.telegram.entry.local_api import LocalBotAPI
+    from bot.telegram.entry.webhook import build_web_app
+
+    settings = make_settings(
+        database,
+        WEBHOOK_URL="https://bot.example.org/tg/hook",
+        WEBHOOK_SECRET="s3cret-token-for-tests-0123456789",
+    )
+    app = await create_app(settings, clock=clock)
+    bot = create_bot(LOCAL_TOKEN, LocalBotAPI())
+    try:
+        async with TestClient(TestServer(build_web_app(app, bot))) as client:
+            assert (await client.get("/staff/cases")).status == 401
+            assert (await client.get("/staff/static/console.css")).status == 200
+            token = await app.console_access.issue_link(STAFF_ID)
+            response = await client.post(f"/staff/login/{token}", allow_redirects=False)
+            assert response.status == 303
+            assert (await client.get("/staff/cases")).status == 200
+    finally:
+        await bot.session.close()
+        await app.close()
+
+
+async def test_with_long_polling_the_console_has_its_own_server(database, clock):
+    import socket
+
+    from aiohttp import ClientSession
+
+    from bot.web.console_app import start_console_server
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = await create_app(make_settings(database, WEB_PORT=str(port)), clock=clock)
+    runner = await start_console_server(app, bot_token=None)
+    try:
+        async with (
+            ClientSession() as session,
+            session.get(f"http://127.0.0.1:{port}/staff/cases") as response,
+        ):
+            assert response.status == 401
+    finally:
+        await runner.cleanup()
+        await app.close()
