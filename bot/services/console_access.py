@@ -107,6 +107,8 @@ class ConsoleAccess:
         async with self._uow() as uow:
             if ended is None:
                 await uow.console.touch_session(digest, now)
+            elif ended is SessionState.NOT_STAFF:  # every session of theirs, not only this one
+                await uow.console.delete_sessions_of(session.user_id)
             else:
                 await uow.console.delete_session(digest)
             await uow.commit()

@@ -41,6 +41,11 @@ def build_console_app(app: App, *, bot_token: str | None) -> web.Application:
 
 def mount_console(parent: web.Application, app: App, *, bot_token: str | None) -> None:
     parent.add_subapp(PREFIX, build_console_app(app, bot_token=bot_token))
+    parent.router.add_get(PREFIX, _to_the_console)  # "/staff" without its slash
+
+
+async def _to_the_console(request: web.Request) -> web.Response:
+    return web.Response(status=308, headers={"Location": f"{PREFIX}/"})
 
 
 async def start_console_server(app: App, *, bot_token: str | None) -> web.AppRunner:

@@ -283,6 +283,10 @@ async def test_the_webhook_server_serves_the_console_under_staff(database, clock
     bot = create_bot(LOCAL_TOKEN, LocalBotAPI())
     try:
         async with TestClient(TestServer(build_web_app(app, bot))) as client:
+            bare = await client.get("/staff", allow_redirects=False)
+            assert bare.status == 308 and bare.headers["Location"] == "/staff/"
+            home = await client.get("/staff/", allow_redirects=False)
+            assert home.headers["Location"] == "/staff/cases"
             assert (await client.get("/staff/cases")).status == 401
             assert (await client.get("/staff/static/console.css")).status == 200
             token = await app.console_access.issue_link(STAFF_ID)

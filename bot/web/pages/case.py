@@ -15,11 +15,19 @@ from aiohttp import web
 from bot.domain.conversations import TEXT_MAX, Direction, Kind
 from bot.domain.registration import REFERENCE_SHAPE, Status, allowed_transitions, urgent
 from bot.i18n import N_, Translator
-from bot.presentation.labels import AGE_GROUPS, GENDERS, NEEDS, PASSPORTS, STATUSES
+from bot.presentation.labels import (
+    AGE_GROUPS,
+    CHECKIN_STATUSES,
+    EVENT_KINDS,
+    GENDERS,
+    MONITORING,
+    NEEDS,
+    PASSPORTS,
+    STATUSES,
+)
 from bot.services.cases import Change
 from bot.services.checkins import Returned
 from bot.services.conversations import Relay
-from bot.telegram.staff.case_view import CHECKIN_STATUSES, EVENT_KINDS, MONITORING, office_of
 from bot.web import PREFIX
 from bot.web.access import FORM, STAFF, console_of, see_other, staff_only
 from bot.web.rendering import render
@@ -77,7 +85,8 @@ async def case_page(request: web.Request) -> web.Response:
         )
     registration = view.registration
     file = await console.app.caseload.case_file(staff.user_id, registration)
-    office = office_of(registration, console.app.offices)
+    offices = console.app.offices
+    office = next((o for o in offices if o.id == registration.draft.office_id), offices[0])
     tz = office.tz
     targets = allowed_transitions(registration.status)
     if registration.user_id is None:  # deleted data: it can only be closed
