@@ -40,8 +40,9 @@ def build_console_app(app: App, *, bot_token: str | None) -> web.Application:
 
 
 def mount_console(parent: web.Application, app: App, *, bot_token: str | None) -> None:
+    # "/staff" without its slash: before the console, whose prefix would take it and find nothing.
+    parent.router.add_get(PREFIX, _to_the_console)
     parent.add_subapp(PREFIX, build_console_app(app, bot_token=bot_token))
-    parent.router.add_get(PREFIX, _to_the_console)  # "/staff" without its slash
 
 
 async def _to_the_console(request: web.Request) -> web.Response:
