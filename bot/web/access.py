@@ -15,6 +15,7 @@ import functools
 import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import jinja2
 from aiohttp import web
@@ -36,6 +37,14 @@ CSP = (
 FALLBACK_LOCALE = "en"
 
 
+class FileUpload(Protocol):
+    """Makes an attached file a Telegram file id (bot.telegram.staff.console_files)."""
+
+    async def __call__(
+        self, staff_id: int, filename: str, data: bytes, reference: str, t: Translator
+    ) -> str | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Console:
     """What every page handler needs, kept on the aiohttp application."""
@@ -44,6 +53,7 @@ class Console:
     templates: jinja2.Environment
     bot_token: str | None  # checks Mini App sign-ins; None: the Mini App is refused
     secure_cookie: bool
+    upload: FileUpload | None = None  # None: answers are text only
 
 
 CONSOLE = web.AppKey("avrr_console", Console)

@@ -21,9 +21,13 @@ OTHER_BOT_TOKEN = "987654321:AAF-another-bots-token-not-ours-1"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-async def console_client(app: Any) -> TestClient:
+async def console_client(app: Any, bot: Any = None) -> TestClient:
+    """The console on a test server; with `bot` (the in-process Bot API), files can be sent."""
+    from bot.telegram.staff.console_files import TelegramFileUpload
+
     root = web.Application()
-    mount_console(root, app, bot_token=BOT_TOKEN)
+    upload = TelegramFileUpload(bot) if bot is not None else None
+    mount_console(root, app, bot_token=BOT_TOKEN, upload=upload)
     client = TestClient(TestServer(root))
     await client.start_server()
     return client

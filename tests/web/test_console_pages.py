@@ -171,3 +171,31 @@ async def test_the_cases_page_uses_the_same_number_of_queries_for_3_and_60_cases
     assert "Page 2 of 2" in second and second.count("<tr") == 11
     # The session, then the caseload (each with its BEGIN on SQLite): no query per case.
     assert few == many <= 4
+
+
+async def test_a_file_from_the_case_page_reaches_the_person_as_a_group_reply_would(harness, app):
+    from aiohttp import FormData
+
+    _person, t = await registered(harness, locale="fr")
+    client = await console_client(app, bot=harness.bot)
+    try:
+        await sign_in(client, app)
+        page = await (await client.get("/staff/cases/MA-2026-000001")).text()
+        assert 'enctype="multipart/form-data"' in page and 'type="file"' in page
+        form = FormData()
+        form.add_field("csrf", csrf_of(page))
+        form.add_field("case_id", "1")
+        form.add_field("text", "Votre convocation")
+        form.add_field("file", b"%PDF-1.4", filename="letter.pdf", content_type="application/pdf")
+        response = await client.post("/staff/cases/MA-2026-000001/answer", data=form)
+        assert "Your answer was sent to the person." in await response.text()
+    finally:
+        await client.close()
+    copy = harness.api.chat(STAFF_ID)[-1]  # the staff member's own copy: how it got a file id
+    assert copy["document"]["file_id"] == "local-letter.pdf"
+    await harness.worker().run_once()
+    received = harness.api.chat(7001)[-1]
+    assert received["document"]["file_id"] == "local-letter.pdf"
+    assert received["caption"].startswith(t.gettext("🏢 Message from the office:"))
+    assert "Votre convocation" in received["caption"]
+    assert (STAFF_ID, "console", "answer with a file case 1") in await audit_rows(app)

@@ -19,6 +19,7 @@ from bot.telegram.entry.factory import (
 )
 from bot.telegram.entry.inflight import InFlight
 from bot.telegram.entry.reply_pace import ChatPacer
+from bot.telegram.staff.console_files import TelegramFileUpload
 from bot.web.console_app import start_console_server
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,8 @@ async def serve_polling(app: App, token: str) -> None:
     worker = create_worker(app, bot)
     stop = asyncio.Event()
     worker_task = asyncio.create_task(worker.run_forever(stop))
-    console = await start_console_server(app, bot_token=token)  # the staff console
+    # The staff console, on its own server.
+    console = await start_console_server(app, bot_token=token, upload=TelegramFileUpload(bot))
 
     async def on_shutdown() -> None:
         stop.set()  # first: the worker takes nothing new while updates in flight finish

@@ -34,6 +34,7 @@ from bot.telegram.entry.factory import (
 )
 from bot.telegram.entry.polling import SHUTDOWN_GRACE_SECONDS, register_commands
 from bot.telegram.entry.reply_pace import ChatPacer
+from bot.telegram.staff.console_files import TelegramFileUpload
 from bot.web.console_app import mount_console
 from storage.db import is_sqlite
 from storage.locks import PersonLock
@@ -98,7 +99,8 @@ def build_web_app(app: App, bot: Bot) -> web.Application:
     # still being handled need it (they would fail and the person get an apology).
     web_app.router.add_post(path, handler.handle)
     web_app.router.add_get("/healthz", healthz)
-    mount_console(web_app, app, bot_token=bot.token)  # the staff console, under /staff
+    # The staff console, under /staff.
+    mount_console(web_app, app, bot_token=bot.token, upload=TelegramFileUpload(bot))
     return web_app
 
 

@@ -33,6 +33,8 @@ from bot.web.access import FORM, STAFF, console_of, see_other, staff_only
 from bot.web.rendering import render
 from bot.web.score_chart import score_chart
 
+CAPTION_MAX = 1000  # the words with a file: Telegram's captions are at most 1024 characters
+
 # What a case page says after an action (?done=...): only these codes are ever shown.
 NOTICES = {
     "status": N_("The status was changed."),
@@ -41,6 +43,7 @@ NOTICES = {
     "not_allowed": N_("This change is not possible for this case."),
     "sent": N_("Your answer was sent to the person."),
     "empty": N_("Write an answer first."),
+    "file_failed": N_("The file could not be sent. Please try again, or reply in the staff group."),
     "too_long": N_("This message is too long. Please send it in parts."),
     "closed": N_("This conversation is closed: nothing was sent."),
     "conversation_closed": N_("The conversation was closed; the person was told."),
@@ -122,6 +125,8 @@ async def case_page(request: web.Request) -> web.Response:
         ],
         open_conversation=file.open_conversation,
         text_max=TEXT_MAX,
+        caption_max=CAPTION_MAX,
+        can_upload=console.upload is not None,
     )
 
 
@@ -226,22 +231,42 @@ async def change_status(request: web.Request) -> web.Response:
 
 @staff_only
 async def answer(request: web.Request) -> web.Response:
+    """Text, or a file with an optional caption: through ConversationService.answer and the
+    outbox, as a reply in the staff group would go."""
     console = console_of(request)
     staff, form = request[STAFF], request[FORM]
     reference = _reference(request) or ""
     registration_id = _registration_id(request)
     text = form.get("text", "")
     text = text.strip() if isinstance(text, str) else ""
-    if not text or registration_id is None:
+    attached = form.get("file")
+    has_file = isinstance(attached, web.FileField) and bool(attached.filename)
+    if registration_id is None or not (text or has_file):
         return see_other(_case_url(reference, "empty"))
-    if len(text) > TEXT_MAX:
+    if len(text) > (CAPTION_MAX if has_file else TEXT_MAX):
         return see_other(_case_url(reference, "too_long"))
+    kind, file_id = Kind.TEXT, None
+    if has_file and console.upload is not None:
+        data = attached.file.read()  # type: ignore[union-attr]
+        file_id = await console.upload(
+            staff.user_id,
+            attached.filename,
+            data,
+            reference,
+            staff.t,  # type: ignore[union-attr]
+        )
+        if file_id is None:
+            return see_other(_case_url(reference, "file_failed"))
+        kind = Kind.DOCUMENT
+    elif has_file:  # no uploader (the terminal chat): nothing is sent
+        return see_other(_case_url(reference, "file_failed"))
     result = await console.app.conversations.answer(
-        staff.user_id, Kind.TEXT, text, None, registration_id=registration_id
+        staff.user_id, kind, text or None, file_id, registration_id=registration_id
     )
     if result is not Relay.SENT:
         return see_other(_case_url(reference, "closed"))
-    await console.app.audit.console(staff.user_id, f"answer case {registration_id}")
+    what = "answer with a file" if file_id else "answer"
+    await console.app.audit.console(staff.user_id, f"{what} case {registration_id}")
     return see_other(_case_url(reference, "sent"))
 
 

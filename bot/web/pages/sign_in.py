@@ -26,6 +26,7 @@ from bot.web.access import (
 from bot.web.init_data import check_init_data
 from bot.web.rendering import render
 
+MAX_INIT_DATA_BYTES = 16 * 1024  # Telegram's initData is well under 4 KB
 LINK_REFUSALS = {
     Redeemed.UNKNOWN: N_("This sign-in link is not valid. Send /console to the bot for a new one."),
     Redeemed.USED: N_(
@@ -76,6 +77,9 @@ async def mini_app_page(request: web.Request) -> web.Response:
 async def mini_app_sign_in(request: web.Request) -> web.StreamResponse:
     console = console_of(request)
     access, audit = console.app.console_access, console.app.audit
+    if (request.content_length or 0) > MAX_INIT_DATA_BYTES:  # before anyone is known
+        await audit.refused(0, "console: Mini App sign-in too large")
+        return web.json_response({"ok": False}, status=413)
     form = await request.post()
     init_data = form.get("init_data")
     if console.bot_token is None or not isinstance(init_data, str):
