@@ -144,7 +144,12 @@ def staff_only(handler: Handler) -> Handler:
                 await audit.refused(staff.user_id, "console: bad CSRF token")
                 return refused(request, "csrf")
             request[FORM] = form
-        return await handler(request)
+        response = await handler(request)
+        if request.cookies.get(COOKIE) and COOKIE not in response.cookies:
+            # The browser keeps the cookie as long as the server keeps the session: 8 hours
+            # from the last use, not from the sign-in.
+            set_session_cookie(console, response, request.cookies[COOKIE])
+        return response
 
     return checked
 

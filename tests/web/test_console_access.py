@@ -319,3 +319,31 @@ async def test_with_long_polling_the_console_has_its_own_server(database, clock)
     finally:
         await runner.cleanup()
         await app.close()
+
+
+async def test_with_an_https_address_staff_get_the_mini_app_button(database, clock):
+    from tests.support import start_harness
+
+    settings = make_settings(database, WEB_PUBLIC_URL="https://bot.example.org/staff")
+    app = await create_app(settings, clock=clock)
+    harness = await start_harness(app)
+    try:
+        staff = harness.person(STAFF_ID, "en")
+        await staff.send("/console")
+        sent = staff.last()
+        assert re.search(r"https://bot\.example\.org/staff/login/[A-Za-z0-9_-]{43}", sent["text"])
+        assert "WEB_PUBLIC_URL is not set" not in sent["text"]
+        [[button]] = sent["reply_markup"]["inline_keyboard"]
+        assert button["text"] == "🗂 Console"
+        assert button["web_app"] == {"url": "https://bot.example.org/staff/app"}
+    finally:
+        await harness.bot.session.close()
+        await app.close()
+
+
+async def test_each_use_keeps_the_cookie_as_long_as_the_session(client, app, clock):
+    await sign_in(client, app)
+    clock.advance(hours=2)
+    response = await client.get("/staff/cases")
+    cookie = response.cookies["avrr_console"]
+    assert cookie["max-age"] == str(8 * 3600) and cookie["httponly"]
