@@ -199,3 +199,42 @@ async def test_a_file_from_the_case_page_reaches_the_person_as_a_group_reply_wou
     assert received["caption"].startswith(t.gettext("🏢 Message from the office:"))
     assert "Votre convocation" in received["caption"]
     assert (STAFF_ID, "console", "answer with a file case 1") in await audit_rows(app)
+
+
+async def test_returned_from_the_case_page_starts_the_check_ins(harness, client, app):
+    await registered(harness)
+    await sign_in(client, app)
+    page = await (await client.get("/staff/cases/MA-2026-000001")).text()
+    form = {"csrf": csrf_of(page), "case_id": "1", "expected": "new", "to": "returned"}
+    response = await client.post("/staff/cases/MA-2026-000001/status", data=form)
+    page = await response.text()
+    assert "Marked returned. Check-ins are scheduled." in page
+    assert "After return" in page and "1 month · planned" in page
+    listed = await (await client.get("/staff/cases?returnee=yes")).text()
+    assert "MA-2026-000001" in listed
+    assert "MA-2026-000001" not in await (await client.get("/staff/cases?returnee=no")).text()
+
+
+def test_the_score_chart_draws_each_dimension_over_the_check_ins():
+    from datetime import UTC, datetime
+
+    from bot.domain.checkins import CheckinStatus, Scores
+    from bot.services.ports import Checkin
+    from bot.web.score_chart import score_chart
+
+    def checkin(months, economic, social, psychosocial):
+        return Checkin(
+            id=months, registration_id=1, user_id=1, months=months,
+            due_at=datetime(2026, 1, 1, tzinfo=UTC), status=CheckinStatus.ANSWERED,
+            sent_at=None, answered_at=None, scores=Scores(economic, social, psychosocial),
+            alerts=(),
+        )  # fmt: skip
+
+    assert score_chart([]) is None
+    chart = score_chart([checkin(3, 0.5, 1.0, None), checkin(1, 0.0, 0.5, 0.25)])
+    assert [months for _, months in chart.x_ticks] == [1, 3]  # in order of time
+    economic, social, psychosocial = chart.lines
+    left, top, right, bottom = chart.plot
+    assert economic.dots == [(left, bottom), (right, (top + bottom) / 2)]
+    assert social.dots[-1] == (right, top)
+    assert len(psychosocial.dots) == 1  # a missing score is left out, not drawn as 0
