@@ -18,9 +18,11 @@ from bot.i18n import Catalogs
 from bot.services.announcements import AnnouncementService
 from bot.services.audit import AuditService
 from bot.services.booking import BookingService
+from bot.services.caseload import CaseloadService
 from bot.services.cases import CaseService
 from bot.services.checkins import CheckinService
 from bot.services.clock import SystemClock
+from bot.services.console_access import ConsoleAccess
 from bot.services.conversations import ConversationService
 from bot.services.menu import MenuService
 from bot.services.notices import NoticeService
@@ -70,6 +72,8 @@ class App:
             self.uow, self.clock, self.offices, self.settings.CHECKIN_MONTHS
         )
         self.cases = CaseService(self.uow, self.clock, self.settings.STAFF_USER_IDS)
+        self.caseload = CaseloadService(self.uow, self.clock, self.settings.STAFF_USER_IDS)
+        self.console_access = ConsoleAccess(self.uow, self.clock, self.settings.STAFF_USER_IDS)
         self.outbox = OutboxService(self.uow, self.clock, self._stop_checkins_of_unreachable)
         self.staff_chat = StaffChat(self.uow, self.clock, self.settings.STAFF_CHAT_ID)
         self.bookings = BookingService(
@@ -147,6 +151,7 @@ class App:
             "outbox": self.outbox,
             "staff_chat": self.staff_chat,
             "announcements": self.announcements,
+            "console_access": self.console_access,
         }
 
     async def close(self) -> None:

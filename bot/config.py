@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     URGENT_REPEAT_MINUTES: int = Field(default=15, ge=1, le=1440)
     CONCERNS_CHAT_ID: int | None = None
     CONCERNS_USER_IDS: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
+    WEB_HOST: str = "127.0.0.1"
+    WEB_PORT: int = Field(default=8090, ge=1, le=65535)
+    WEB_PUBLIC_URL: str | None = None
 
     @field_validator("BOT_TOKEN", mode="before")
     @classmethod
@@ -101,6 +104,18 @@ class Settings(BaseSettings):
             raise ValueError("must be the public https:// URL Telegram will call")
         return value
 
+    @field_validator("WEB_PUBLIC_URL", mode="before")
+    @classmethod
+    def _web_public_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not re.match(r"^https://[^\s/]+(/[^\s]*)?$", value):
+            raise ValueError(
+                "must be the https:// address where staff reach the console through the "
+                "reverse proxy, e.g. https://bot.example.org/staff"
+            )
+        return value.rstrip("/")
+
     @field_validator("WEBHOOK_SECRET", mode="before")
     @classmethod
     def _webhook_secret(cls, value: object) -> object:
@@ -156,6 +171,16 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.BOT_TOKEN.get_secret_value() if self.BOT_TOKEN else None
+
+    @property
+    def console_url(self) -> str:
+        """Where staff open the console: WEB_PUBLIC_URL, else this process's own server (the
+        webhook server with webhooks, WEB_HOST:WEB_PORT with long polling), reachable locally."""
+        if self.WEB_PUBLIC_URL:
+            return self.WEB_PUBLIC_URL
+        if self.WEBHOOK_URL:
+            return f"http://{self.WEBHOOK_HOST}:{self.WEBHOOK_PORT}/staff"
+        return f"http://{self.WEB_HOST}:{self.WEB_PORT}/staff"
 
     def is_staff(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.STAFF_USER_IDS

@@ -401,3 +401,29 @@ class AnnouncementDeliveryRow(Base):
             "announcement_id", "user_id", name="uq_announcement_deliveries_announcement_id_user_id"
         ),
     )
+
+
+class ConsoleLoginLinkRow(Base):
+    """A one-time link into the staff console, sent by /console: only its SHA-256 is kept, bound
+    to the staff member it was sent to; usable once (`used_at`), until `expires_at`."""
+
+    __tablename__ = "console_login_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ConsoleSessionRow(Base):
+    """A signed-in staff member in the console (the cookie holds the token; only its SHA-256
+    is kept). Ends after CONSOLE_IDLE of no use, or at once when the user leaves STAFF_USER_IDS."""
+
+    __tablename__ = "console_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -13,7 +13,9 @@ from storage.crypto import DataCipher
 from storage.db import WriteGate
 from storage.repositories.announcements import SqlAnnouncementRepository
 from storage.repositories.booking import SqlBookingRepository
+from storage.repositories.caseload import SqlCaseloadRepository
 from storage.repositories.checkins import SqlCheckinRepository
+from storage.repositories.console import SqlConsoleRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.protection import SqlAlertRepository, SqlConcernRepository
@@ -101,6 +103,14 @@ class SqlUnitOfWork:
     @cached_property
     def staff_chat(self) -> SqlStaffChatRepository:
         return SqlStaffChatRepository(self.session)
+
+    @cached_property
+    def console(self) -> SqlConsoleRepository:
+        return SqlConsoleRepository(self.session)
+
+    @cached_property
+    def caseload(self) -> SqlCaseloadRepository:
+        return SqlCaseloadRepository(self.session, self._cipher)
 
     async def __aexit__(
         self,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bot.domain.checkins import CheckinStatus
 from bot.domain.protection import ConcernCategory
-from bot.domain.registration import AgeGroup, Gender, Need, PassportState, Status
+from bot.domain.registration import AgeGroup, Gender, Monitoring, Need, PassportState, Status
 from bot.i18n import N_
 
 GENDERS = {
@@ -81,4 +82,26 @@ ALERT_TEXTS = {  # why a check-in alerts staff (never the answers themselves)
     "help_now": N_("asks for help now"),
     "no_food": N_("often goes without enough food"),
     "unsafe": N_("does not feel safe"),
+}
+
+# What happened to a case, as its history lists it (the kinds the services record).
+EVENT_KINDS = {
+    "created": N_("registration received"),
+    "edited": N_("details changed by the person"),
+    "status": N_("status changed"),
+    "withdrawn": N_("withdrawn by the person"),
+    "erased": N_("data deleted by the person"),
+    "retention": N_("data deleted after the keeping period"),
+}
+MONITORING = {
+    Monitoring.ACTIVE: N_("on"),
+    Monitoring.PAUSED: N_("paused by the person"),
+    Monitoring.STOPPED: N_("stopped"),
+}
+CHECKIN_STATUSES = {
+    CheckinStatus.SCHEDULED: N_("planned"),
+    CheckinStatus.SENT: N_("sent, waiting for answers"),
+    CheckinStatus.ANSWERED: N_("answered"),
+    CheckinStatus.MISSED: N_("missed"),
+    CheckinStatus.CANCELLED: N_("cancelled"),
 }

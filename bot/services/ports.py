@@ -10,6 +10,7 @@ from typing import Any, NamedTuple, Protocol, Self
 from bot.domain.announcements import Announcement, Candidate, Segment
 from bot.domain.booking import Booking, BookingStatus, Slot
 from bot.domain.checkins import CheckinStatus, DueCheckin, Scores
+from bot.domain.console import CaseloadFilters, CaseloadRow, ConsoleSession, LoginLink
 from bot.domain.conversations import Conversation, Direction, Kind, RelayMessage
 from bot.domain.protection import Concern, ConcernCategory, UrgentAlert
 from bot.domain.registration import CaseEvent, Draft, Registration, Status
@@ -362,8 +363,35 @@ class AnnouncementRepository(Protocol):
     async def forget_user(self, user_id: int) -> None: ...
 
 
+class ConsoleRepository(Protocol):
+    """The staff console's one-time links and sessions, by the SHA-256 of their tokens."""
+
+    async def add_link(
+        self, token_hash: str, user_id: int, now: datetime, expires_at: datetime
+    ) -> None: ...
+    async def link(self, token_hash: str) -> LoginLink | None: ...
+    async def use_link(self, token_hash: str, now: datetime) -> bool: ...
+    async def add_session(
+        self, token_hash: str, user_id: int, csrf_token: str, now: datetime
+    ) -> None: ...
+    async def session(self, token_hash: str) -> ConsoleSession | None: ...
+    async def touch_session(self, token_hash: str, now: datetime) -> None: ...
+    async def delete_session(self, token_hash: str) -> None: ...
+    async def delete_sessions_of(self, user_id: int) -> int: ...
+
+
+class CaseloadRepository(Protocol):
+    async def rows(self, filters: CaseloadFilters) -> list[CaseloadRow]:
+        """Every case matching the filters that SQL can apply (not the flag: it is
+        encrypted), in a constant number of queries whatever their number."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Repositories never commit; the use-case does, once."""
+
+    console: ConsoleRepository
+    caseload: CaseloadRepository
 
     stats: StatsRepository
     bookings: BookingRepository

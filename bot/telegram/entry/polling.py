@@ -19,6 +19,8 @@ from bot.telegram.entry.factory import (
 )
 from bot.telegram.entry.inflight import InFlight
 from bot.telegram.entry.reply_pace import ChatPacer
+from bot.telegram.staff.console_files import TelegramFileUpload
+from bot.web.console_app import start_console_server
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 30
@@ -39,6 +41,7 @@ STAFF_COMMANDS = (
     ("returned", N_("Mark a case returned: /returned MA-2026-000042")),
     ("stats", N_("The programme's figures")),
     ("export", N_("Export records as CSV")),
+    ("console", N_("Open the staff console (a sign-in link)")),
 )
 
 
@@ -72,9 +75,12 @@ async def serve_polling(app: App, token: str) -> None:
     worker = create_worker(app, bot)
     stop = asyncio.Event()
     worker_task = asyncio.create_task(worker.run_forever(stop))
+    # The staff console, on its own server.
+    console = await start_console_server(app, bot_token=token, upload=TelegramFileUpload(bot))
 
     async def on_shutdown() -> None:
         stop.set()  # first: the worker takes nothing new while updates in flight finish
+        await console.cleanup()  # no new console requests; those in flight finish
         if not await in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS):
             log.warning("stopping with updates still in flight after %ss", SHUTDOWN_GRACE_SECONDS)
         await worker_task

@@ -7,6 +7,7 @@ a load balancer and a TLS reverse proxy, on one PostgreSQL database.
 - One person's updates are handled one at a time across processes (`PersonLock`), and one process
   at a time sends the outbox (`SenderLease`), so Telegram's rate limits hold overall.
 - `GET /healthz` answers 200 only while the database answers.
+- The staff console (bot.web) is served under `/staff/` by the same server.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from bot.telegram.entry.factory import (
 )
 from bot.telegram.entry.polling import SHUTDOWN_GRACE_SECONDS, register_commands
 from bot.telegram.entry.reply_pace import ChatPacer
+from bot.telegram.staff.console_files import TelegramFileUpload
+from bot.web.console_app import mount_console
 from storage.db import is_sqlite
 from storage.locks import PersonLock
 from storage.repositories.updates import ping
@@ -96,6 +99,8 @@ def build_web_app(app: App, bot: Bot) -> web.Application:
     # still being handled need it (they would fail and the person get an apology).
     web_app.router.add_post(path, handler.handle)
     web_app.router.add_get("/healthz", healthz)
+    # The staff console, under /staff.
+    mount_console(web_app, app, bot_token=bot.token, upload=TelegramFileUpload(bot))
     return web_app
 
 
@@ -119,7 +124,8 @@ async def serve_webhook(app: App, token: str) -> None:
         allowed_updates=dp.resolve_used_update_types(),
     )
     # cleanup() stops listening, then waits up to the grace period for requests being handled.
-    runner = web.AppRunner(web_app, shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
+    # No access log: the console's addresses carry one-time sign-in tokens and case references.
+    runner = web.AppRunner(web_app, shutdown_timeout=SHUTDOWN_GRACE_SECONDS, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.WEBHOOK_HOST, settings.WEBHOOK_PORT)
     await site.start()

@@ -11,11 +11,20 @@ from zoneinfo import ZoneInfo
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.checkins import CheckinStatus
 from bot.domain.offices import Office
 from bot.domain.registration import Monitoring, Registration, Status, allowed_transitions, urgent
-from bot.i18n import N_, Translator, native_language_name
-from bot.presentation.labels import AGE_GROUPS, ALERT_TEXTS, GENDERS, NEEDS, PASSPORTS, STATUSES
+from bot.i18n import Translator, native_language_name
+from bot.presentation.labels import (
+    AGE_GROUPS,
+    ALERT_TEXTS,
+    CHECKIN_STATUSES,
+    EVENT_KINDS,
+    GENDERS,
+    MONITORING,
+    NEEDS,
+    PASSPORTS,
+    STATUSES,
+)
 from bot.services.ports import CaseEvent, Checkin
 from dialogs.widgets import esc
 
@@ -191,29 +200,6 @@ def checkin_lines(
 
 def _score(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
-
-
-# What happened to a case, as its history lists it (the kinds the services record).
-EVENT_KINDS = {
-    "created": N_("registration received"),
-    "edited": N_("details changed by the person"),
-    "status": N_("status changed"),
-    "withdrawn": N_("withdrawn by the person"),
-    "erased": N_("data deleted by the person"),
-    "retention": N_("data deleted after the keeping period"),
-}
-MONITORING = {
-    Monitoring.ACTIVE: N_("on"),
-    Monitoring.PAUSED: N_("paused by the person"),
-    Monitoring.STOPPED: N_("stopped"),
-}
-CHECKIN_STATUSES = {
-    CheckinStatus.SCHEDULED: N_("planned"),
-    CheckinStatus.SENT: N_("sent, waiting for answers"),
-    CheckinStatus.ANSWERED: N_("answered"),
-    CheckinStatus.MISSED: N_("missed"),
-    CheckinStatus.CANCELLED: N_("cancelled"),
-}
 
 
 def case_keyboard(registration: Registration, t: Translator) -> InlineKeyboardMarkup | None:

@@ -25,6 +25,7 @@ from bot.services.cases import CaseService, Change
 from bot.services.checkins import CheckinService, Returned
 from bot.telegram.entry.filters import PrivateChat
 from bot.telegram.staff.case_view import CaseAction, case_details, case_keyboard
+from bot.telegram.staff.console_link import console_link
 from dialogs.states import SlotsSG, StaffAnswerSG, StatsSG
 
 
@@ -51,7 +52,9 @@ RETURNED_ANSWERS = {
 }
 # The staff commands (as registered in polling.STAFF_COMMANDS): from anyone else they get the
 # unknown-command answer, and the refusal is audited (RefusedStaffCommands).
-STAFF_COMMAND_NAMES = frozenset({"case", "cases", "slots", "inbox", "returned", "stats", "export"})
+STAFF_COMMAND_NAMES = frozenset(
+    {"case", "cases", "slots", "inbox", "returned", "stats", "export", "console"}
+)
 
 
 def staff_command(text: str | None) -> str | None:
@@ -277,6 +280,7 @@ def create_staff_router() -> Router:
         "export": export,
         "slots": slots,
         "cases": recent_cases,
+        "console": console_link,
     }
     for name, handler in commands.items():
         router.message.register(handler, Command(name), IsStaff())

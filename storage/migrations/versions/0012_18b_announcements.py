@@ -1,7 +1,7 @@
 """announcements (staff messages to a segment), their deliveries, and the person's opt-out
 
-Revision ID: 0011_18b
-Revises: 0010_15a
+Revision ID: 0012_18b
+Revises: 0011_18a_console_access
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_18b"
-down_revision: str | None = "0010_15a"
+revision: str = "0012_18b"
+down_revision: str | None = "0011_18a_console_access"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

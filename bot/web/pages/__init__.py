@@ -1,0 +1,8 @@
+"""The console's pages, one module each. A page module has `add_routes(router)`; add it here.
+
+Every handler showing people's data or doing anything is wrapped in `access.staff_only`.
+"""
+
+from bot.web.pages import case, cases, sign_in
+
+PAGES = (sign_in, cases, case)
