@@ -234,6 +234,7 @@ async def _crawl_all(directory: Path) -> tuple[list[Crawl], float, set[str], Sha
                     print(  # noqa: T201
                         persona, locale, len(done.screens), done.actions,
                         f"{time.perf_counter() - started:.1f}s", len(done.findings),
+                        f"replayed {done.replayed} diverged {done.diverged}",
                         file=sys.stderr, flush=True,
                     )  # fmt: skip
     finally:
