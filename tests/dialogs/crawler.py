@@ -76,6 +76,22 @@ PICKER = ("Choose your language", "Which language do you read best? The menus wi
 # language of the recording (staff).
 MULTILINGUAL = {"LanguageSG:pick", "LanguageSG:written", "RecordSG:waiting"}
 APOLOGY = "Sorry, something went wrong on our side. Here is the menu."
+# Words of English sentences that are no word of French, Spanish or Portuguese: on a screen in
+# those languages (or Arabic), English left untranslated.
+ENGLISH_WORD = re.compile(
+    r"\b(?:the|your|you|with|and|this|please|which|what|have|will|when|here|there|can|for"
+    r"|from|our|has|not|are|been|was|were|would|should|about|only|after|before)\b",
+    re.IGNORECASE,
+)
+# Texts of the crawler's (and the test's made-up people's) own that the bot shows back, to
+# staff or to the person: not the bot's words.
+SHOWN_BACK = (
+    *SAMPLES.values(),
+    "my friend is sick, I need help",
+    "I need help",
+    "Test Person",
+    OVERLONG,
+)
 # Latin words allowed on an Arabic screen: names and data, not sentences.
 LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 ALLOWED_LATIN = re.compile(
@@ -184,6 +200,7 @@ class InLanguage:
     screens: set[tuple[Any, ...]] = field(default_factory=set)
     shown: set[str | None] = field(default_factory=set)
     expanded: Counter[tuple[Any, ...]] = field(default_factory=Counter)
+    tried_bad: set[str | None] = field(default_factory=set)  # states given this one's bad input
 
 
 @dataclass
@@ -223,6 +240,7 @@ class LanguageCheck:
             texts[locale] = [s for s in strings if s]
         own = {locale: "\n".join(texts[locale]) for locale in SUPPORTED_LOCALES}
         self.foreign: dict[str, list[tuple[str, str]]] = {}
+        self._known: dict[tuple[str, str], list[str]] = {}
         for locale in SUPPORTED_LOCALES:
             fragments = set()
             for other in SUPPORTED_LOCALES:
@@ -240,7 +258,20 @@ class LanguageCheck:
             self.foreign[locale] = sorted(fragments)
 
     def problems(self, locale: str, text: str, allowed: set[str]) -> list[str]:
+        key = (locale, text)  # (the same texts come back often: buttons, menus)
+        if key not in self._known:
+            self._known[key] = self._problems(locale, text, allowed)
+        return self._known[key]
+
+    def _problems(self, locale: str, text: str, allowed: set[str]) -> list[str]:
         found = [f"{other} text {part!r}" for part, other in self.foreign[locale] if part in text]
+        if locale != "en":  # English that is in no catalog (a string not passed to gettext)
+            plain = re.sub(r"<[^>]+>", " ", text)
+            for phrase in SHOWN_BACK:
+                plain = plain.replace(phrase, " ")
+            words = {w for w in ENGLISH_WORD.findall(plain)}
+            if words:
+                found.append(f"English words on a {locale} screen: {sorted(words)[:6]}")
         if locale == "ar":
             plain = ALLOWED_LATIN.sub(" ", re.sub(r"<[^>]+>", " ", text))
             words = {w for w in LATIN_WORD.findall(plain) if w not in allowed}
@@ -280,7 +311,6 @@ class Crawler:
         # The first language explores and records its steps; the others replay them.
         self.steps: list[Step] | None = None if persona in shared.plans else []
         self.roots: list[Node] = []
-        self.tried_bad: set[str | None] = set()
         self.current: tuple[list[dict[str, Any]], str | None] = ([{"unknown": True}], None)
         catalogs = harness.app.catalogs
         self.picker_texts = [
@@ -563,8 +593,8 @@ class Crawler:
 
     async def _bad_input_once(self, node: Node) -> None:
         """This language's bad input, once on each state (the first language's are replayed)."""
-        if node.state not in self.tried_bad:
-            self.tried_bad.add(node.state)
+        if node.state not in self.here.tried_bad:
+            self.here.tried_bad.add(node.state)
             await self._bad_input(node)
 
     def _action(self, node: Node, how: tuple[Any, ...]) -> Any:

@@ -58,7 +58,6 @@ DECLARED_ENDS = (
     "Open one with /case and its reference.",
     STAFF_CLOSED,
     "Conversation closed. /inbox shows the ones still open.",
-    "To delete all of it: /delete",  # /mydata: the data, then the one thing to do with it
     "Your data has been deleted. If you write again, the bot starts from the beginning.",
 )
 # Sent by people who are not staff, two per persona and language, all of them in each run.

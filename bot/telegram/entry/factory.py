@@ -30,7 +30,7 @@ from aiogram_dialog import setup_dialogs
 
 from bot.app import App
 from bot.telegram.entry.callbacks import OneAnswerPerCallback, answer_every_callback
-from bot.telegram.entry.commands import create_commands_router
+from bot.telegram.entry.commands import MyDataAction, create_commands_router
 from bot.telegram.entry.errors import register_error_handlers
 from bot.telegram.entry.fallback import ForeignCallbackGuard, create_fallback_router
 from bot.telegram.entry.membership import create_membership_router
@@ -116,6 +116,7 @@ def build_dispatcher(
                 OpenCheckin.__prefix__,
                 UrgentAction.__prefix__,
                 OpenTalk.__prefix__,
+                MyDataAction.__prefix__,
             )
         )
     )
