@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,18 +96,27 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     return name
 
 
-@pytest.fixture
-async def database(db_path: Path, migrated_template: str) -> AsyncIterator[str]:
-    """The test's database URL: a copy of the migrated template, as a SQLite file or (with
-    TEST_DATABASE_URL) a PostgreSQL database of its own, dropped after the test."""
+@contextlib.asynccontextmanager
+async def copy_of_template(db_path: Path, migrated_template: str) -> AsyncIterator[str]:
+    """A database URL: a copy of the migrated template, as a SQLite file at `db_path` or (with
+    TEST_DATABASE_URL) a PostgreSQL database of its own, dropped afterwards."""
     if not POSTGRES_URL:
         shutil.copyfile(migrated_template, db_path)
         yield f"sqlite+aiosqlite:///{db_path}"
         return
     name = f"avrr_{WORKER}_{next(_numbers)}"
     await _postgres(f"CREATE DATABASE {name} TEMPLATE {migrated_template}")
-    yield _with_database(POSTGRES_URL, name)
-    await _postgres(f"DROP DATABASE {name} WITH (FORCE)")
+    try:
+        yield _with_database(POSTGRES_URL, name)
+    finally:
+        await _postgres(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+async def database(db_path: Path, migrated_template: str) -> AsyncIterator[str]:
+    """The test's database URL (see `copy_of_template`), dropped after the test."""
+    async with copy_of_template(db_path, migrated_template) as url:
+        yield url
 
 
 _numbers = itertools.count()
@@ -128,6 +139,14 @@ async def harness(app: App) -> AsyncIterator[Harness]:
     h = await start_harness(app)
     yield h
     await h.bot.session.close()
+
+
+CRAWL_FIGURES = pytest.StashKey[list[str]]()  # the crawler's figures, shown after the run
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for line in config.stash.get(CRAWL_FIGURES, []):
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,16 +9,26 @@ continues exactly from there. What the crawl did to the programme's data (a regi
 confirmed, a booking cancelled) stays done: the bot must cope with any order of presses, and
 that is part of what is tested (a screen shown again is also an old screen).
 
-What keeps it bounded (every language and persona in a minute or two):
+The first language explores; the others replay. The first language's crawl is a bounded
+breadth-first walk, and every action it made that led to a screen it went on to explore is a
+`Step`, recorded in a form that holds in every language: a button by its callback data (without
+the dialog's intent id, which is the person's own) or its place in a reply keyboard, a sample
+answer, a bad input. Each other language makes those steps again, in the same order (so the
+programme's data changes as it did), as a new person of the same persona, and checks every
+screen they lead to. A step whose button is not on the screen, or that leads to another state,
+is where that language diverged: the crawl explores from there as the first language did.
+
+What keeps it bounded (every language and persona in about a minute):
 - a screen's signature folds what depends on data (numbers, dates, references, the names the
-  crawler typed), and each persona expands at most `PER_STATE` screens of one dialog state;
+  crawler typed), a screen seen before (by any persona, in this language) is not explored again,
+  and each persona expands at most `PER_STATE` screens of one dialog state (and, of a sequence
+  of screens of one state — questions, months — at most `SEQUENCE`, pressing what is new);
 - of the buttons of one widget (calendar days, countries, slots) at most `PER_WIDGET` are
   pressed, those with different labels first (a free day and a full one);
-- a press is an edge (persona, state, button): the first language crawled presses every one;
-  the next languages press one only if where it led is not yet shown in that language, so that
-  every state is still seen (and its texts checked) in every language;
+- only the steps that led to an explored screen are replayed;
 - the bad inputs (sticker, overlong text, strange Unicode, free text, an old button) rotate:
-  each language tries one of them on each state, the five languages all of them.
+  the first language tries one on every screen it explores; each language also tries its own
+  one once on each state, so that the five languages try all five.
 """
 
 from __future__ import annotations
@@ -240,8 +250,19 @@ class LanguageCheck:
             texts[locale] = [s for s in strings if s]
         own = {locale: "\n".join(texts[locale]) for locale in SUPPORTED_LOCALES}
         self.foreign: dict[str, list[tuple[str, str]]] = {}
+        # Whole short strings (a button, a line) of another catalog that are none of this one.
+        self.foreign_whole: dict[str, dict[str, str]] = {}
         self._known: dict[tuple[str, str], list[str]] = {}
         for locale in SUPPORTED_LOCALES:
+            mine = {p.strip() for s in texts[locale] for p in s.split("\n")}
+            self.foreign_whole[locale] = {
+                part: other
+                for other in SUPPORTED_LOCALES
+                if other != locale
+                for string in texts[other]
+                for part in (p.strip() for p in string.split("\n"))
+                if "{" not in part and re.search(r"[^\W\d_]{4}", part) and part not in mine
+            }
             fragments = set()
             for other in SUPPORTED_LOCALES:
                 if other == locale:
@@ -265,6 +286,12 @@ class LanguageCheck:
 
     def _problems(self, locale: str, text: str, allowed: set[str]) -> list[str]:
         found = [f"{other} text {part!r}" for part, other in self.foreign[locale] if part in text]
+        whole = self.foreign_whole[locale]
+        found += [
+            f"{whole[line.strip()]} text {line.strip()!r}"
+            for line in text.split("\n")
+            if line.strip() in whole and not any(line.strip() in part for part, _ in found)
+        ]
         if locale != "en":  # English that is in no catalog (a string not passed to gettext)
             plain = re.sub(r"<[^>]+>", " ", text)
             for phrase in SHOWN_BACK:
