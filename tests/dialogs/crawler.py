@@ -596,12 +596,12 @@ class Crawler:
             parent = here.get(id(step.parent))
             if parent is None:
                 continue  # its screen was not reached here: explored from where it diverged
-            action = self._action(parent, step.how)
+            label, action = self._action(parent, step.how)
             self.result.replayed += 1
             if action is None:
                 self._diverged(parent)
                 continue
-            child = await self.act(parent, str(step.how), action)
+            child = await self.act(parent, label, action)
             here[id(step.child)] = child
             signature = self._signature(child)
             self.result.screens.add(signature)
@@ -624,8 +624,9 @@ class Crawler:
             self.here.tried_bad.add(node.state)
             await self._bad_input(node)
 
-    def _action(self, node: Node, how: tuple[Any, ...]) -> Any:
-        """The action `how` on this screen, or None if it has no such button."""
+    def _action(self, node: Node, how: tuple[Any, ...]) -> tuple[str, Any]:
+        """The action `how` on this screen and what to call it in a path, or None if the
+        screen has no such button."""
         person = self.person
         if how[0] == "press":
             _, key, nth, data = how
@@ -634,15 +635,15 @@ class Crawler:
             # and place among the buttons with that key.
             same = [b for _, b in buttons if data and _tail(b) == data]
             found = same or [b for i, b in buttons if edge_key(b, i) == key][nth:]
-            return self._press(node, found[0]) if found else None
+            return (found[0]["text"], self._press(node, found[0])) if found else ("", None)
         if how[0] == "sample":
             sample = SAMPLES.get(node.state or "")
-            return None if sample is None else (lambda: person.send(sample))
+            return f"type {sample!r}", None if sample is None else (lambda: person.send(sample))
         if how[0] == "voice":
-            return person.send_voice
+            return "voice", person.send_voice
         if how[0] == "bad":
-            return self._bad_action(node, how[1])[1]
-        return None
+            return f":{how[1]}", self._bad_action(node, how[1])[1]
+        return "", None
 
     def _press(self, node: Node, button: dict[str, Any]) -> Any:
         person = self.person

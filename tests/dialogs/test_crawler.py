@@ -3,8 +3,10 @@ text step, through the real dispatcher and database. No screen may be a dead end
 
 Personas: a new person, a registered person, a person with a booked interview, a returnee with
 a check-in due, and a staff member (with a case and an open conversation to look at). Each is
-crawled in all five languages from its roots (/start, the staff commands, the check-in
-invitation). Run `pytest -s tests/dialogs/test_crawler.py` to see the figures.
+crawled in all five languages from its roots (/start, /mydata, /delete, the staff commands, the
+check-in invitation): English explores, the other languages replay its steps and explore where
+they lead elsewhere (see crawler.py). Part of `make test`; `make crawl` runs it alone, printing
+as it goes. The figures (screens per persona and language, states, time) are printed at the end.
 """
 
 from __future__ import annotations
@@ -278,6 +280,12 @@ def crawl(
     for persona in _ONLY_PERSONAS or PERSONAS:
         counts = {c.locale: len(c.screens) for c in crawls if c.persona == persona}
         lines.append(f"  {persona:<10} " + " ".join(f"{counts[code]:>5}" for code in locales))
+    shown = {
+        code: len(set().union(*(c.states for c in crawls if c.locale == code)) & states)
+        for code in locales
+    }
+    lines.append(f"  {'states':<10} " + " ".join(f"{shown[code]:>5}" for code in locales))
+    lines.append(f"  (of the {len(states)} states of the registered dialogs)")
     replayed = sum(c.replayed for c in crawls)
     diverged = sum(c.diverged for c in crawls)
     lines.append(f"  steps replayed in the other languages: {replayed}, led elsewhere: {diverged}")
