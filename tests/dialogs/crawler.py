@@ -631,10 +631,12 @@ class Crawler:
         if how[0] == "press":
             _, key, nth, data = how
             buttons = list(enumerate(self._buttons(node)))
-            # The same button: its data (a mirrored calendar puts a day elsewhere), else its key
-            # and place among the buttons with that key.
+            # The same button: the one with its data (a mirrored calendar puts a day elsewhere),
+            # else its key and place among the buttons with that key.
             same = [b for _, b in buttons if data and _tail(b) == data]
-            found = same or [b for i, b in buttons if edge_key(b, i) == key][nth:]
+            found = (
+                same if len(same) == 1 else [b for i, b in buttons if edge_key(b, i) == key][nth:]
+            )
             return (found[0]["text"], self._press(node, found[0])) if found else ("", None)
         if how[0] == "sample":
             sample = SAMPLES.get(node.state or "")
