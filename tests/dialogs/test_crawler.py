@@ -289,8 +289,8 @@ def crawl(
     replayed = sum(c.replayed for c in crawls)
     diverged = sum(c.diverged for c in crawls)
     lines.append(f"  steps replayed in the other languages: {replayed}, led elsewhere: {diverged}")
-    print("\n" + "\n".join(lines))  # noqa: T201 - the figures, seen with -s
-    request.config.stash.setdefault(CRAWL_FIGURES, []).extend(lines)  # and at the end of the run
+    # Printed at the end of the run (tests/conftest.py), whether output is captured or not.
+    request.config.stash.setdefault(CRAWL_FIGURES, []).extend(lines)
     return crawls, seconds, states, shared
 
 
