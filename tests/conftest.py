@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import os
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,8 +107,10 @@ async def database_copy(db_path: Path, migrated_template: str) -> AsyncIterator[
         return
     name = f"avrr_{WORKER}_{next(_numbers)}"
     await _postgres(f"CREATE DATABASE {name} TEMPLATE {migrated_template}")
-    yield _with_database(POSTGRES_URL, name)
-    await _postgres(f"DROP DATABASE {name} WITH (FORCE)")
+    try:
+        yield _with_database(POSTGRES_URL, name)
+    finally:
+        await _postgres(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @asynccontextmanager
@@ -149,6 +153,14 @@ async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[App]:
 async def harness(app: App) -> AsyncIterator[Harness]:
     async with running_harness(app) as h:
         yield h
+
+
+CRAWL_FIGURES = pytest.StashKey[list[str]]()  # the crawler's figures, shown after the run
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for line in config.stash.get(CRAWL_FIGURES, []):
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session", autouse=True)

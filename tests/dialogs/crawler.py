@@ -9,16 +9,26 @@ continues exactly from there. What the crawl did to the programme's data (a regi
 confirmed, a booking cancelled) stays done: the bot must cope with any order of presses, and
 that is part of what is tested (a screen shown again is also an old screen).
 
-What keeps it bounded (every language and persona in a minute or two):
+The first language explores; the others replay. The first language's crawl is a bounded
+breadth-first walk, and every action it made that led to a screen it went on to explore is a
+`Step`, recorded in a form that holds in every language: a button by its callback data (without
+the dialog's intent id, which is the person's own) or its place in a reply keyboard, a sample
+answer, a bad input. Each other language makes those steps again, in the same order (so the
+programme's data changes as it did), as a new person of the same persona, and checks every
+screen they lead to. A step whose button is not on the screen, or that leads to another state,
+is where that language diverged: the crawl explores from there as the first language did.
+
+What keeps it bounded (every language and persona in about a minute):
 - a screen's signature folds what depends on data (numbers, dates, references, the names the
-  crawler typed), and each persona expands at most `PER_STATE` screens of one dialog state;
+  crawler typed), a screen seen before (by any persona, in this language) is not explored again,
+  and each persona expands at most `PER_STATE` screens of one dialog state (and, of a sequence
+  of screens of one state — questions, months — at most `SEQUENCE`, pressing what is new);
 - of the buttons of one widget (calendar days, countries, slots) at most `PER_WIDGET` are
   pressed, those with different labels first (a free day and a full one);
-- a press is an edge (persona, state, button): the first language crawled presses every one;
-  the next languages press one only if where it led is not yet shown in that language, so that
-  every state is still seen (and its texts checked) in every language;
+- only the steps that led to an explored screen are replayed;
 - the bad inputs (sticker, overlong text, strange Unicode, free text, an old button) rotate:
-  each language tries one of them on each state, the five languages all of them.
+  the first language tries one on every screen it explores; each language also tries its own
+  one once on each state, so that the five languages try all five.
 """
 
 from __future__ import annotations
@@ -39,7 +49,7 @@ from sqlalchemy import insert, select
 from bot.i18n import LOCALES_DIR
 from bot.locales import SUPPORTED_LOCALES
 from bot.telegram.entry.local_api import BOT_USER
-from storage.models import FsmRecordRow
+from storage.models import FsmRecordRow, UserRow
 
 TRACE = int(os.environ.get("CRAWL_TRACE") or 0)  # 1: each press, 2: and the buttons shown
 PER_STATE = 1  # screens expanded per persona and dialog state, in one language
@@ -76,6 +86,22 @@ PICKER = ("Choose your language", "Which language do you read best? The menus wi
 # language of the recording (staff).
 MULTILINGUAL = {"LanguageSG:pick", "LanguageSG:written", "RecordSG:waiting"}
 APOLOGY = "Sorry, something went wrong on our side. Here is the menu."
+# Words of English sentences that are no word of French, Spanish or Portuguese: on a screen in
+# those languages (or Arabic), English left untranslated.
+ENGLISH_WORD = re.compile(
+    r"\b(?:the|your|you|with|and|this|please|which|what|have|will|when|here|there|can|for"
+    r"|from|our|has|not|are|been|was|were|would|should|about|only|after|before)\b",
+    re.IGNORECASE,
+)
+# Texts of the crawler's (and the test's made-up people's) own that the bot shows back, to
+# staff or to the person: not the bot's words.
+SHOWN_BACK = (
+    *SAMPLES.values(),
+    "my friend is sick, I need help",
+    "I need help",
+    "Test Person",
+    OVERLONG,
+)
 # Latin words allowed on an Arabic screen: names and data, not sentences.
 LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 ALLOWED_LATIN = re.compile(
@@ -108,6 +134,11 @@ def edge_key(button: dict[str, Any], index: int) -> str:
     if "callback_data" not in button:
         return f"reply:{index}"
     return fold(button["callback_data"].split(CB_SEP)[-1])
+
+
+def _tail(button: dict[str, Any]) -> str:
+    """A button's callback data without the dialog's intent id (different for each person)."""
+    return button.get("callback_data", "").split(CB_SEP)[-1]
 
 
 def widget_of(key: str) -> str:
@@ -143,6 +174,17 @@ class Node:
     begun: str = ""  # what its dialog was started with
     thorough: bool = True  # every button pressed, or (a step of a sequence) only the new ones
     before: frozenset[str] = frozenset()  # the buttons of the screen it came from
+    kept: bool = False  # explored (a new screen), so replayed in the other languages
+
+
+@dataclass
+class Step:
+    """One action of the exploring crawl, in the order it was made: from which screen (None: a
+    root), what was done (the same in every language), and the screen it led to."""
+
+    parent: Node | None
+    how: tuple[Any, ...]  # ("root", i), ("press", key, nth), ("sample",), ("bad", kind)...
+    child: Node
 
 
 @dataclass
@@ -156,6 +198,8 @@ class Shared:
     bad_inputs: set[tuple[str | None, str]] = field(default_factory=set)
     forged: set[str] = field(default_factory=set)
     foreign_dialog_data: str | None = None  # a dialog button from someone else's screen
+    # The exploring crawl (the first language) of each persona: its steps, to replay.
+    plans: dict[str, list[Step]] = field(default_factory=dict)
 
 
 @dataclass
@@ -166,6 +210,7 @@ class InLanguage:
     screens: set[tuple[Any, ...]] = field(default_factory=set)
     shown: set[str | None] = field(default_factory=set)
     expanded: Counter[tuple[Any, ...]] = field(default_factory=Counter)
+    tried_bad: set[str | None] = field(default_factory=set)  # states given this one's bad input
 
 
 @dataclass
@@ -178,6 +223,8 @@ class Crawl:
     states: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     actions: int = 0
+    replayed: int = 0  # steps of the first language's crawl made again in this one
+    diverged: int = 0  # of them, those that led elsewhere (then explored from there)
 
 
 class LanguageCheck:
@@ -203,7 +250,19 @@ class LanguageCheck:
             texts[locale] = [s for s in strings if s]
         own = {locale: "\n".join(texts[locale]) for locale in SUPPORTED_LOCALES}
         self.foreign: dict[str, list[tuple[str, str]]] = {}
+        # Whole short strings (a button, a line) of another catalog that are none of this one.
+        self.foreign_whole: dict[str, dict[str, str]] = {}
+        self._known: dict[tuple[str, str], list[str]] = {}
         for locale in SUPPORTED_LOCALES:
+            mine = {p.strip() for s in texts[locale] for p in s.split("\n")}
+            self.foreign_whole[locale] = {
+                part: other
+                for other in SUPPORTED_LOCALES
+                if other != locale
+                for string in texts[other]
+                for part in (p.strip() for p in string.split("\n"))
+                if "{" not in part and re.search(r"[^\W\d_]{4}", part) and part not in mine
+            }
             fragments = set()
             for other in SUPPORTED_LOCALES:
                 if other == locale:
@@ -220,7 +279,26 @@ class LanguageCheck:
             self.foreign[locale] = sorted(fragments)
 
     def problems(self, locale: str, text: str, allowed: set[str]) -> list[str]:
+        key = (locale, text)  # (the same texts come back often: buttons, menus)
+        if key not in self._known:
+            self._known[key] = self._problems(locale, text, allowed)
+        return self._known[key]
+
+    def _problems(self, locale: str, text: str, allowed: set[str]) -> list[str]:
         found = [f"{other} text {part!r}" for part, other in self.foreign[locale] if part in text]
+        whole = self.foreign_whole[locale]
+        found += [
+            f"{whole[line.strip()]} text {line.strip()!r}"
+            for line in text.split("\n")
+            if line.strip() in whole and not any(line.strip() in part for part, _ in found)
+        ]
+        if locale != "en":  # English that is in no catalog (a string not passed to gettext)
+            plain = re.sub(r"<[^>]+>", " ", text)
+            for phrase in SHOWN_BACK:
+                plain = plain.replace(phrase, " ")
+            words = {w for w in ENGLISH_WORD.findall(plain)}
+            if words:
+                found.append(f"English words on a {locale} screen: {sorted(words)[:6]}")
         if locale == "ar":
             plain = ALLOWED_LATIN.sub(" ", re.sub(r"<[^>]+>", " ", text))
             words = {w for w in LATIN_WORD.findall(plain) if w not in allowed}
@@ -257,28 +335,40 @@ class Crawler:
         self.last: deque[tuple[Node, str, str, Any]] = deque()
         self.reply_keyboard: tuple[dict[str, Any], str | None] | None = None
         self.root_message: dict[str, Any] | None = None
+        # The first language explores and records its steps; the others replay them.
+        self.steps: list[Step] | None = None if persona in shared.plans else []
+        self.roots: list[Node] = []
+        self.current: tuple[list[dict[str, Any]], str | None] = ([{"unknown": True}], None)
         catalogs = harness.app.catalogs
         self.picker_texts = [
             catalogs[code].gettext(msgid) for code in SUPPORTED_LOCALES for msgid in PICKER
         ]
 
     # -- the person's dialog state --------------------------------------------------------
-    async def _rows(self) -> list[dict[str, Any]]:
+    async def _now(self) -> tuple[list[dict[str, Any]], str]:
+        """The person's dialog state (their `fsm_records` rows) and language, as stored."""
         async with self.h.app.engine.connect() as connection:
             result = await connection.execute(
                 select(FsmRecordRow.__table__).where(FsmRecordRow.user_id == self.user_id)
             )
-            return [dict(row._mapping) for row in result]
+            rows = [dict(row._mapping) for row in result]
+            locale = await connection.scalar(
+                select(UserRow.locale).where(UserRow.id == self.user_id)
+            )
+        self.current = (rows, locale if locale in SUPPORTED_LOCALES else self.result.locale)
+        return self.current
 
     async def _restore(self, node: Node) -> None:
-        await self.storage.delete_user(self.user_id)
-        if node.rows:
-            async with self.h.app.engine.begin() as connection:
-                await connection.execute(insert(FsmRecordRow.__table__), node.rows)
+        rows, locale = self.current
+        if node.rows != rows:  # (unchanged by the last action: nothing to put back)
+            await self.storage.delete_user(self.user_id)
+            if node.rows:
+                async with self.h.app.engine.begin() as connection:
+                    await connection.execute(insert(FsmRecordRow.__table__), node.rows)
         if node.message is not None:
             self.h.api.messages[self.chat_id][node.message["message_id"]] = node.message
         self.reply_keyboard = node.reply_keyboard
-        if node.locale != await self._locale():  # the language is the person's, not the dialog's
+        if node.locale != locale:  # the language is the person's, not the dialog's
             await self.h.app.users.choose_locale(self.user_id, node.locale)
 
     def _state_of(self, rows: list[dict[str, Any]]) -> tuple[str | None, str]:
@@ -299,14 +389,10 @@ class Crawler:
         begun = found.get("start_data")
         return found.get("state"), fold(json.dumps(begun, sort_keys=True)) if begun else ""
 
-    async def _locale(self) -> str:
-        async with self.h.app.uow(read_only=True) as uow:
-            user = await uow.users.get(self.user_id)
-        locale = getattr(user, "locale", None)
-        return locale if locale in SUPPORTED_LOCALES else self.result.locale
-
     # -- acting and looking -----------------------------------------------------------------
-    async def act(self, node: Node | None, label: str, action: Any) -> Node:
+    async def act(
+        self, node: Node | None, label: str, action: Any, how: tuple[Any, ...] | None = None
+    ) -> Node:
         if node is not None:
             await self._restore(node)
         path = (*(node.path if node else ()), label)
@@ -314,9 +400,8 @@ class Crawler:
         await action()
         self.result.actions += 1
         events = [e for e in self.h.api.events[first_event:] if e.chat_id == self.chat_id]
-        rows = await self._rows()
+        rows, locale = await self._now()
         state, begun = self._state_of(rows)
-        locale = await self._locale()
         if state:
             self.result.states.add(state)
         self.here.shown.add(state)
@@ -328,6 +413,8 @@ class Crawler:
             print(self.persona, node.state if node else None, repr(label)[:40], "→", state,  # noqa: T201
                   [b["text"][:12] for b in self._buttons(child)] if TRACE > 1 else "")  # fmt: skip
         self._check(child, events, self.log_records[first_log:])
+        if how is not None and self.steps is not None:
+            self.steps.append(Step(node, how, child))
         return child
 
     def _track_reply_keyboard(self, events: list[Any], state: str | None) -> None:
@@ -428,11 +515,10 @@ class Crawler:
     def enqueue(self, node: Node) -> None:
         signature = self._signature(node)
         self.result.screens.add(signature)
-        if (node.state or "").startswith(PERSONAL):
-            signature = (self.persona, *signature)
-        if signature in self.here.screens:
+        seen = (self.persona, *signature) if (node.state or "").startswith(PERSONAL) else signature
+        if seen in self.here.screens:
             return  # the same screen, seen by another persona in this language
-        self.here.screens.add(signature)
+        self.here.screens.add(seen)
         # Outside a dialog (a notice, an answer to a command) the buttons tell screens apart.
         buttons = signature[4] if node.state is None else ()
         family = (self.persona, node.begun, node.state, buttons)
@@ -445,64 +531,156 @@ class Crawler:
             node.thorough = False
         self.here.expanded[family] += 1
         self.here.expanded[texts] += 1
+        node.kept = True
         self.queue.append(node)
 
     async def root(self, label: str, action: Any) -> Node:
-        node = await self.act(None, label, action)
+        node = await self.act(None, label, action, ("root", len(self.roots)))
+        self.roots.append(node)
         if self.root_message is None:
             self.root_message = node.message
         # A persona's roots are always explored: its data (a booking, a check-in) is its own.
         self.result.screens.add(self._signature(node))
         self.here.screens.add(self._signature(node))
-        self.queue.append(node)
+        node.kept = True
+        if self.steps is not None:
+            self.queue.append(node)
         return node
 
     async def run(self, budget: int) -> Crawl:
+        if self.steps is None:
+            await self.replay(self.shared.plans[self.persona])
         while (self.queue or self.last) and self.result.actions < budget:
             if self.queue:
                 node = self.queue.popleft()
                 children = await self._expand(node)
             else:
-                node, key, label, action = self.last.popleft()
-                children = [c for c in [await self.edge(node, key, label, action)] if c]
+                node, key, label, action, how = self.last.popleft()
+                children = [c for c in [await self.edge(node, key, label, action, how)] if c]
             for child in children:
                 self.enqueue(child)
+        if self.steps is not None:
+            self.shared.plans[self.persona] = self.steps
         return self.result
 
-    async def edge(self, node: Node, key: str, label: str, action: Any) -> Node | None:
+    async def edge(
+        self, node: Node, key: str, label: str, action: Any, how: tuple[Any, ...]
+    ) -> Node | None:
         """Press (or type) unless this press is known, in an earlier language, to lead only to
         states already shown in this one."""
         edge = (self.persona, node.begun, node.state, node.chain, key)
         led_to = self.shared.edges.get(edge)
         if led_to is not None and led_to <= self.here.shown:
             return None
-        child = await self.act(node, label, action)
+        child = await self.act(node, label, action, how)
         self.shared.edges.setdefault(edge, set()).add(child.state)
         return child
 
-    def _chosen_buttons(self, node: Node) -> list[tuple[str, dict[str, Any]]]:
+    # -- the other languages: the first language's steps again --------------------------------
+    async def replay(self, plan: list[Step]) -> None:
+        """Make again, in this language and in the same order, every step of the first
+        language's crawl that led to a screen it explored: the same buttons (by their callback
+        data, or their place in a reply keyboard), the same samples and bad inputs. Every screen
+        is checked as it comes. Where a step cannot be made or leads to another state, the
+        crawl explores from there as the first language did."""
+        here: dict[int, Node] = {}
+        for step in plan:
+            if not step.child.kept:
+                continue  # a screen seen before: nothing new to check on it
+            if step.how[0] == "root":
+                mine = self.roots[step.how[1]] if step.how[1] < len(self.roots) else None
+                if mine is not None:
+                    here[id(step.child)] = mine
+                    await self._bad_input_once(mine)
+                continue
+            parent = here.get(id(step.parent))
+            if parent is None:
+                continue  # its screen was not reached here: explored from where it diverged
+            label, action = self._action(parent, step.how)
+            self.result.replayed += 1
+            if action is None:
+                self._diverged(parent)
+                continue
+            child = await self.act(parent, label, action)
+            here[id(step.child)] = child
+            signature = self._signature(child)
+            self.result.screens.add(signature)
+            self.here.screens.add(signature)
+            child.before = step.child.before
+            child.chain = step.child.chain
+            if child.state != step.child.state:
+                self._diverged(child)
+            else:
+                await self._bad_input_once(child)
+
+    def _diverged(self, node: Node) -> None:
+        self.result.diverged += 1
+        node.thorough = True
+        self.queue.append(node)
+
+    async def _bad_input_once(self, node: Node) -> None:
+        """This language's bad input, once on each state (the first language's are replayed)."""
+        if node.state not in self.here.tried_bad:
+            self.here.tried_bad.add(node.state)
+            await self._bad_input(node)
+
+    def _action(self, node: Node, how: tuple[Any, ...]) -> tuple[str, Any]:
+        """The action `how` on this screen and what to call it in a path, or None if the
+        screen has no such button."""
+        person = self.person
+        if how[0] == "press":
+            _, key, nth, data = how
+            buttons = list(enumerate(self._buttons(node)))
+            # The same button: the one with its data (a mirrored calendar puts a day elsewhere),
+            # else its key and place among the buttons with that key.
+            same = [b for _, b in buttons if data and _tail(b) == data]
+            found = (
+                same if len(same) == 1 else [b for i, b in buttons if edge_key(b, i) == key][nth:]
+            )
+            return (found[0]["text"], self._press(node, found[0])) if found else ("", None)
+        if how[0] == "sample":
+            sample = SAMPLES.get(node.state or "")
+            return f"type {sample!r}", None if sample is None else (lambda: person.send(sample))
+        if how[0] == "voice":
+            return "voice", person.send_voice
+        if how[0] == "bad":
+            return f":{how[1]}", self._bad_action(node, how[1])[1]
+        return "", None
+
+    def _press(self, node: Node, button: dict[str, Any]) -> Any:
+        person = self.person
+        if "callback_data" in button:
+            data, message = button["callback_data"], node.message
+            return lambda: person.press_data(data, message)
+        if button.get("request_contact"):
+            return lambda: person.send_contact("+212612345678")
+        return lambda: person.send(button["text"])
+
+    def _chosen_buttons(self, node: Node) -> list[tuple[str, dict[str, Any], int]]:
         """At most PER_WIDGET buttons of each widget: one of each kind of label, the most
         frequent kinds first (a calendar's free days before its header); in a list of
-        different labels (countries, languages), the first, the last and some between."""
-        by_widget: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        different labels (countries, languages), the first, the last and some between. Each
+        with its key and which of the buttons with that key it is (days fold to one key)."""
+        by_widget: dict[str, list[tuple[str, dict[str, Any], int]]] = {}
+        nth: Counter[str] = Counter()
         for index, button in enumerate(self._buttons(node)):
+            key = edge_key(button, index)
+            nth[key] += 1
             if "url" in button:
                 continue
-            key = edge_key(button, index)
-            by_widget.setdefault(widget_of(key), []).append((key, button))
+            by_widget.setdefault(widget_of(key), []).append((key, button, nth[key] - 1))
         chosen = []
         for buttons in by_widget.values():
             if len(buttons) <= PER_WIDGET:
                 chosen += buttons
                 continue
-            kinds: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-            for key, button in buttons:
-                kinds.setdefault(fold(button["text"]), []).append((key, button))
+            kinds: dict[str, list[tuple[str, dict[str, Any], int]]] = {}
+            for found in buttons:
+                kinds.setdefault(fold(found[1]["text"]), []).append(found)
             if len(kinds) < len(buttons):
                 # a number (a free day) first, then the most frequent kinds
                 ordered = sorted(kinds.items(), key=lambda k: (k[0] != "#", -len(k[1])))
-                ordered = [found for _, found in ordered]
-                chosen += [kind[0] for kind in ordered[:PER_WIDGET]]
+                chosen += [kind[0] for _, kind in ordered[:PER_WIDGET]]
             else:
                 last = len(buttons) - 1
                 spread = sorted({round(i * last / (PER_WIDGET - 1)) for i in range(PER_WIDGET)})
@@ -515,39 +693,32 @@ class Crawler:
         chosen = self._chosen_buttons(node)
         if not node.thorough:  # a step of a sequence: what appeared on it, else the first
             new = [
-                (key, button)
-                for key, button in chosen
-                if key not in node.before or f"label:{fold(button['text'])}" not in node.before
+                found
+                for found in chosen
+                if found[0] not in node.before
+                or f"label:{fold(found[1]['text'])}" not in node.before
             ]
             chosen = (new or chosen)[:2]
-        for key, button in chosen:
+        for key, button, nth in chosen:
             label = button["text"]
-            if "callback_data" in button:
-                data = button["callback_data"]
-                message = node.message
-                if CB_SEP in data and self.shared.foreign_dialog_data is None:
-                    self.shared.foreign_dialog_data = data
-
-                async def press(data: str = data, message: Any = message) -> None:
-                    await person.press_data(data, message)
-
-                if LAST.match(key.split(":")[0]):
-                    self.last.append((node, key, label, press))
-                    continue
-                children.append(await self.edge(node, key, label, press))
-            elif button.get("request_contact"):
-                children.append(
-                    await self.edge(node, key, label, lambda: person.send_contact("+212612345678"))
-                )
-            else:
-                children.append(await self.edge(node, key, label, lambda t=label: person.send(t)))
+            data = button.get("callback_data", "")
+            if CB_SEP in data and self.shared.foreign_dialog_data is None:
+                self.shared.foreign_dialog_data = data
+            how = ("press", key, nth, _tail(button))
+            press = self._press(node, button)
+            if data and LAST.match(key.split(":")[0]):
+                self.last.append((node, key, label, press, how))
+                continue
+            children.append(await self.edge(node, key, label, press, how))
         sample = SAMPLES.get(node.state or "")
         if sample is not None:
             children.append(
-                await self.edge(node, "sample", f"type {sample!r}", lambda: person.send(sample))
+                await self.edge(
+                    node, "sample", f"type {sample!r}", lambda: person.send(sample), ("sample",)
+                )
             )
         if node.state == "RecordSG:waiting":
-            children.append(await self.edge(node, "sample", "voice", person.send_voice))
+            children.append(await self.edge(node, "sample", "voice", person.send_voice, ("voice",)))
         if node.thorough:
             children.append(await self._bad_input(node))
         found = [c for c in children if c is not None]
@@ -564,7 +735,11 @@ class Crawler:
         if node.state is None:
             return None
         turn = (self.here.index + sum(map(ord, node.state))) % len(BAD_INPUTS)
-        kind = BAD_INPUTS[turn]
+        kind, action = self._bad_action(node, BAD_INPUTS[turn])
+        self.shared.bad_inputs.add((node.state, kind))
+        return await self.act(node, f":{kind}", action, ("bad", kind))
+
+    def _bad_action(self, node: Node, kind: str) -> tuple[str, Any]:
         person = self.person
         if kind == "old button":
             old = self.root_message
@@ -576,17 +751,14 @@ class Crawler:
             if old is None or old is node.message or first is None:
                 kind = "sticker"
             else:
-                action = lambda: person.press_data(first["callback_data"], old)  # noqa: E731
+                return kind, lambda: person.press_data(first["callback_data"], old)
         if kind == "sticker":
-            action = person.send_sticker
-        elif kind == "overlong":
-            action = lambda: person.send(OVERLONG)  # noqa: E731
-        elif kind == "strange":
-            action = lambda: person.send(STRANGE)  # noqa: E731
-        elif kind == "free text":
-            action = lambda: person.send("my friend is sick, I need help")  # noqa: E731
-        self.shared.bad_inputs.add((node.state, kind))
-        return await self.act(node, f":{kind}", action)
+            return kind, person.send_sticker
+        if kind == "overlong":
+            return kind, lambda: person.send(OVERLONG)
+        if kind == "strange":
+            return kind, lambda: person.send(STRANGE)
+        return kind, lambda: person.send("my friend is sick, I need help")
 
     async def forged(self, node: Node, label: str, data: str) -> None:
         """A press nobody should be able to make (another person's case, check-in or dialog):

@@ -84,6 +84,25 @@ async def test_changing_mind_about_delete_keeps_everything(harness):
     assert "Aminata" in person.last_text()
 
 
+@pytest.mark.parametrize("locale", ["en", "ar"])
+async def test_mydata_ends_with_buttons_to_delete_it_or_go_back_to_the_menu(harness, locale):
+    """Found by the crawler: the page of one's data had no button, a dead end."""
+    person, t = await open_menu(harness, 5006, locale)
+    await register(person, t)
+    await person.send("/mydata")
+    assert person.button_texts(person.last()) == [
+        t.gettext("🗑 Delete my data"),
+        t.gettext("🏠 Main menu"),
+    ]
+    page = person.last()
+    await person.press(t.gettext("🗑 Delete my data"), page)
+    assert t.gettext("🗑 Yes, delete everything") in person.button_texts()
+    await person.press(t.gettext("🏠 Main menu"), page)
+    assert t.gettext("🌐 Language") in person.button_texts()
+    await person.send("/mydata")
+    assert "Aminata" in person.last_text()  # nothing was deleted without the confirmation
+
+
 async def test_withdraw_is_as_easy_as_registering(harness):
     person, t = await open_menu(harness, 5005, "fr")
     await register(person, t)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
-from aiogram.types import CallbackQuery, Message
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.domain.offices import Office
@@ -31,6 +32,22 @@ def announcements_stopped(t: Translator) -> str:
         "(/start) and press “{button}”.",
         button=t.gettext("🔔 Receive announcements again"),
     )
+
+
+class MyDataAction(CallbackData, prefix="mydata"):
+    """The buttons under /mydata: delete it all (asks first), or back to the menu."""
+
+    action: str
+
+
+def mydata_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    delete = InlineKeyboardButton(
+        text=t.gettext("🗑 Delete my data"), callback_data=MyDataAction(action="delete").pack()
+    )
+    menu = InlineKeyboardButton(
+        text=t.gettext("🏠 Main menu"), callback_data=MyDataAction(action="menu").pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[delete], [menu]])
 
 
 def create_commands_router() -> Router:
@@ -123,7 +140,18 @@ def create_commands_router() -> Router:
         offices: tuple[Office, ...],
     ) -> None:
         data = await registrations.personal_data(message.from_user.id)  # type: ignore[union-attr]
-        await message.answer(render_personal_data(data, t, offices))
+        # The page ends with what can be done with it, one press away (not a dead end).
+        await message.answer(
+            render_personal_data(data, t, offices), reply_markup=mydata_keyboard(t)
+        )
+
+    @router.callback_query(MyDataAction.filter(), PrivateChat())
+    async def mydata_action(
+        callback: CallbackQuery, callback_data: MyDataAction, dialog_manager: DialogManager
+    ) -> None:
+        await callback.answer()
+        state = DeleteSG.confirm if callback_data.action == "delete" else MenuSG.main
+        await dialog_manager.start(state, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
     @router.message(Command("delete"))
     async def delete(message: Message, dialog_manager: DialogManager) -> None:

@@ -30,7 +30,7 @@ from aiogram_dialog import setup_dialogs
 
 from bot.app import App
 from bot.telegram.entry.callbacks import OneAnswerPerCallback, answer_every_callback
-from bot.telegram.entry.commands import create_commands_router
+from bot.telegram.entry.commands import MyDataAction, create_commands_router
 from bot.telegram.entry.dialog_router import DialogsByIntent
 from bot.telegram.entry.errors import register_error_handlers
 from bot.telegram.entry.fallback import ForeignCallbackGuard, create_fallback_router
@@ -83,6 +83,7 @@ BUTTON_PREFIXES = (
     OpenCheckin.__prefix__,
     UrgentAction.__prefix__,
     OpenTalk.__prefix__,
+    MyDataAction.__prefix__,
 )
 LOCAL_TOKEN = "4242424242:LOCAL-terminal-chat-token-not-secret"
 
