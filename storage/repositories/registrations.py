@@ -134,7 +134,21 @@ class SqlRegistrationRepository:
             await self._session.flush()
         except IntegrityError:
             raise AlreadyRegisteredError(user_id) from None
-        return self._to_domain(row)
+        # What was just written, from what we had (not decrypted back from the row).
+        return Registration(
+            id=row.id,
+            reference=reference,
+            user_id=user_id,
+            status=Status.NEW,
+            draft=draft,
+            consent_version=consent_version,
+            consent_at=consent_at,
+            created_at=now,
+            updated_at=now,
+            source=source,
+            kind=kind,
+            returned_from=returned_from,
+        )
 
     async def get(self, registration_id: int) -> Registration | None:
         row = await self._session.get(RegistrationRow, registration_id)
