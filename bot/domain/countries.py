@@ -83,8 +83,13 @@ def ordered_countries(
     )
 
 
+def search_keys(folded_name: str) -> tuple[str, ...]:
+    """What typed letters may start: the whole name or any of its words."""
+    return (folded_name, *folded_name.split()[1:])
+
+
 def matches(folded_name: str, wanted: str) -> bool:
-    return folded_name.startswith(wanted) or any(w.startswith(wanted) for w in folded_name.split())
+    return any(key.startswith(wanted) for key in search_keys(folded_name))
 
 
 def search_countries(

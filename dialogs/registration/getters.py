@@ -12,8 +12,8 @@ from bot.domain.countries import (
     all_countries,
     fold,
     frequent,
-    matches,
     ordered_countries,
+    search_keys,
 )
 from bot.domain.offices import Office
 from bot.domain.registration import AgeGroup, Gender, Need, PassportState, needs_that_apply
@@ -27,7 +27,8 @@ OTHER_PLACE = "other:"  # + office id: "another place in Morocco"
 
 # Built once per language (and per kind of list), not per screen: ~250 names sorted and folded.
 _NAMES: dict[str, dict[str, str]] = {}
-_FOLDED: dict[str, dict[str, str]] = {}
+_KEYS: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # code and what a search may start
+_FOUND: dict[tuple[str, str | None], list[str]] = {}  # (folded letters, kind): codes found
 _ORDER: dict[tuple[str, str | None], list[str]] = {}
 
 
@@ -38,7 +39,7 @@ def country_names(t: Translator) -> dict[str, str]:
         names = {code: t.country(code) for code in all_countries()}
         names[OTHER_COUNTRY] = t.gettext("Other / I prefer not to say")
         _NAMES[t.locale] = names
-        _FOLDED[t.locale] = {code: fold(name) for code, name in names.items()}
+        _KEYS[t.locale] = [(code, search_keys(fold(name))) for code, name in names.items()]
     return names
 
 
@@ -59,11 +60,21 @@ def find_countries(typed: str, catalogs: Catalogs, kind: str | None) -> list[str
     wanted = fold(typed)
     if not wanted:
         return []
+    if (wanted, kind) in _FOUND:  # the same few letters are typed again and again
+        return _FOUND[wanted, kind]
     for code in SUPPORTED_LOCALES:
         country_names(catalogs[code])
-    tables = [_FOLDED[code] for code in SUPPORTED_LOCALES]
-    found = {c for table in tables for c, name in table.items() if matches(name, wanted)}
-    return [code for code in country_order(catalogs["en"], kind) if code in found]
+    found = {
+        code
+        for locale in SUPPORTED_LOCALES
+        for code, keys in _KEYS[locale]
+        if any(key.startswith(wanted) for key in keys)
+    }
+    result = [code for code in country_order(catalogs["en"], kind) if code in found]
+    if len(_FOUND) >= 4096:
+        _FOUND.clear()
+    _FOUND[wanted, kind] = result
+    return result
 
 
 async def country_getter(
