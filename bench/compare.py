@@ -130,16 +130,16 @@ def install_counters() -> None:
 
     DataCipher.encrypt = counted_encrypt  # type: ignore[method-assign]
     # The dialog state's own connection on the event loop (storage/fsm.py) is traced too.
-    from storage.fsm import _LoopConnection
+    from storage.loop_sqlite import LoopConnection
 
-    original_connect = _LoopConnection._connect
+    original_connect = LoopConnection._connect
 
     def traced_connect(self: Any) -> Any:
         db = original_connect(self)
         db.set_trace_callback(trace)
         return db
 
-    _LoopConnection._connect = traced_connect  # type: ignore[method-assign]
+    LoopConnection._connect = traced_connect  # type: ignore[method-assign]
 
 
 def trace(sql: str) -> None:

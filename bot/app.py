@@ -7,6 +7,7 @@ import gc
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -38,7 +39,9 @@ from bot.services.users import UserService
 from storage.crypto import DataCipher
 from storage.db import WriteGate, create_engine, create_session_factory, is_sqlite
 from storage.key_check import DataKeyError, check_data_key
+from storage.loop_sqlite import LoopConnection
 from storage.migrate import migrate
+from storage.repositories.registrations import facts_on_loop
 from storage.repositories.updates import ProcessedUpdates
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -91,10 +94,17 @@ class App:
             self.settings.STAFF_USER_IDS,
         )
         self.retention = RetentionService(self.uow, self.clock, self.settings.RETENTION_MONTHS)
+        # One process on SQLite: the hot path's reads and dialog-state writes on the loop.
+        self.loop_db = (
+            LoopConnection(self.engine)
+            if self.single_process and LoopConnection.able(self.engine)
+            else None
+        )
         self.menu = MenuService(
             self.uow,
             (lambda: self.uow.generation) if self.single_process else None,
             size=self.people_in_memory,
+            read_on_loop=partial(facts_on_loop, self.loop_db) if self.loop_db else None,
         )
         self.stats = StatsService(self.uow, self.clock, self.settings.STAFF_USER_IDS)
         self.conversations = ConversationService(
@@ -155,6 +165,8 @@ class App:
         }
 
     async def close(self) -> None:
+        if self.loop_db is not None:
+            self.loop_db.close()
         await self.engine.dispose()
 
 

@@ -26,7 +26,7 @@ processes (PostgreSQL) must run without it; a batch still remembers what it read
 never needs a read of its own.
 
 On SQLite, with the cache, reads and the batch's transaction run on the event loop itself, on a
-connection of this storage's own (`_LoopConnection`): a few statements on a local file take tens
+connection of its own (`storage/loop_sqlite.py`): a few statements on a local file take tens
 of microseconds, and handing them to aiosqlite's thread and back cost several times that. That
 connection never waits for SQLite's write lock: when another process holds it, the write goes
 the way it went before (aiosqlite's thread, which waits without stalling the loop). The
@@ -36,7 +36,6 @@ durability is the same either way: the transaction commits before the update is 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -60,9 +59,11 @@ from sqlalchemy.sql import Insert
 from storage.crypto import DataCipher
 from storage.db import WriteGate
 from storage.dialect import upsert_rows
+from storage.loop_sqlite import LoopConnection
 from storage.models import FsmRecordRow
 
 _TABLE = FsmRecordRow.__table__
+_PERSON_SQL = "SELECT key, state, data FROM fsm_records WHERE user_id = ? AND chat_id = ?"
 _DELETE = delete(FsmRecordRow).where(FsmRecordRow.key.in_(bindparam("keys", expanding=True)))
 
 
@@ -99,6 +100,7 @@ class SqlStorage(BaseStorage):
         cache: bool = False,
         cache_size: int | Callable[[], int] = 5_000,
         engine: AsyncEngine | None = None,
+        loop: LoopConnection | None = None,
     ) -> None:
         self._sessions = session_factory
         self._read_sessions = read_session_factory or session_factory
@@ -118,7 +120,12 @@ class SqlStorage(BaseStorage):
         self._direct = (
             _DirectWriter(engine) if engine is not None and _DirectWriter.able(engine) else None
         )
-        self._loop = _LoopConnection(engine) if cache and self._direct is not None else None
+        # The loop's own connection (storage/loop_sqlite.py): given (shared with the menu), or
+        # this storage's own.
+        self._own_loop = loop is None and cache and self._direct is not None
+        self._loop = (
+            loop if loop is not None else (LoopConnection(engine) if self._own_loop else None)
+        )  # type: ignore[arg-type]
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[None]:
@@ -163,7 +170,7 @@ class SqlStorage(BaseStorage):
     async def close(self) -> None:
         """The engine belongs to the application, which disposes of it; the loop's connection
         is this storage's own."""
-        if self._loop is not None:
+        if self._loop is not None and self._own_loop:
             self._loop.close()
 
     async def delete_user(self, user_id: int) -> int:
@@ -219,7 +226,7 @@ class SqlStorage(BaseStorage):
         if records is not None:
             self._cache.move_to_end(person)
             return records
-        rows = self._loop.person(*person) if self._loop is not None else None
+        rows = self._loop.rows(_PERSON_SQL, person) if self._loop is not None else None
         if rows is None:  # no loop connection, or SQLite busy recovering: the usual way
             async with self._read_sessions() as session:
                 result = await session.execute(
@@ -283,7 +290,7 @@ class SqlStorage(BaseStorage):
         try:
             if self._direct is not None:
                 async with self._gate:
-                    if self._loop is None or not self._loop.write(self._direct, rows, cleared):
+                    if self._loop is None or not self._direct.write_on(self._loop, rows, cleared):
                         await self._direct.write(rows, cleared)
                 return
             async with self._gate, self._sessions() as session, session.begin():
@@ -334,6 +341,13 @@ class _DirectWriter:
             rows = [{**row, "updated_at": self._time(row["updated_at"])} for row in rows]
         return rows, [{"key": key} for key in cleared]
 
+    def write_on(
+        self, loop: LoopConnection, rows: list[dict[str, Any]], cleared: list[str]
+    ) -> bool:
+        """Write the batch on the loop's connection; False (nothing written) if it is busy."""
+        prepared = self.prepared(rows, cleared)
+        return loop.transaction(lambda db: self.transaction(db, *prepared, begun=True))
+
     async def write(self, rows: list[dict[str, Any]], cleared: list[str]) -> None:
         rows_, deletes = self.prepared(rows, cleared)
         async with self._engine.connect() as connection:
@@ -360,56 +374,3 @@ class _DirectWriter:
         except BaseException:
             db.execute("ROLLBACK")
             raise
-
-
-class _LoopConnection:
-    """SQLite: a person's records read, and a batch written, on the event loop itself.
-
-    A connection of its own that never waits for a lock (busy timeout 0), so the loop never
-    stalls: a write that finds SQLite's write lock taken (another process: a report, a
-    maintenance command) is not made here and goes through aiosqlite's thread instead. Within
-    this process every writer passes the `WriteGate` first, so that case is rare.
-    """
-
-    _PERSON_SQL = "SELECT key, state, data FROM fsm_records WHERE user_id = ? AND chat_id = ?"
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._path = engine.url.database
-        self._db: sqlite3.Connection | None = None
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self._path, timeout=0, isolation_level=None)
-        db.execute("PRAGMA synchronous=NORMAL")  # as the engine's connections (storage.db)
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA secure_delete=ON")
-        # Checkpoints (copying the WAL into the file, with an fsync) are left to the engine's
-        # connections, on aiosqlite's thread: never a pause of the loop.
-        db.execute("PRAGMA wal_autocheckpoint=0")
-        return db
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._db is None:
-            self._db = self._connect()
-        return self._db
-
-    def person(self, user_id: int | None, chat_id: int | None) -> list[tuple[Any, ...]] | None:
-        """The person's rows, or None if SQLite cannot answer without waiting."""
-        try:
-            return self._connection().execute(self._PERSON_SQL, (user_id, chat_id)).fetchall()
-        except sqlite3.OperationalError:
-            return None
-
-    def write(self, direct: _DirectWriter, rows: list[dict[str, Any]], cleared: list[str]) -> bool:
-        """Write the batch here; False (nothing written) if another process holds the lock."""
-        db = self._connection()
-        try:
-            db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:
-            return False
-        direct.transaction(db, *direct.prepared(rows, cleared), begun=True)
-        return True
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None

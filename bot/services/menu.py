@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.domain.registration import Status
 from bot.services.booking import BOOKABLE
-from bot.services.ports import UnitOfWorkFactory
+from bot.services.ports import RegistrationFacts, UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +34,14 @@ class MenuService:
         uow: UnitOfWorkFactory,
         generation: Callable[[], int] | None = None,
         size: Callable[[], int] = lambda: 10_000,
+        read_on_loop: Callable[[int], list[RegistrationFacts] | None] | None = None,
     ) -> None:
         self._uow = uow
         self._generation = generation  # None: nothing is kept
         self._size = size
         self._kept: OrderedDict[int, tuple[int, MenuContext]] = OrderedDict()
+        # One process on SQLite: the read on the event loop's own connection (None: busy).
+        self._read_on_loop = read_on_loop
 
     async def context(self, user_id: int) -> MenuContext:
         generation = self._generation() if self._generation is not None else None
@@ -46,8 +49,10 @@ class MenuService:
         if kept is not None and kept[0] == generation:
             self._kept.move_to_end(user_id)
             return kept[1]
-        async with self._uow(read_only=True) as uow:
-            facts = await uow.registrations.facts_for(user_id)
+        facts = self._read_on_loop(user_id) if self._read_on_loop is not None else None
+        if facts is None:
+            async with self._uow(read_only=True) as uow:
+                facts = await uow.registrations.facts_for(user_id)
         registration = next((f for f in facts if f.open), None)
         # As CheckinService.state: a registration under monitoring, a check-in waiting.
         monitored = any(f.monitoring in ("active", "paused") for f in facts)

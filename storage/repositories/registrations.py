@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +25,7 @@ from bot.domain.registration import (
 from bot.services.ports import AlreadyRegisteredError, CaseEvent, RegistrationFacts, RetentionDue
 from storage.crypto import DataCipher
 from storage.dialect import upsert_increment
+from storage.loop_sqlite import LoopConnection
 from storage.models import (
     BookingRow,
     CaseEventRow,
@@ -43,6 +47,30 @@ _FACTS = select(
     .where(CheckinRow.registration_id == RegistrationRow.id, CheckinRow.status == SENT)
     .exists(),
 ).where(RegistrationRow.user_id == bindparam("user_id"))
+
+
+def _facts(rows: Iterable[Any]) -> list[RegistrationFacts]:
+    return [
+        RegistrationFacts(
+            open=open_user_id is not None,
+            kind=kind,
+            status=Status(status),
+            monitoring=monitoring,
+            booked=bool(is_booked),
+            checkin_waiting=bool(is_waiting),
+        )
+        for open_user_id, kind, status, monitoring, is_booked, is_waiting in rows
+    ]
+
+
+_FACTS_SQLITE = _FACTS.compile(dialect=sqlite.dialect(paramstyle="named"))
+
+
+def facts_on_loop(loop: LoopConnection, user_id: int) -> list[RegistrationFacts] | None:
+    """`facts_for` on the event loop's own SQLite connection (storage/loop_sqlite.py): the
+    menu's one read without a thread; None when SQLite cannot answer at once."""
+    rows = loop.rows(str(_FACTS_SQLITE), {**_FACTS_SQLITE.params, "user_id": user_id})
+    return None if rows is None else _facts(rows)
 
 
 class SqlRegistrationRepository:
@@ -177,17 +205,7 @@ class SqlRegistrationRepository:
     async def facts_for(self, user_id: int) -> list[RegistrationFacts]:
         """One statement, no decryption: the menu is drawn on most updates."""
         result = await self._session.execute(_FACTS, {"user_id": user_id})
-        return [
-            RegistrationFacts(
-                open=open_user_id is not None,
-                kind=kind,
-                status=Status(status),
-                monitoring=monitoring,
-                booked=bool(is_booked),
-                checkin_waiting=bool(is_waiting),
-            )
-            for open_user_id, kind, status, monitoring, is_booked, is_waiting in result
-        ]
+        return _facts(result)
 
     async def recent(
         self, *, status: Status | None, office_id: str | None, limit: int

@@ -165,8 +165,10 @@ async def test_a_person_is_read_once_and_a_new_dialog_costs_no_read(database, mo
     await SqlStorage(sessions).set_data(key(destiny="stack"), {"stack": [1]})  # from before
     storage = SqlStorage(sessions, cache=True, engine=engine)
     reads = []
-    original = storage._loop.person
-    monkeypatch.setattr(storage._loop, "person", lambda *a: reads.append(a) or original(*a))
+    original = storage._loop.rows
+    monkeypatch.setattr(
+        storage._loop, "rows", lambda sql, p: reads.append(tuple(p)) or original(sql, p)
+    )
 
     assert await storage.get_data(key(destiny="stack")) == {"stack": [1]}
     assert await storage.get_data(key(destiny="aiogd:context:new")) == {}  # known absent

@@ -104,6 +104,7 @@ def build_dispatcher(
         cache=app.single_process,  # one process is the only writer
         cache_size=app.people_in_memory,  # people, each with all of their keys
         engine=app.engine,
+        loop=app.loop_db,
     )
     dp = Dispatcher(
         storage=storage,
