@@ -23,8 +23,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return create_async_engine(url, pool_pre_ping=True, **kwargs)
     if ":memory:" in url or url.rstrip("/").endswith("sqlite+aiosqlite:"):
         raise ValueError("use a SQLite file: each connection to :memory: is a new database")
+    from storage.sqlite_driver import OneTripDBAPI
+
     engine = create_async_engine(
         url,
+        module=OneTripDBAPI(),  # one hand-over to aiosqlite's thread per statement, not four
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         # Every session ends its own transaction (commit or rollback), so the pool need not
         # roll back again: one thread round trip less per session.
