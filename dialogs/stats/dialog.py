@@ -123,8 +123,7 @@ async def send_report(message: Message, manager: DialogManager) -> None:
     )
     for text in text_report(report, t, name):
         await message.answer(text)
-    if t.rtl:  # matplotlib does not shape right-to-left scripts: the charts are in English
-        t = manager.middleware_data["catalogs"]["en"]
+    # In Arabic too: charts.py shapes and orders the words (README: Figures).
     charts = (
         (
             "registrations.png",
