@@ -67,7 +67,7 @@ async def test_an_export_downloads_a_csv_with_a_bom(harness, app, page):
             await page.click("form.export-form button[type=submit]")
         download = await pending.value
         assert download.suggested_filename == "registrations_2026-01-01_2026-11-23.csv"
-        data = open(await download.path(), "rb").read()
+        data = (await download.path()).read_bytes()
         assert data.startswith(b"\xef\xbb\xbf") and b"MA-2026-000001" in data
         assert b"Aminata" not in data
 
@@ -80,5 +80,5 @@ async def test_an_export_downloads_a_csv_with_a_bom(harness, app, page):
             await page.click("form.buttons button[type=submit]")
         download = await pending.value
         assert download.suggested_filename == "registrations_2026-01-01_2026-11-23_FULL.csv"
-        data = open(await download.path(), "rb").read()
-        assert data.startswith(b"\xef\xbb\xbf") and "Aminata".encode() in data
+        data = (await download.path()).read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and b"Aminata" in data
