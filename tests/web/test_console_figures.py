@@ -220,3 +220,17 @@ async def test_a_deleted_person_is_never_exported_and_empty_files_keep_their_hea
         data = await response.read()
         assert data.startswith(BOM) and data.decode("utf-8-sig").startswith("reference,")
         assert len(data.decode("utf-8-sig").splitlines()) == 1
+
+
+async def test_an_export_of_an_impossible_period_exports_nothing(client, app):
+    await sign_in(client, app)
+    backwards = await download(
+        client, period="custom", **{"from": "2026-05-02", "to": "2026-05-01"}
+    )
+    assert backwards.headers["Content-Type"].startswith("text/html")
+    assert "The end must be after the start." in await backwards.text()
+    too_early = await download(
+        client, period="custom", **{"from": "2020-01-01", "to": "2026-05-01"}
+    )
+    assert "Choose days between Jan 1, 2023 and today." in await too_early.text()
+    assert exports(await audit_rows(app)) == []

@@ -63,7 +63,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     staff, form = request[STAFF], request[FORM]
     choice = parse_choice(form, console.app.offices, console.app.clock.now().date())
     table = form.get("file", "")
-    if table not in FILES:
+    if not isinstance(table, str) or table not in FILES:
         table = "registrations"
     full = form.get("identifying") == "yes"
     if choice.error:  # a period that cannot be: say so, export nothing
@@ -77,8 +77,8 @@ async def export(request: web.Request) -> web.StreamResponse:
     except NotStaffError:  # STAFF_USER_IDS changed between the session check and now
         await console.app.audit.refused(staff.user_id, "export with names" if full else "export")
         return refused(request, "not_staff")
-    body = csv_bytes(tables[str(table)], export_columns(str(table), full))
-    filename = export_filename(str(table), choice.period, full)
+    body = csv_bytes(tables[table], export_columns(table, full))
+    filename = export_filename(table, choice.period, full)
     return web.Response(
         body=body,
         content_type="text/csv",

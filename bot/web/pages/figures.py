@@ -62,17 +62,23 @@ def _day(value: str) -> date | None:
         return None
 
 
+def _field(query: Any, key: str, default: str = "") -> str:
+    """A field of the address or of a form, as text (a file sent in its place is ignored)."""
+    value = query.get(key, default)
+    return value if isinstance(value, str) else default
+
+
 def parse_choice(query: Any, offices: tuple[Office, ...], today: date) -> Choice:
-    office = query.get("office", ALL)
+    office = _field(query, "office", ALL)
     office_id = office if office in {o.id for o in offices} else None
-    preset = query.get("period", "month")
+    preset = _field(query, "period", "month")
     if preset in PRESETS:
         period = preset_period(preset, today)
         return Choice(preset, period, office_id, period.start, period.end)
     default = preset_period("month", today)
     if preset != CUSTOM:
         return Choice("month", default, office_id, default.start, default.end)
-    start, end = _day(query.get("from", "")), _day(query.get("to", ""))
+    start, end = _day(_field(query, "from")), _day(_field(query, "to"))
     if start is None or end is None:
         return Choice(CUSTOM, default, office_id, start or default.start, end or default.end)
     if not earliest_day(today) <= start <= today or not earliest_day(today) <= end <= today:
