@@ -33,6 +33,24 @@ class Period:
             raise ValueError("the end of the period is before its start")
 
 
+PRESETS = ("month", "year", "last_year")  # the periods /stats and the console offer first
+
+
+def preset_period(name: str, today: date) -> Period:
+    """This month or this year (to today), or last year (whole)."""
+    start, end = {
+        "month": (today.replace(day=1), today),
+        "year": (today.replace(month=1, day=1), today),
+        "last_year": (date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+    }[name]
+    return Period(start, end)
+
+
+def earliest_day(today: date) -> date:
+    """The first day a chosen period may start: three calendar years back."""
+    return date(today.year - 3, 1, 1)
+
+
 @dataclass(frozen=True, slots=True)
 class CountryRow:
     country: str  # ISO code, or "" for the total row

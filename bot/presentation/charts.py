@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 
 from bot.domain.stats import FUNNEL, SMALL, Report, suppress
 from bot.i18n import Translator
 from bot.presentation.reports import FUNNEL_LABELS
 
+# pyplot's state (rcParams, its figure list) is global: one chart is drawn at a time, so that
+# callers may draw in a worker thread (asyncio.to_thread) and keep the event loop serving people.
+_DRAWING = threading.Lock()
 WIDTH, HEIGHT, DPI = 6.0, 8.0, 160  # 960 x 1280 pixels, portrait
 TOP_COUNTRIES = 12
 FONT = "DejaVu Sans"  # bundled with matplotlib: Latin, and Arabic with its presentation forms
@@ -155,12 +159,14 @@ def draw_funnel(axes, report: Report, t: Translator, title: str) -> None:
 
 
 def country_gender_chart(report: Report, t: Translator, title: str) -> bytes:
-    plt, figure = _figure()
-    draw_country_gender(figure.add_subplot(), report, t, title)
-    return _png(plt, figure)
+    with _DRAWING:
+        plt, figure = _figure()
+        draw_country_gender(figure.add_subplot(), report, t, title)
+        return _png(plt, figure)
 
 
 def funnel_chart(report: Report, t: Translator, title: str) -> bytes:
-    plt, figure = _figure()
-    draw_funnel(figure.add_subplot(), report, t, title)
-    return _png(plt, figure)
+    with _DRAWING:
+        plt, figure = _figure()
+        draw_funnel(figure.add_subplot(), report, t, title)
+        return _png(plt, figure)

@@ -8,9 +8,11 @@ import html
 import io
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from bot.domain.offices import Office
 from bot.domain.registration import AgeGroup, Need
-from bot.domain.stats import FUNNEL, CountryRow, Report, suppress
+from bot.domain.stats import FUNNEL, CountryRow, Period, Report, suppress
 from bot.i18n import N_, Translator
 from bot.presentation.labels import AGE_GROUPS, NEEDS
 
@@ -42,6 +44,30 @@ DIMENSION_LABELS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table of the report: a header row (or none), then rows of cells, already translated and
+    suppressed as asked. `widths`: its columns in Telegram's monospace text."""
+
+    rows: list[tuple[str, ...]]
+    widths: tuple[int, ...]
+    header: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A section of the report: a title (Telegram HTML: <b> only), then tables and lines of text.
+    Shared by /stats (text_report) and the console's Figures page."""
+
+    title: str
+    blocks: list[Table | str]
+
+
+def office_label(office: Office, t: Translator) -> str:
+    """An office as /stats and the console name it: "Morocco – Rabat"."""
+    return f"{t.country(office.country)} – {office.city_in(t.locale)}"
+
+
 def _table(rows: Iterable[tuple[str, ...]], widths: tuple[int, ...]) -> str:
     lines = []
     for row in rows:
@@ -53,9 +79,14 @@ def _table(rows: Iterable[tuple[str, ...]], widths: tuple[int, ...]) -> str:
     return "<pre>" + html.escape("\n".join(lines), quote=False) + "</pre>"
 
 
-def country_table(rows: list[CountryRow], t: Translator, exact: bool = True) -> str:
+def _text_table(table: Table) -> str:
+    return _table(([table.header] if table.header else []) + table.rows, table.widths)
+
+
+def country_rows(rows: list[CountryRow], t: Translator, exact: bool = True) -> Table:
     # Words, not letters: "M" reads as "mujeres"/"mulheres" (women) in es/pt.
-    body = [(t.gettext("Country"), t.gettext("Women"), t.gettext("Men"), t.gettext("Total"))]
+    header = (t.gettext("Country"), t.gettext("Women"), t.gettext("Men"), t.gettext("Total"))
+    body = []
     for row in rows:
         name = t.country(row.country) if row.country else t.gettext("Total")
         body.append(
@@ -66,7 +97,26 @@ def country_table(rows: list[CountryRow], t: Translator, exact: bool = True) -> 
                 suppress(row.total, exact),
             )
         )
-    return _table(body, (18, 8, 8, 6))
+    return Table(body, (18, 8, 8, 6), header)
+
+
+def country_table(rows: list[CountryRow], t: Translator, exact: bool = True) -> str:
+    return _text_table(country_rows(rows, t, exact))
+
+
+def count_rows(
+    values: dict[str, object],
+    labels: dict[str, str],
+    t: Translator,
+    exact: bool = True,
+    translate: bool = True,
+) -> Table:
+    body = []
+    for key, label in labels.items():
+        value = values.get(key, 0)
+        shown = suppress(value, exact) if isinstance(value, int) else _score(value)
+        body.append((t(label) if translate else label, shown))
+    return Table(body, (22, 7))
 
 
 def counts_table(
@@ -76,61 +126,69 @@ def counts_table(
     exact: bool = True,
     translate: bool = True,
 ) -> str:
-    body = []
-    for key, label in labels.items():
-        value = values.get(key, 0)
-        shown = suppress(value, exact) if isinstance(value, int) else _score(value)
-        body.append((t(label) if translate else label, shown))
-    return _table(body, (22, 7))
+    return _text_table(count_rows(values, labels, t, exact, translate))
 
 
 def _score(value: object) -> str:
     return "–" if value is None else f"{float(value):.2f}"  # type: ignore[arg-type]
 
 
-def text_report(report: Report, t: Translator, office_name: str, exact: bool = True) -> list[str]:
-    """The report as Telegram messages (HTML), each under the length limit."""
-    period = f"{t.date(report.period.start, 'medium')} – {t.date(report.period.end, 'medium')}"
+def report_sections(report: Report, t: Translator, exact: bool = True) -> list[Section]:
+    """The report's sections, in order, translated; counts under 5 as "<5" unless `exact`."""
     ages = {a.value: AGE_GROUPS[a] for a in AgeGroup}
     needs = {n.value: NEEDS[n] for n in Need}
     sources = {key: key for key in sorted(report.sources)}
-    office = html.escape(office_name, quote=False)
-    scores = counts_table(report.scores, DIMENSION_LABELS, t)
-    sections = [
-        t.gettext("<b>Figures</b> · {period} · {office}", period=period, office=office),
-        t.gettext("<b>Registrations by country of origin and gender</b>")
-        + "\n"
-        + country_table(report.registrations, t, exact),
-        t.gettext("<b>Returns by country of origin and gender</b>")
-        + "\n"
-        + country_table(report.returns, t, exact),
-        t.gettext("<b>From registration to return</b> (people registered in the period)")
-        + "\n"
-        + counts_table(report.funnel, FUNNEL_LABELS, t, exact)
-        + "\n"
-        + t.gettext(
-            "How each line is counted, from the case history: interviewed = the interview took "
-            "place (the case went on to the medical check); departure planned = the case was "
-            "set to that step; returned = staff marked the return; withdrawn = the person "
-            "withdrew. Came back alone = returnees who asked for reintegration support "
-            "themselves: counted apart, in no other line."
+    return [
+        Section(
+            t.gettext("<b>Registrations by country of origin and gender</b>"),
+            [country_rows(report.registrations, t, exact)],
         ),
-        t.gettext("<b>Age groups</b>") + "\n" + counts_table(report.age_groups, ages, t, exact),
-        t.gettext("<b>Needs declared</b>") + "\n" + counts_table(report.needs, needs, t, exact),
-        t.gettext("<b>Interview slots</b>")
-        + "\n"
-        + counts_table(report.slots, SLOT_LABELS, t, exact),
-        t.gettext("<b>Check-ins</b>")
-        + "\n"
-        + counts_table(report.checkins, CHECKIN_LABELS, t, exact)
-        + "\n"
-        + t.gettext("Average scores (0–1):")
-        + "\n"
-        + scores,
-        t.gettext("<b>Where people came from</b> (/start links)")
-        + "\n"
-        + (counts_table(report.sources, sources, t, exact, translate=False) if sources else "–"),
+        Section(
+            t.gettext("<b>Returns by country of origin and gender</b>"),
+            [country_rows(report.returns, t, exact)],
+        ),
+        Section(
+            t.gettext("<b>From registration to return</b> (people registered in the period)"),
+            [
+                count_rows(report.funnel, FUNNEL_LABELS, t, exact),
+                t.gettext(
+                    "How each line is counted, from the case history: interviewed = the interview "
+                    "took place (the case went on to the medical check); departure planned = the "
+                    "case was set to that step; returned = staff marked the return; withdrawn = "
+                    "the person withdrew. Came back alone = returnees who asked for reintegration "
+                    "support themselves: counted apart, in no other line."
+                ),
+            ],
+        ),
+        Section(t.gettext("<b>Age groups</b>"), [count_rows(report.age_groups, ages, t, exact)]),
+        Section(t.gettext("<b>Needs declared</b>"), [count_rows(report.needs, needs, t, exact)]),
+        Section(
+            t.gettext("<b>Interview slots</b>"),
+            [count_rows(report.slots, SLOT_LABELS, t, exact)],
+        ),
+        Section(
+            t.gettext("<b>Check-ins</b>"),
+            [
+                count_rows(report.checkins, CHECKIN_LABELS, t, exact),
+                t.gettext("Average scores (0–1):"),
+                count_rows(report.scores, DIMENSION_LABELS, t),
+            ],
+        ),
+        Section(
+            t.gettext("<b>Where people came from</b> (/start links)"),
+            [count_rows(report.sources, sources, t, exact, translate=False) if sources else "–"],
+        ),
     ]
+
+
+def text_report(report: Report, t: Translator, office_name: str, exact: bool = True) -> list[str]:
+    """The report as Telegram messages (HTML), each under the length limit."""
+    period = f"{t.date(report.period.start, 'medium')} – {t.date(report.period.end, 'medium')}"
+    office = html.escape(office_name, quote=False)
+    sections = [t.gettext("<b>Figures</b> · {period} · {office}", period=period, office=office)]
+    for section in report_sections(report, t, exact):
+        blocks = [b if isinstance(b, str) else _text_table(b) for b in section.blocks]
+        sections.append("\n".join([section.title, *blocks]))
     messages, current = [], ""
     for section in sections:
         if current and len(current) + len(section) + 2 > MESSAGE_LIMIT:
@@ -218,3 +276,9 @@ def csv_bytes(rows: list[dict[str, object]], columns: Iterable[str] = ()) -> byt
         writer.writeheader()
         writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_filename(table: str, period: Period, full: bool) -> str:
+    """An export file's name, as /export and the console give it: the table and the period, and
+    _FULL when it has names and phone numbers."""
+    return f"{table}_{period.start}_{period.end}" + ("_FULL" if full else "") + ".csv"

@@ -3,6 +3,7 @@ or the CSV files. Exports are pseudonymised unless a second confirmation asks fo
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from operator import itemgetter
 from typing import Any
@@ -14,9 +15,9 @@ from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.domain.offices import Office
-from bot.domain.stats import Period, export_columns
+from bot.domain.stats import Period, earliest_day, export_columns, preset_period
 from bot.i18n import Translator
-from bot.presentation.reports import csv_bytes, text_report
+from bot.presentation.reports import csv_bytes, export_filename, office_label, text_report
 from bot.services.stats import NotStaffError, StatsService
 from dialogs.calendar import LocalCalendar
 from dialogs.states import StatsSG as S
@@ -41,19 +42,14 @@ def _allowed(manager: DialogManager) -> bool:
 
 
 async def on_preset(callback: CallbackQuery, button: Any, manager: DialogManager) -> None:
-    today = _today(manager)
-    start, end = {
-        "month": (today.replace(day=1), today),
-        "year": (today.replace(month=1, day=1), today),
-        "last_year": (date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
-    }[button.widget_id]
-    manager.dialog_data.update(start=start.isoformat(), end=end.isoformat())
+    period = preset_period(button.widget_id, _today(manager))
+    manager.dialog_data.update(start=period.start.isoformat(), end=period.end.isoformat())
     await manager.switch_to(S.office)
 
 
 async def range_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     today = _today(dialog_manager)
-    first = date(today.year - 3, 1, 1)
+    first = earliest_day(today)
     days = (today - first).days + 1
     return {
         "choosable_days": [(first + timedelta(days=n)).isoformat() for n in range(days)],
@@ -80,7 +76,7 @@ async def on_end_day(callback: CallbackQuery, _w: Any, manager: DialogManager, d
 async def offices_getter(offices: tuple[Office, ...], t: Translator, **_: Any) -> dict[str, Any]:
     return {
         "offices": [("all", t.gettext("All offices"))]
-        + [(o.id, f"{t.country(o.country)} – {o.city_in(t.locale)}") for o in offices]
+        + [(o.id, office_label(o, t)) for o in offices]
     }
 
 
@@ -123,19 +119,26 @@ async def send_report(message: Message, manager: DialogManager) -> None:
     office_id = None if office_id == "all" else office_id
     report = await service.report(_period(manager), office_id)
     name = next(
-        (f"{t.country(o.country)} – {o.city_in(t.locale)}" for o in offices if o.id == office_id),
+        (office_label(o, t) for o in offices if o.id == office_id),
         t.gettext("All offices"),
     )
     for text in text_report(report, t, name):
         await message.answer(text)
-    if t.rtl:  # matplotlib does not shape right-to-left scripts: the charts are in English
-        t = manager.middleware_data["catalogs"]["en"]
+    # In Arabic too: charts.py shapes and orders the words (README: Figures). Drawn in a worker
+    # thread (about half a second each): the bot goes on serving people meanwhile.
     charts = (
         (
             "registrations.png",
-            country_gender_chart(report, t, t.gettext("Registrations by country and gender")),
+            await asyncio.to_thread(
+                country_gender_chart, report, t, t.gettext("Registrations by country and gender")
+            ),
         ),
-        ("funnel.png", funnel_chart(report, t, t.gettext("From registration to return"))),
+        (
+            "funnel.png",
+            await asyncio.to_thread(
+                funnel_chart, report, t, t.gettext("From registration to return")
+            ),
+        ),
     )
     for filename, png in charts:
         await message.answer_photo(BufferedInputFile(png, filename))
@@ -166,10 +169,11 @@ async def _send_export(callback: CallbackQuery, manager: DialogManager, full: bo
         await manager.middleware_data["audit"].refused(callback.from_user.id, what)
         await callback.answer(t.gettext("Only office staff can do this."), show_alert=True)
         return
-    suffix = f"{period.start}_{period.end}" + ("_FULL" if full else "")
     for name, rows in tables.items():
         await callback.message.answer_document(  # type: ignore[union-attr]
-            BufferedInputFile(csv_bytes(rows, export_columns(name, full)), f"{name}_{suffix}.csv")
+            BufferedInputFile(
+                csv_bytes(rows, export_columns(name, full)), export_filename(name, period, full)
+            )
         )
     await callback.answer()
     await manager.switch_to(S.shown)

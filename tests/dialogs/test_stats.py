@@ -70,6 +70,24 @@ async def test_stats_reproduce_the_seeded_country_and_gender_figures_exactly(har
         assert png_size(photo.photo.data) == (960, 1280)  # portrait, readable on a phone
 
 
+async def test_stats_charts_keep_arabic_words_for_an_arabic_speaking_staff_member(harness):
+    person, t = await open_menu(harness, 40001, "fr")
+    await register(person, t)
+    member = staff(harness)
+    await member.send("/stats")
+    await member.press("This year")
+    await member.press("All offices")
+    english = [p.photo.data for p in sent_files(harness, "SendPhoto")]
+    member, ar = await open_menu(harness, STAFF_ID, "ar")
+    await member.send("/stats")
+    await member.press(ar.gettext("This year"))
+    await member.press(ar.gettext("All offices"))
+    arabic = [p.photo.data for p in sent_files(harness, "SendPhoto")][2:]
+    assert len(english) == len(arabic) == 2
+    assert all(png_size(png) == (960, 1280) for png in arabic)
+    assert arabic[0] != english[0] and arabic[1] != english[1]  # not the English charts again
+
+
 async def test_non_staff_get_the_ordinary_unknown_command_answer(harness):
     person, _ = await open_menu(harness, 40001, "en")
     for command in ("/stats", "/export"):
