@@ -71,7 +71,7 @@ async def console(app: Any, harness: Any, console_socket: Any) -> AsyncIterator[
 
 
 async def registered(harness: Any, user_id: int, locale: str, **kwargs: Any) -> Any:
-    """A person registers through the bot, then writes to the office from the menu."""
+    """A person registers through the bot and goes back to the menu."""
     person, t = await open_menu(harness, user_id, locale)
     await register(person, t, **kwargs)
     await person.press(t.gettext("🏠 Main menu"))
@@ -84,7 +84,8 @@ async def writes_to_the_office(person: Any, t: Any, text: str) -> None:
 
 
 async def sign_in_from_the_bot(harness: Any, page: Any, locale: str = "en") -> str:
-    """The staff member sends /console in the bot, opens the link it answers with, signs in."""
+    """The staff member sends /console in the bot and opens the link it answers with as it is
+    (the sign-in page); returns the link."""
     await open_menu(harness, STAFF_ID, locale)  # their language in the bot: the console's
     staff = harness.person(STAFF_ID, "en")
     await staff.send("/console")
@@ -107,17 +108,22 @@ async def check_page(page: Any, name: str) -> None:
 
 
 # The README's screenshots (docs/screenshots/), refreshed only with UPDATE_SCREENSHOTS=1.
-PUBLISHED = {"cases": "console-cases.png", "case": "console-case.png"}
+PUBLISHED = {"console-cases": "console-cases.png", "console-case": "console-case.png"}
 
 
 def publish(paths: list[Path], target: str) -> None:
-    """The desktop screenshot, as a small palette PNG (text and flat colours survive it)."""
-    from PIL import Image
+    """The desktop screenshot for the README: the empty background below the page cut off, as a
+    small palette PNG (text and flat colours survive it)."""
+    from PIL import Image, ImageChops
 
     [desktop] = [path for path in paths if path.stem.endswith("-desktop")]
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with Image.open(desktop) as image:
-        small = image.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+        rgb = image.convert("RGB")
+        background = Image.new("RGB", rgb.size, rgb.getpixel((0, rgb.height - 1)))
+        content = ImageChops.difference(rgb, background).getbbox() or (0, 0, *rgb.size)
+        rgb = rgb.crop((0, 0, rgb.width, min(rgb.height, content[3] + 24)))
+        small = rgb.quantize(colors=128, method=Image.Quantize.MEDIANCUT)
         small.save(DOCS_SCREENSHOTS / target, optimize=True)
 
 
@@ -129,12 +135,14 @@ async def status_text(page: Any) -> str:
 
 
 async def test_staff_sign_in_from_the_bot_move_a_registration_and_answer_the_person(
-    harness, app, console, page
+    harness, app, clock, console, page
 ):
     person, t = await registered(harness, 7001, "fr", name=XSS)
     await writes_to_the_office(person, t, QUESTION)
+    clock.advance(minutes=50)
     await registered(harness, 7002, "es", needs=())
     await harness.worker().run_once()  # the staff group is told, as in production
+    clock.advance(hours=1)
 
     # Sign in through the link /console gave: a GET shows the button, pressing it spends it.
     link = await sign_in_from_the_bot(harness, page)
@@ -150,7 +158,7 @@ async def test_staff_sign_in_from_the_bot_move_a_registration_and_answer_the_per
     assert sorted(references) == ["MA-2026-000001", "MA-2026-000002"]
     row = page.locator("table.cases tbody tr", has_text="MA-2026-000001")
     assert "⚠️ Medical needs" in await row.inner_text()
-    assert "💬" in await row.inner_text()  # a conversation waits for the office
+    assert "💬 2 hours" in await row.inner_text()  # a conversation waits for the office
     assert XSS not in await page.content() and "Aminata" not in await page.content()
     await check_page(page, "console-cases")
 
