@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -64,12 +65,21 @@ async def assert_no_horizontal_overflow(page: Any) -> None:
     )
 
 
+def loopback_socket() -> socket.socket:
+    """A listening-ready socket on 127.0.0.1, on a free port, for `serve(app, sock)`: its port is
+    known before the server starts (to put it in settings) and nobody can take it meanwhile."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
 @asynccontextmanager
-async def serve(app: web.Application) -> AsyncIterator[str]:
-    """Run an aiohttp application on 127.0.0.1, on a free port; yields its base URL."""
+async def serve(app: web.Application, sock: socket.socket | None = None) -> AsyncIterator[str]:
+    """Run an aiohttp application on 127.0.0.1, on a free port (or on `sock`, from
+    `loopback_socket()`); yields its base URL."""
     runner = web.AppRunner(app)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.SockSite(runner, sock) if sock else web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     host, port = runner.addresses[0][:2]
     try:
