@@ -3,6 +3,6 @@
 Every handler showing people's data or doing anything is wrapped in `access.staff_only`.
 """
 
-from bot.web.pages import case, cases, sign_in
+from bot.web.pages import case, cases, sign_in, slots
 
-PAGES = (sign_in, cases, case)
+PAGES = (sign_in, cases, case, slots)
