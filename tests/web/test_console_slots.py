@@ -269,3 +269,14 @@ async def test_an_arabic_speaking_staff_member_gets_the_page_in_arabic(harness, 
     assert '<html lang="ar" dir="rtl">' in page
     assert ar.gettext("Slots") in page and ar.gettext("Previous week") in page
     assert ar.date(date(2026, 11, 24), "EEEE d MMMM") in page
+
+
+async def test_a_slot_that_has_started_can_no_longer_be_removed(harness, client, app, clock):
+    await booked_person(harness)
+    clock.advance(days=1, minutes=30)  # 10:30 in Rabat on the 24th: the first slot has started
+    await sign_in(client, app)
+    page = await (await client.get(WEEK)).text()
+    response = await client.post("/staff/slots/1/remove", data={"csrf": csrf_of(page)})
+    assert "This slot has already started: it can no longer be removed." in await response.text()
+    assert await rows(app, "select status from bookings") == [("active",)]
+    assert await rows(app, "select count(*) from slots where removed_at is not null") == [(0,)]
