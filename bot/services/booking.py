@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from bot.domain.booking import (
@@ -195,6 +195,19 @@ class BookingService:
                 office_id, now, now + timedelta(days=days), free_only=False
             )
 
+    async def week(
+        self, staff_id: int, office_id: str, first_day: date, days: int = 7
+    ) -> list[tuple[Slot, list[tuple[Booking, str]]]]:
+        """An office's slots from `first_day` (the office's midnight) for `days` days, past ones
+        included, each with its active (or marked) bookings and their references."""
+        self._require(staff_id)
+        tz = self._offices[office_id].tz
+        start = datetime.combine(first_day, time(0), tzinfo=tz)
+        end = datetime.combine(first_day + timedelta(days=days), time(0), tzinfo=tz)
+        async with self._uow(read_only=True) as uow:
+            slots = await uow.bookings.slots(office_id, start, end, free_only=False)
+            return [(slot, await _shown_bookings(uow, slot.id)) for slot in slots]
+
     async def slot_detail(
         self, staff_id: int, slot_id: int
     ) -> tuple[Slot, list[tuple[Booking, str]]] | None:
@@ -204,16 +217,7 @@ class BookingService:
             found = await uow.bookings.slot(slot_id)
             if found is None or found.removed:
                 return None
-            shown = []
-            for booking in await uow.bookings.bookings_of_slot(slot_id):
-                if booking.status in (
-                    BookingStatus.ACTIVE,
-                    BookingStatus.ATTENDED,
-                    BookingStatus.MISSED,
-                ):
-                    registration = await uow.registrations.get(booking.registration_id)
-                    shown.append((booking, registration.reference if registration else "?"))
-            return found.slot, shown
+            return found.slot, await _shown_bookings(uow, slot_id)
 
     async def remove_slot(self, staff_id: int, slot_id: int) -> int | None:
         """Remove a slot; the people booked on it are told, in their language. None: gone."""
@@ -309,3 +313,13 @@ async def _no_more_interview(
     await uow.registrations.move(
         move_case(registration.id, Status.INTERVIEW, before, at=now, actor=actor, actor_id=actor_id)
     )
+
+
+async def _shown_bookings(uow: UnitOfWork, slot_id: int) -> list[tuple[Booking, str]]:
+    """What staff see on a slot: its active, attended and missed bookings, with references."""
+    shown = []
+    for booking in await uow.bookings.bookings_of_slot(slot_id):
+        if booking.status in (BookingStatus.ACTIVE, BookingStatus.ATTENDED, BookingStatus.MISSED):
+            registration = await uow.registrations.get(booking.registration_id)
+            shown.append((booking, registration.reference if registration else "?"))
+    return shown
