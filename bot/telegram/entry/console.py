@@ -105,6 +105,12 @@ async def run_console(
     person = LocalPerson(dp, bot, api, user_id=user_id, language_code=language_code)
     worker = create_worker(app, bot)
     await worker.start()
+    # The staff console too, so that /console's link opens (WEB_HOST:WEB_PORT); no Mini App
+    # sign-in here (there is no bot token), the one-time link works.
+    from bot.telegram.staff.console_files import TelegramFileUpload
+    from bot.web.console_app import start_console_server
+
+    web_console = await start_console_server(app, bot_token=None, upload=TelegramFileUpload(bot))
     out.write(HELP + "\n\n")
     await person.send("/start")
     while True:
@@ -118,6 +124,7 @@ async def run_console(
             break
         await act(person, line, out)
         await worker.run_once()  # staff notifications show up right after the action
+    await web_console.cleanup()
     await bot.session.close()
 
 
