@@ -228,3 +228,31 @@ async def test_a_refusal_by_the_services_own_policy_is_audited(client, app, monk
     assert response.status == 403 and "Only office staff" in await response.text()
     assert (STAFF_ID, "refused", "console: announcements") in await audit_rows(app)
     assert await count_rows(app, "announcements") == 0
+
+
+async def test_the_segment_chooses_who_is_counted_and_sent_to(harness, client, app):
+    (fr, _), (ar, _), _ = await people(harness)
+    await sign_in(client, app)
+    csrf = csrf_of(await (await client.get(PAGE)).text())
+    only_french = form(csrf, language="fr")
+    page = await (await client.post(f"{PAGE}/preview", data=only_french)).text()
+    assert "1 person reads French." in page and "0 people read Arabic." in page
+    assert "1 person will receive it." in page and "get nothing unless" not in page
+    assert "All offices · Any status · French · Returnees or not" in page
+    # Nobody registered has returned yet: no one to send to, no Send button.
+    returnees = await client.post(f"{PAGE}/preview", data=form(csrf, returnees="yes"))
+    page = await returnees.text()
+    assert "0 people will receive it." in page and "📣 Send" not in page
+    await client.post(f"{PAGE}/send", data=only_french)
+    await harness.worker().run_once()
+    assert len(announcements_in(fr)) == 1 and announcements_in(ar) == []
+
+
+async def test_an_arabic_speaking_staff_member_gets_the_page_in_arabic(harness, client, app):
+    await open_menu(harness, STAFF_ID, "ar")  # the staff member's own language: Arabic
+    await sign_in(client, app)
+    t = app.catalogs["ar"]
+    page = await (await client.get(PAGE)).text()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert t.gettext("➕ New announcement") in page and t.gettext("Announcements") in page
+    assert t.gettext("Announcements") != "Announcements"
