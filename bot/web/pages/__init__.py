@@ -3,6 +3,6 @@
 Every handler showing people's data or doing anything is wrapped in `access.staff_only`.
 """
 
-from bot.web.pages import case, cases, exports, figures, sign_in, slots
+from bot.web.pages import announcements, case, cases, exports, figures, sign_in, slots
 
-PAGES = (sign_in, cases, case, slots, figures, exports)
+PAGES = (sign_in, cases, case, slots, figures, exports, announcements)
