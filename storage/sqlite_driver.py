@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import sqlite3
+from threading import Thread
 from typing import Any
 
 import aiosqlite
@@ -113,5 +114,9 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
 
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
         connection = self.aiosqlite.connect(*arg, **kw)
-        connection.daemon = True  # as SQLAlchemy's adapter does
+        # As SQLAlchemy's adapter: the connection's thread never keeps the process alive.
+        if isinstance(connection, Thread):
+            connection.daemon = True
+        else:
+            connection._thread.daemon = True
         return OneTripConnection(self, await_(connection))
