@@ -44,7 +44,10 @@ async def test_a_statement_is_one_round_trip_and_behaves_as_before(database, mon
 @pytest.mark.sqlite_only
 async def test_the_connections_thread_never_keeps_the_process_alive(database):
     engine = create_engine(database)
-    async with engine.connect() as connection:
-        raw = await connection.get_raw_connection()
-        assert raw.driver_connection._thread.daemon  # as SQLAlchemy's own adapter makes it
-    await engine.dispose()
+    try:
+        async with engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            daemon = raw.driver_connection._thread.daemon
+    finally:
+        await engine.dispose()  # a non-daemon thread left running would hang the test run
+    assert daemon  # as SQLAlchemy's own adapter makes it
