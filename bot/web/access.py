@@ -107,6 +107,16 @@ def refused(request: web.Request, reason: str, status: int = 403) -> web.Respons
     return response
 
 
+async def refused_by_policy(request: web.Request, staff: Staff, page: str) -> web.Response:
+    """A service's own StaffPolicy said no although the session check passed: audited, and
+    refused with the same words as the session check."""
+    console = console_of(request)
+    await console.app.audit.refused(staff.user_id, f"console: {page}")
+    return render(
+        console.templates, "refused.html", staff.t, status=403, message=REFUSALS["not_staff"]
+    )
+
+
 def set_session_cookie(console: Console, response: web.StreamResponse, token: str) -> None:
     response.set_cookie(
         COOKIE,

@@ -32,7 +32,16 @@ from bot.locales import SUPPORTED_LOCALES
 from bot.presentation.labels import STATUSES
 from bot.services.staff_policy import NotStaffError
 from bot.web import PREFIX
-from bot.web.access import FORM, STAFF, Staff, console_of, see_other, staff_only, translator
+from bot.web.access import (
+    FORM,
+    STAFF,
+    Staff,
+    console_of,
+    refused_by_policy,
+    see_other,
+    staff_only,
+    translator,
+)
 from bot.web.rendering import render
 
 RECENT = 20
@@ -159,19 +168,6 @@ def _without_text(counts: dict[str, int], texts: dict[str, str], t: Translator) 
             )
         )
     return lines
-
-
-async def _refused_by_policy(request: web.Request, staff: Staff) -> web.Response:
-    """The service's own StaffPolicy said no (the session check passed): audited, refused."""
-    console = console_of(request)
-    await console.app.audit.refused(staff.user_id, "console: announcements")
-    return render(
-        console.templates,
-        "refused.html",
-        staff.t,
-        status=403,
-        message=N_("Only office staff can use the console."),
-    )
 
 
 async def _recent(console: Any, t: Translator) -> list[dict[str, Any]]:
@@ -323,7 +319,7 @@ async def send(request: web.Request) -> web.Response:
         segment, values = _segment_form(form, console.app.offices)
         created = await console.app.announcements.create(staff.user_id, segment, written)
     except NotStaffError:
-        return await _refused_by_policy(request, staff)
+        return await refused_by_policy(request, staff, "announcements")
     except InvalidAnnouncementError as error:
         return await _form_page(
             request, values=values, texts=kept, error=_invalid(error, t), status=400

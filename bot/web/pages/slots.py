@@ -27,7 +27,15 @@ from bot.domain.offices import Office
 from bot.i18n import N_, Translator
 from bot.services.booking import NotStaffError
 from bot.web import PREFIX
-from bot.web.access import FORM, STAFF, Staff, console_of, see_other, staff_only
+from bot.web.access import (
+    FORM,
+    STAFF,
+    Staff,
+    console_of,
+    refused_by_policy,
+    see_other,
+    staff_only,
+)
 from bot.web.rendering import render
 
 HOURS = [time(h, m) for h in range(7, 20) for m in (0, 30)]  # as the bot offers them
@@ -112,19 +120,6 @@ def _notice(query: Any, t: Translator) -> str | None:
     return _counted(done, int(n), t) if n.isdigit() and len(n) < 6 else None
 
 
-async def _refused_by_policy(request: web.Request, staff: Staff) -> web.Response:
-    """The service's own StaffPolicy said no (the session check passed): audited, refused."""
-    console = console_of(request)
-    await console.app.audit.refused(staff.user_id, "console: slots")
-    return render(
-        console.templates,
-        "refused.html",
-        staff.t,
-        status=403,
-        message=N_("Only office staff can use the console."),
-    )
-
-
 async def _week_page(
     request: web.Request,
     office: Office,
@@ -142,7 +137,7 @@ async def _week_page(
     try:
         found = await bookings.week(staff.user_id, office.id, week)
     except NotStaffError:
-        return await _refused_by_policy(request, staff)
+        return await refused_by_policy(request, staff, "slots")
     now = console.app.clock.now()
     today = bookings.today(office.id)
     last = today + timedelta(days=BOOKING_HORIZON_DAYS - 1)
@@ -263,7 +258,7 @@ async def publish(request: web.Request) -> web.Response:
         plan = _plan(form, office, today)
         created = await console.app.bookings.publish(staff.user_id, plan)
     except NotStaffError:
-        return await _refused_by_policy(request, staff)
+        return await refused_by_policy(request, staff, "slots")
     except PlanError as error:
         last = t.date(today + timedelta(days=BOOKING_HORIZON_DAYS - 1), "medium")
         message = t(PLAN_ERRORS[error.reason], max=MAX_CAPACITY, last=last)
@@ -290,7 +285,7 @@ async def remove(request: web.Request) -> web.Response:
     try:
         detail = await bookings.slot_detail(staff.user_id, slot_id) if slot_id else None
     except NotStaffError:
-        return await _refused_by_policy(request, staff)
+        return await refused_by_policy(request, staff, "slots")
     offices = console.app.offices
     office = _office(offices, detail[0].office_id if detail else form.get("office")) or offices[0]
     if detail is None or slot_id is None:
@@ -319,7 +314,7 @@ async def remove(request: web.Request) -> web.Response:
     try:
         told = await bookings.remove_slot(staff.user_id, slot.id)
     except NotStaffError:
-        return await _refused_by_policy(request, staff)
+        return await refused_by_policy(request, staff, "slots")
     if told is None:
         return see_other(slots_url(office.id, week, "gone"))
     await console.app.audit.console(staff.user_id, f"remove slot {slot.id} ({told} told)")
@@ -336,7 +331,7 @@ async def keep(request: web.Request) -> web.Response:
     try:
         detail = await bookings.slot_detail(staff.user_id, slot_id) if slot_id else None
     except NotStaffError:
-        return await _refused_by_policy(request, staff)
+        return await refused_by_policy(request, staff, "slots")
     offices = console.app.offices
     if detail is None:
         office = offices[0]
@@ -366,7 +361,7 @@ async def mark(request: web.Request) -> web.Response:
     try:
         changed = await bookings.mark(staff.user_id, int(value), attended)
     except NotStaffError:
-        return await _refused_by_policy(request, staff)
+        return await refused_by_policy(request, staff, "slots")
     if not changed:
         return see_other(slots_url(office.id, week, "already"))
     await console.app.audit.console(staff.user_id, f"mark booking {value} {outcome}")
