@@ -12,6 +12,10 @@ PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 PYBABEL := $(VENV)/bin/pybabel
 LANGS := fr ar es pt
+# Python's bytecode cache (__pycache__, ignored by git) is kept even where the environment turns
+# it off: without it every process compiles the project and pytest rewrites every test module
+# again, about 5 s of each test worker's start.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-fast crawl test-pg console lint i18n migrate setup bench clean lock upgrade genkey
 
@@ -29,10 +33,11 @@ test: setup
 crawl: setup
 	CRAWL_VERBOSE=$${CRAWL_VERBOSE:-1} $(PY) -m pytest -q -s -m crawl $(ARGS)
 
-# The suite without the tests marked slow (real processes, Telegram's real pace, dozens of people)
-# and without the crawler (a minute of one process), on two worker processes (pytest-xdist).
+# The suite without the tests marked slow (real processes, Telegram's real pace, dozens of people),
+# without the crawler (a minute of one process) and without the console's browser tests (a real
+# Chromium per worker), on two worker processes (pytest-xdist).
 test-fast: setup
-	$(PY) -m pytest -q -m "not slow and not crawl" -n 2 $(ARGS)
+	$(PY) -m pytest -q -m "not slow and not crawl and not browser" -n 2 $(ARGS)
 
 # Prints a new DATA_KEY for .env (the key that encrypts personal data at rest).
 genkey: setup
