@@ -129,6 +129,7 @@ def imported_modules(statement: str) -> set[str]:
     return set(result.stdout.split())
 
 
+@pytest.mark.slow  # a real process
 def test_loading_every_core_module_loads_neither_aiogram_nor_sqlalchemy():
     loaded = imported_modules("; ".join(f"import {m}" for m in CORE))
     tops = {name.split(".")[0] for name in loaded}
@@ -138,6 +139,7 @@ def test_loading_every_core_module_loads_neither_aiogram_nor_sqlalchemy():
     assert not {n for n in loaded if under(n, "bot.telegram") or under(n, "storage")}
 
 
+@pytest.mark.slow  # a real process
 @pytest.mark.parametrize("module", ["bot.i18n", "bot.config"])
 def test_core_imports_neither_aiogram_nor_sqlalchemy(module):
     tops = {name.split(".")[0] for name in imported_modules(f"import {module}")}
@@ -146,6 +148,7 @@ def test_core_imports_neither_aiogram_nor_sqlalchemy(module):
     assert "sqlalchemy" not in tops
 
 
+@pytest.mark.slow  # a real process
 def test_app_and_migrations_do_not_import_aiogram():
     tops = {
         n.split(".")[0] for n in imported_modules("import bot.app, storage.migrate, bot.__main__")
@@ -153,6 +156,7 @@ def test_app_and_migrations_do_not_import_aiogram():
     assert "aiogram" not in tops
 
 
+@pytest.mark.slow  # a real process
 def test_the_running_bot_imports_neither_alembic_nor_matplotlib():
     """Alembic is imported only to migrate, matplotlib only to draw (memory of every process)."""
     loaded = imported_modules(

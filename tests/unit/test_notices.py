@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import bot.telegram.outbox.notifier  # noqa: F401  (imports every view: their renderers register)
 from bot.domain.notices import Audience, Notice, NoticeKind, Subject, subject_id
 from bot.telegram.outbox.outgoing import RENDERERS, renders
@@ -33,15 +35,15 @@ def _registered_by_the_notifier() -> dict[str, list[str]]:
     return json.loads(out)
 
 
-def test_every_kind_has_a_renderer():
-    known = set(_registered_by_the_notifier())
+@pytest.mark.slow  # a real process
+def test_every_kind_has_a_renderer_and_every_render_function_is_reachable():
+    """One fresh process (it takes seconds: it imports aiogram) for both checks. Every kind has
+    a renderer; and a function decorated with @renders in a module the notifier does not import
+    would never run: every one of them must be registered once the notifier is loaded."""
+    by_kind = _registered_by_the_notifier()
+    known = set(by_kind)
     assert known == {kind.value for kind in NoticeKind}, {k.value for k in NoticeKind} - known
-
-
-def test_every_render_function_is_reachable():
-    """A function decorated with @renders in a module the notifier does not import would never
-    run: every one of them must be registered once the notifier is loaded."""
-    registered = {tuple(f) for f in _registered_by_the_notifier().values()}
+    registered = {tuple(f) for f in by_kind.values()}
     declared = set()
     for path in TELEGRAM.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
