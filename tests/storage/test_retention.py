@@ -116,7 +116,9 @@ async def test_the_worker_purges_once_a_day(app, clock, harness):
     from bot.telegram.entry.factory import create_worker
 
     await people_with_cases(app, clock)
-    worker = create_worker(app, harness.bot)
+    worker = create_worker(
+        app, harness.bot, monotonic=harness.pace.monotonic, sleep=harness.pace.sleep
+    )
     await worker.run_once()
     assert len(await rows(app, "select id from audit_log where action = 'purge'")) == 2
     await app.registrations.register(8401, draft("fr"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -144,17 +146,27 @@ def build_dispatcher(
     return dp
 
 
-def create_worker(app: App, bot: Bot) -> OutboxWorker:
+def create_worker(
+    app: App,
+    bot: Bot,
+    *,
+    monotonic: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> OutboxWorker:
+    """The outbox worker as the bot runs it; `monotonic` and `sleep` are its pace (real time,
+    or a test's virtual time)."""
     lease = SenderLease(app.engine)
     return OutboxWorker(
         app.outbox,
         Renderer(app),
         bot,
+        monotonic=monotonic,
+        sleep=sleep,
         before_round=app.checkins.dispatch,
         is_sender=lease.held,
         on_stop=lease.release,
         daily=app.retention.purge,
-        staff_chat_check=StaffChatCheck(bot, app.staff_chat),  # real time, like the worker
+        staff_chat_check=StaffChatCheck(bot, app.staff_chat, monotonic, sleep),
     )
 
 
