@@ -106,6 +106,14 @@ def native_language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@lru_cache(maxsize=32)
+def _compiled_catalog(mo: Path, _modified_ns: int) -> Translations:
+    """A .mo file read once per process (and again only if it was compiled anew): nothing
+    changes a Translations object after it is read."""
+    with mo.open("rb") as handle:
+        return Translations(handle, domain=DOMAIN)
+
+
 class Catalogs:
     """All compiled catalogs, loaded once at start-up."""
 
@@ -121,8 +129,7 @@ class Catalogs:
         mo = directory / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
         if not mo.exists():
             raise CatalogMissingError(f"{mo} is missing: run `make i18n` (or `make run`)")
-        with mo.open("rb") as handle:
-            return Translations(handle, domain=DOMAIN)
+        return _compiled_catalog(mo, mo.stat().st_mtime_ns)
 
     def __getitem__(self, code: str) -> Translator:
         return self._translators[code]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from sqlalchemy import Column, Table, select, update
+from sqlalchemy import Column, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models import (
@@ -55,15 +55,15 @@ def _opens(fernet: Fernet | MultiFernet, token: str | None) -> bool:
 
 
 async def _sample(engine: AsyncEngine) -> str | None:
-    """One encrypted value already in the database, if any."""
+    """One encrypted value already in the database, if any: one statement, whose COALESCE
+    stops at the first column that has one (SQLite and PostgreSQL both stop there)."""
+    firsts = []
+    for table, _pk, columns in ENCRYPTED:
+        for name in columns:
+            column: Column = table.c[name]
+            firsts.append(select(column).where(column.is_not(None)).limit(1).scalar_subquery())
     async with engine.connect() as connection:
-        for table, _pk, columns in ENCRYPTED:
-            for name in columns:
-                column: Column = table.c[name]
-                value = await connection.scalar(select(column).where(column.is_not(None)).limit(1))
-                if value is not None:
-                    return value
-    return None
+        return await connection.scalar(select(func.coalesce(*firsts)))
 
 
 async def check_data_key(engine: AsyncEngine, key: str, now: datetime | None = None) -> None:

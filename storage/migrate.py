@@ -8,6 +8,7 @@ migration files, read as text, and imports nothing more when they agree.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,8 +42,10 @@ def _upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(config, revision)
 
 
+@lru_cache(maxsize=8)
 def head_revisions(directory: Path = MIGRATIONS / "versions") -> frozenset[str]:
-    """The revisions no migration file names as its down_revision (read as text)."""
+    """The revisions no migration file names as its down_revision (read as text, once per
+    process: the migrations a process runs with do not change under it)."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in directory.glob("*.py"):

@@ -47,8 +47,8 @@ def db_path(tmp_path: Path) -> Path:
 
 # Each test gets its own database, copied from one migrated once per test process (a worker of
 # pytest-xdist is a process): migrating takes ~0.2 s, a copy a few milliseconds. The copy is
-# what the migrations built, so the app's own start-up migration finds it at head and does
-# nothing, as on any restart.
+# what the migrations and a first start built (the DATA_KEY check is stored), so the app's own
+# start-up finds it at head with its key checked once, as on any restart.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
@@ -59,11 +59,15 @@ def _with_database(url: str, name: str) -> str:
 
 
 async def _migrate(url: str) -> None:
+    """Migrate, and store the tests' DATA_KEY check, as the bot's first start does."""
     from storage.db import create_engine
+    from storage.key_check import check_data_key
     from storage.migrate import migrate
+    from tests.support import TEST_DATA_KEY
 
     engine = create_engine(url)
     await migrate(engine)
+    await check_data_key(engine, TEST_DATA_KEY)
     await engine.dispose()
 
 

@@ -107,9 +107,12 @@ def _shared_dialogs() -> list[Any]:
     production: they keep no state (a person's dialog lives in storage), and building them
     is most of a harness's start-up. Each is detached from the previous test's dispatcher."""
     if not _DIALOGS:
+        from bot.app import freeze_start_up_objects
         from dialogs import create_dialogs
 
         _DIALOGS.extend(create_dialogs())
+        # aiogram's types and the dialogs live as long as the test process, as in production
+        freeze_start_up_objects()
     for dialog in _DIALOGS:
         dialog._parent_router = None  # aiogram allows one parent; the old dispatcher is gone
     return _DIALOGS
