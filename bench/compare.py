@@ -177,6 +177,9 @@ class LeanBotAPI(LocalBotAPI):
     def forget(self, chat_id: int) -> None:
         self.messages.pop(chat_id, None)
         self._ids.pop(chat_id, None)
+        self.reply_keyboards.pop(chat_id, None)
+        # the ids of the person's presses (only people still pressing are left: none, or few)
+        self.callback_chats = {q: c for q, c in self.callback_chats.items() if c != chat_id}
         self.calls.clear()
         self.events.clear()
 
