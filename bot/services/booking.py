@@ -26,9 +26,9 @@ from bot.domain.registration import Registration, Status, move_case
 from bot.services.notices import enqueue
 from bot.services.ports import AlreadyBookedError, Clock, UnitOfWork, UnitOfWorkFactory
 from bot.services.registration import end_booking, reminder_keys
-from bot.services.staff_policy import NotStaffError, StaffPolicy
+from bot.services.staff_policy import StaffPolicy
 
-__all__ = ["BookingService", "NotStaffError"]
+__all__ = ["BookingService"]
 
 BOOKABLE = frozenset({Status.NEW, Status.CONTACTED, Status.INTERVIEW})
 

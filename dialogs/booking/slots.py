@@ -32,7 +32,8 @@ from bot.domain.booking import (
 )
 from bot.domain.offices import Office
 from bot.i18n import N_, Translator
-from bot.services.booking import BookingService, NotStaffError
+from bot.services.booking import BookingService
+from bot.services.staff_policy import NotStaffError
 from dialogs.calendar import LocalCalendar
 from dialogs.inputs import MessageInput
 from dialogs.states import SlotsSG as S

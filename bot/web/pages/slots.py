@@ -25,7 +25,7 @@ from bot.domain.booking import (
 )
 from bot.domain.offices import Office
 from bot.i18n import N_, Translator
-from bot.services.booking import NotStaffError
+from bot.services.staff_policy import NotStaffError
 from bot.web import PREFIX
 from bot.web.access import (
     FORM,
