@@ -37,6 +37,7 @@ from bot.telegram.entry.dialog_router import DialogsByIntent
 from bot.telegram.entry.errors import register_error_handlers
 from bot.telegram.entry.fallback import ForeignCallbackGuard, create_fallback_router
 from bot.telegram.entry.filters import ButtonOf
+from bot.telegram.entry.intent_ids import use_unique_intent_ids
 from bot.telegram.entry.membership import create_membership_router
 from bot.telegram.entry.message_manager import ReplyKeyboardClosingManager
 from bot.telegram.entry.middlewares import DialogStateBatch, PersonContextMiddleware
@@ -98,6 +99,7 @@ def build_dispatcher(
     """The whole bot as one dispatcher. `dialogs` lets a caller that builds many dispatchers
     (the tests) reuse one set of Dialog objects: they hold no state of their own, and building
     them is most of this function's cost (aiogram inspects the signature of every handler)."""
+    use_unique_intent_ids()
     storage = SqlStorage(
         app.session_factory,
         app.read_session_factory,
