@@ -42,6 +42,7 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -52,7 +53,7 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import TextClause, bindparam, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.sql import Insert
 
@@ -75,6 +76,14 @@ class _Record:
 
 
 _EMPTY = (None, None)
+_First = list[tuple[str, dict[str, Any]]]  # deferred statements: SQL and its parameters
+
+
+@lru_cache(maxsize=64)
+def _text(sql: str) -> TextClause:
+    return text(sql)
+
+
 Person = tuple[int | None, int | None]  # (user id, chat id): whose records a cache entry holds
 
 
@@ -84,7 +93,24 @@ class _Batch:
 
     known: dict[str, _Record] = field(default_factory=dict)
     changed: dict[str, int | None] = field(default_factory=dict)  # record key -> chat id
+    # Other writes of the person's own session (their users row), deferred to the same
+    # transaction: (SQL with :named parameters, parameters as SQLite stores them, user id).
+    first: list[tuple[str, dict[str, Any], int]] = field(default_factory=list)
+    riding: int = 0  # units of work that took these along and have not yet committed
     open: bool = True
+
+    def pending(self) -> bool:
+        return bool(self.changed or self.first)
+
+
+@dataclass(slots=True)
+class Riding:
+    """What a unit of work wrote of its update's pending writes, to mark them written once it
+    has committed (what changed again meanwhile stays pending)."""
+
+    batch: _Batch
+    first: int
+    records: dict[str, _Record]
 
 
 class SqlStorage(BaseStorage):
@@ -114,6 +140,8 @@ class SqlStorage(BaseStorage):
         )
         self._cache_size = cache_size if callable(cache_size) else (lambda: cache_size)
         self._upsert: Insert | None = None
+        # Told of people whose deferred row could not be written (memory must forget them).
+        self.forget_people: Callable[[set[int]], None] | None = None
         # This storage's batch of the update being handled (another storage has its own).
         self._batch: ContextVar[_Batch | None] = ContextVar(f"fsm_batch_{id(self)}", default=None)
         # SQLite: the whole transaction in one call on aiosqlite's thread (see the module doc).
@@ -140,8 +168,86 @@ class SqlStorage(BaseStorage):
         finally:
             self._batch.reset(token)
             batch.open = False  # a task started by a handler may outlive it: it writes alone
-            if batch.changed:
+            if batch.pending():
                 await self._flush(batch)
+
+    def defer(self, sql: str, params: dict[str, Any], user_id: int) -> bool:
+        """Write `sql` in this update's transaction, before its dialog state (one process on
+        SQLite only: the person's own rows). False, with nothing kept, outside an update or
+        when this storage does not batch on SQLite: the caller writes it the usual way."""
+        batch = self._batch.get()
+        if batch is None or not batch.open or self._cache is None or self._direct is None:
+            return False
+        batch.first.append((sql, params, user_id))
+        return True
+
+    def deferred_people(self) -> bool:
+        """Whether this update holds a person's row not yet written (a read must wait)."""
+        batch = self._batch.get()
+        return batch is not None and batch.open and bool(batch.first) and not batch.riding
+
+    async def write_now(self) -> None:
+        """Write what this update holds now, in a transaction of its own."""
+        batch = self._batch.get()
+        if batch is not None and batch.open and batch.pending():
+            await self._flush(batch)
+            batch.first.clear()
+            batch.changed.clear()
+
+    async def ride(self, session: AsyncSession, riding: Riding | None) -> Riding | None:
+        """Write this update's pending writes in `session`'s transaction (a unit of work of the
+        update that writes anyway): one transaction instead of two. Given the `riding` of an
+        earlier call of the same unit of work, only what is new since. `settled` marks them
+        written once that transaction has committed; if it did not, they stay pending."""
+        batch = self._batch.get()
+        if batch is None or not batch.open:
+            return riding
+        done_first = riding.first if riding is not None else 0
+        done = riding.records if riding is not None else {}
+        first = batch.first[done_first:]
+        keys = [k for k in batch.changed if done.get(k) is not batch.known[k]]
+        if not first and not keys:
+            return riding
+        rows, cleared = self._rows(batch, keys)
+        for sql, params, _user in first:
+            await session.execute(_text(sql), params)
+        if rows:
+            await session.execute(self._upsert_statement(session), rows)
+        if cleared:
+            await session.execute(_DELETE, {"keys": cleared})
+        records = {**done, **{k: batch.known[k] for k in keys}}
+        if riding is None:
+            batch.riding += 1
+            return Riding(batch, len(batch.first), records)
+        riding.first, riding.records = len(batch.first), records
+        return riding
+
+    def settled(self, riding: Riding, *, committed: bool) -> None:
+        """The unit of work that took `riding` along has committed, or has not (rolled back:
+        the update writes them at its end as usual)."""
+        batch = riding.batch
+        batch.riding -= 1
+        if not committed:
+            return
+        del batch.first[: riding.first]
+        for record_key, record in riding.records.items():
+            if batch.known.get(record_key) is record:
+                batch.changed.pop(record_key, None)
+
+    def forsake(self, riding: Riding) -> None:
+        """Its commit failed: the dialog state that rode along (a screen that says the write
+        was made) is dropped, memory included, so that the database's stays the person's."""
+        batch = riding.batch
+        batch.riding -= 1
+        owners = set()
+        for record_key in riding.records:
+            batch.changed.pop(record_key, None)
+            record = batch.known.pop(record_key, None)
+            if record is not None:
+                owners.add(record.user_id)
+        if self._cache is not None:
+            for person in [p for p in self._cache if p[0] in owners]:
+                del self._cache[person]
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
@@ -183,6 +289,7 @@ class SqlStorage(BaseStorage):
             for record_key in [k for k, r in batch.known.items() if r.user_id == user_id]:
                 del batch.known[record_key]
                 batch.changed.pop(record_key, None)
+            batch.first[:] = [entry for entry in batch.first if entry[2] != user_id]
         async with self._gate, self._sessions() as session, session.begin():
             result = await session.execute(
                 delete(FsmRecordRow).where(FsmRecordRow.user_id == user_id)
@@ -268,11 +375,16 @@ class SqlStorage(BaseStorage):
         batch.changed[record_key] = key.chat_id
         self._remember(key, record_key, updated)
 
-    async def _flush(self, batch: _Batch) -> None:
+    def _rows(
+        self, batch: _Batch, keys: list[str] | None = None
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The batch's changed records (or those of `keys`): rows to upsert, and keys of
+        records to delete."""
         now = self._now()
         rows: list[dict[str, Any]] = []
         cleared: list[str] = []
-        for record_key, chat_id in batch.changed.items():
+        for record_key in batch.changed if keys is None else keys:
+            chat_id = batch.changed[record_key]
             record = batch.known[record_key]
             if record.state is None and record.data is None:
                 cleared.append(record_key)  # a finished dialog: no empty row is kept
@@ -287,11 +399,18 @@ class SqlStorage(BaseStorage):
                     "updated_at": now,
                 }
             )
+        return rows, cleared
+
+    async def _flush(self, batch: _Batch) -> None:
+        rows, cleared = self._rows(batch)
+        first = [(sql, params) for sql, params, _user in batch.first]
         try:
             if self._direct is not None:
                 async with self._gate:
-                    if self._loop is None or not self._direct.write_on(self._loop, rows, cleared):
-                        await self._direct.write(rows, cleared)
+                    if self._loop is None or not self._direct.write_on(
+                        self._loop, rows, cleared, first
+                    ):
+                        await self._direct.write(rows, cleared, first)
                 return
             async with self._gate, self._sessions() as session, session.begin():
                 if rows:
@@ -300,10 +419,12 @@ class SqlStorage(BaseStorage):
                     await session.execute(_DELETE, {"keys": cleared})
         except BaseException:
             if self._cache is not None:  # memory must not keep what the database refused
-                for record_key in batch.changed:
-                    owner = batch.known[record_key].user_id
-                    for person in [p for p in self._cache if p[0] == owner]:
-                        del self._cache[person]
+                owners = {batch.known[k].user_id for k in batch.changed}
+                owners |= {user for _sql, _params, user in batch.first}
+                for person in [p for p in self._cache if p[0] in owners]:
+                    del self._cache[person]
+            if batch.first and self.forget_people is not None:
+                self.forget_people({user for _sql, _params, user in batch.first})
             raise
 
     def _upsert_statement(self, session: AsyncSession) -> Insert:
@@ -342,30 +463,33 @@ class _DirectWriter:
         return rows, [{"key": key} for key in cleared]
 
     def write_on(
-        self, loop: LoopConnection, rows: list[dict[str, Any]], cleared: list[str]
+        self, loop: LoopConnection, rows: list[dict[str, Any]], cleared: list[str], first: _First
     ) -> bool:
         """Write the batch on the loop's connection; False (nothing written) if it is busy."""
         prepared = self.prepared(rows, cleared)
-        return loop.transaction(lambda db: self.transaction(db, *prepared, begun=True))
+        return loop.transaction(lambda db: self.transaction(db, *prepared, first, begun=True))
 
-    async def write(self, rows: list[dict[str, Any]], cleared: list[str]) -> None:
+    async def write(self, rows: list[dict[str, Any]], cleared: list[str], first: _First) -> None:
         rows_, deletes = self.prepared(rows, cleared)
         async with self._engine.connect() as connection:
             raw = await connection.get_raw_connection()
             driver = raw.driver_connection  # aiosqlite.Connection
-            await driver._execute(self.transaction, driver._conn, rows_, deletes)
+            await driver._execute(self.transaction, driver._conn, rows_, deletes, first)
 
     def transaction(
         self,
         db: Any,
         rows: list[dict[str, Any]],
         deletes: list[dict[str, Any]],
+        first: _First,
         *,
         begun: bool = False,
     ) -> None:
         if not begun:
             db.execute("BEGIN IMMEDIATE")
         try:
+            for sql, params in first:
+                db.execute(sql, params)
             if rows:
                 db.executemany(self._upsert_sql, rows)
             if deletes:

@@ -35,6 +35,17 @@ class UserRepository(Protocol):
     async def erase_dialog_state(self, user_id: int) -> None: ...
 
 
+class PersonOnUpdate(Protocol):
+    """The person's own row on the update path (one process on SQLite): read without a
+    transaction, written in the update's transaction. None / False: it cannot be, now."""
+
+    def get(self, user_id: int) -> tuple[User | None] | None: ...
+
+    def seen(self, user_id: int, now: datetime) -> bool: ...
+
+    def set_languages(self, user_id: int, locale: str, listen_locale: str | None) -> bool: ...
+
+
 class AlreadyBookedError(Exception):
     """The registration already has an active booking (the unique constraint said so)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -97,11 +98,14 @@ class RegistrationService:
         consent_at: datetime | None = None,
         *,
         returned: tuple[date, str] | None = None,
+        then: Callable[[Registration], Awaitable[None]] | None = None,
     ) -> tuple[Registration, bool]:
         """Create the registration, once: a second confirmation returns the first one.
 
         `returned` (day, country come back from) marks a returnee asking for reintegration
         support: a national of the office's country, whose monitoring starts at once.
+        `then(registration)` runs inside the transaction, before it commits (the screen that
+        will show the reference is written with it).
         """
         office = self._offices[draft.office_id]
         now = self._clock.now()
@@ -143,6 +147,8 @@ class RegistrationService:
                         self._checkin_months, now,
                     )  # fmt: skip
                 await enqueue(uow, Notice(K.REGISTRATION_NEW, registration.id, user_id), now)
+                if then is not None:
+                    await then(registration)
                 await uow.commit()
                 return registration, True
         existing = await self.open_for(user_id)

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.domain.users import User, needs_last_seen_refresh
 from bot.locales import LISTENING_LOCALES, SUPPORTED_LOCALES
-from bot.services.ports import Clock, UnitOfWorkFactory
+from bot.services.ports import Clock, PersonOnUpdate, UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,12 +24,16 @@ class UserService:
     changes a person calls `forget` (the unit of work reports it), so memory never answers with
     a row older than the database's. The people remembered are the people active in the last
     minutes (`active()`): an entry whose last_seen needs refreshing is of no use and is dropped.
+
+    With `on_update` (remembering only), the person's row is read on the event loop and written
+    in the update's own transaction, with the dialog state; when it cannot be, as before.
     """
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, remember: bool = False) -> None:
         self._uow = uow
         self._clock = clock
         self._known: OrderedDict[int, User] | None = OrderedDict() if remember else None
+        self.on_update: PersonOnUpdate | None = None  # given by the dispatcher's storage
 
     def forget(self, user_ids: Iterable[int]) -> None:
         """Someone committed a change to these people: the next `seen` reads them again."""
@@ -56,11 +60,33 @@ class UserService:
             and not needs_last_seen_refresh(user.last_seen, now)
         ):
             return Seen(user, is_new=False)  # the common case: no write at all
+        later = self._seen_on_update(user_id, user, now)
+        if later is not None:
+            return later
         async with self._uow() as uow:
             user, is_new = await uow.users.seen(user_id, now)
             await uow.commit()
         self._keep(user, now)
         return Seen(user, is_new=is_new)
+
+    def _seen_on_update(self, user_id: int, user: User | None, now: datetime) -> Seen | None:
+        """The write deferred to the update's transaction; None if it cannot be."""
+        on_update = self.on_update if self._known is not None else None
+        if on_update is None:
+            return None
+        if user is None:  # not in memory: read it (no transaction)
+            found = on_update.get(user_id)
+            if found is None:
+                return None
+            user = found[0]
+        if user is None:
+            seen = User(id=user_id, locale=None, source=None, first_seen=now, last_seen=now)
+        else:
+            seen = replace(user, last_seen=now, blocked=False)  # seen again: reachable again
+        if not on_update.seen(user_id, now):
+            return None
+        self._keep(seen, now)
+        return Seen(seen, is_new=user is None)
 
     def _recall(self, user_id: int, now: datetime) -> User | None:
         if self._known is None:
@@ -81,9 +107,15 @@ class UserService:
         if locale not in SUPPORTED_LOCALES:
             raise ValueError(f"unsupported locale {locale!r}")
         known = self._known.get(user_id) if self._known is not None else None
-        async with self._uow() as uow:
-            await uow.users.set_languages(user_id, locale, None)  # a written language: reading
-            await uow.commit()
+        # a written language: reading (no language listened to)
+        if (
+            known is None
+            or self.on_update is None
+            or not self.on_update.set_languages(user_id, locale, None)
+        ):
+            async with self._uow() as uow:
+                await uow.users.set_languages(user_id, locale, None)
+                await uow.commit()
         if known is not None:  # what was committed, without reading it back
             self._keep(replace(known, locale=locale, listen_locale=None), self._clock.now())
 

@@ -22,6 +22,7 @@ from bot.domain.registration import (
     InvalidInput,
     Need,
     PassportState,
+    Registration,
     clean_name,
     clean_text,
     needs_that_apply,
@@ -30,6 +31,7 @@ from bot.domain.registration import (
 from bot.i18n import N_, Translator
 from bot.locales import SUPPORTED_LOCALES
 from bot.services.registration import RegistrationService
+from dialogs.dialog_state import keep_dialog_state
 from dialogs.registration.getters import OTHER_PLACE
 from dialogs.states import RegistrationSG as R
 from dialogs.widgets import translator
@@ -342,10 +344,16 @@ async def on_confirm(callback: CallbackQuery, _w: Any, manager: DialogManager) -
     returned = None
     if is_returnee(manager) and manager.dialog_data.get("returned_on"):
         returned = (date.fromisoformat(manager.dialog_data["returned_on"]), draft.country)
-    registration, _created = await service.register(
-        callback.from_user.id, draft, self_check, consent_at, returned=returned
-    )
     kind = manager.dialog_data.get("kind")
-    manager.dialog_data.clear()  # the answers are stored now; keep no copy in the dialog state
-    manager.dialog_data.update(reference=registration.reference, kind=kind)
-    await manager.switch_to(R.done)
+
+    async def show_done(registration: Registration) -> None:
+        manager.dialog_data.clear()  # the answers are stored now; keep no copy in the state
+        manager.dialog_data.update(reference=registration.reference, kind=kind)
+        await manager.switch_to(R.done)
+        await keep_dialog_state(manager)  # written with the registration, in its transaction
+
+    registration, created = await service.register(
+        callback.from_user.id, draft, self_check, consent_at, returned=returned, then=show_done
+    )
+    if not created:  # a second Confirm: the registration made by the first
+        await show_done(registration)

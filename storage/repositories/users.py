@@ -4,10 +4,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.users import User
 from storage.dialect import upsert
+from storage.loop_sqlite import LoopConnection
 from storage.models import FsmRecordRow, UserRow
 
 
@@ -35,6 +37,63 @@ def _seen_statement(dialect: str) -> Any:
 
 _SEEN: dict[str, Any] = {}
 _SOURCE = select(UserRow.source).where(UserRow.id == bindparam("id"))
+
+
+_COLUMNS = UserRow.__table__.c
+_NAMED = sqlite.dialect(paramstyle="named")
+_GET_SQL = str(select(*_COLUMNS).where(_COLUMNS.id == bindparam("id")).compile(dialect=_NAMED))
+_SEEN_LATER = (
+    upsert(
+        "sqlite",
+        UserRow.__table__,
+        {"id": bindparam("id"), "first_seen": bindparam("now"), "last_seen": bindparam("now"),
+         "blocked": False},
+        key=["id"],
+        update=["last_seen", "blocked"],
+    ).compile(dialect=_NAMED)
+)  # fmt: skip
+_LANGUAGES_SQL = str(
+    update(UserRow)
+    .where(_COLUMNS.id == bindparam("id"))
+    .values(locale=bindparam("locale"), listen_locale=bindparam("listen"))
+    .compile(dialect=_NAMED)
+)
+_SEEN_LATER_SQL = str(_SEEN_LATER)
+_TIME_IN = _COLUMNS.last_seen.type.dialect_impl(_NAMED).bind_processor(_NAMED)
+_READ = [column.type.dialect_impl(_NAMED).result_processor(_NAMED, None) for column in _COLUMNS]
+
+
+class PersonOnLoop:
+    """The person's own row on the update path, when one process on SQLite is the only writer.
+
+    Read on the event loop's connection (storage/loop_sqlite.py), written in the update's own
+    transaction together with the dialog state (`SqlStorage.defer`): a person's first message,
+    or their choice of language, then costs one transaction, not two. Each method answers None
+    (or False) when it cannot: SQLite busy, or no update open; the caller goes the usual way.
+    """
+
+    def __init__(self, loop: LoopConnection, defer: Any) -> None:
+        self._loop = loop
+        self._defer = defer  # SqlStorage.defer of the dispatcher's storage
+
+    def get(self, user_id: int) -> tuple[User | None] | None:
+        """(the person or None), or None when SQLite cannot answer at once."""
+        rows = self._loop.rows(_GET_SQL, {"id": user_id})
+        if rows is None:
+            return None
+        if not rows:
+            return (None,)
+        values = [read(v) if read else v for read, v in zip(_READ, rows[0], strict=True)]
+        return (User(**dict(zip(_COLUMNS.keys(), values, strict=True))),)
+
+    def seen(self, user_id: int, now: datetime) -> bool:
+        now_ = _TIME_IN(now) if _TIME_IN else now
+        params = {"id": user_id, "now": now_, "blocked": False, "announcements_stopped": False}
+        return bool(self._defer(_SEEN_LATER_SQL, params, user_id))
+
+    def set_languages(self, user_id: int, locale: str, listen_locale: str | None) -> bool:
+        params = {"id": user_id, "locale": locale, "listen": listen_locale}
+        return bool(self._defer(_LANGUAGES_SQL, params, user_id))
 
 
 class SqlUserRepository:

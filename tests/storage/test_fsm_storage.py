@@ -221,3 +221,46 @@ async def test_a_write_waits_for_another_process_without_stalling_the_event_loop
     assert await SqlStorage(sessions).get_data(key()) == {"name": "Aminata"}
     await storage.close()
     await engine.dispose()
+
+
+async def test_a_unit_of_work_of_the_update_writes_its_dialog_state_in_its_transaction(
+    database, cached
+):
+    """What the update holds when a unit of work of it commits is written in that transaction;
+    if the commit fails, it is neither written nor kept (memory included)."""
+    from storage.crypto import DataCipher
+    from storage.db import WriteGate
+    from storage.uow import SqlUnitOfWorkFactory
+    from tests.support import TEST_DATA_KEY
+
+    engine = create_engine(database)
+    await migrate(engine)
+    sessions = create_session_factory(engine)
+    storage = SqlStorage(sessions, cache=cached, engine=engine)
+    units = SqlUnitOfWorkFactory(
+        sessions,
+        create_session_factory(engine, read_only=True),
+        DataCipher(TEST_DATA_KEY),
+        WriteGate(database),
+    )
+    units.update_writes = storage
+    other = SqlStorage(sessions)  # another process's view: only what was committed
+
+    async with storage.batch():
+        async with units() as unit:
+            await storage.set_data(key(), {"screen": "done"})
+            await unit.commit()
+        assert await other.get_data(key()) == {"screen": "done"}  # before the update ends
+
+    async def disk_full():
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        async with storage.batch(), units() as unit:
+            await storage.set_data(key(), {"screen": "never shown"})
+            unit.session.commit = disk_full
+            await unit.commit()
+    assert await other.get_data(key()) == {"screen": "done"}
+    assert await storage.get_data(key()) == {"screen": "done"}
+    await storage.close()
+    await engine.dispose()

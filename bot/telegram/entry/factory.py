@@ -65,6 +65,7 @@ from dialogs.conversations.ack import BurstAck
 from dialogs.widgets import OpenTalk
 from storage.fsm import SqlStorage
 from storage.locks import SenderLease
+from storage.repositories.users import PersonOnLoop
 
 # pydantic caches `Response[T]` weakly: without a strong reference, aiogram's session rebuilds
 # the type on every call (about 2 ms). Keep the ones every update uses alive.
@@ -118,12 +119,19 @@ def build_dispatcher(
         **app.dependencies(),
     )
     app.retention.after_erase = storage.delete_user  # a purged person's cached dialog too
+    # An update's writes in one transaction: its dialog state, the person's own row (SQLite,
+    # one process), and whatever a unit of work of the update commits (storage/uow.py).
+    app.uow.update_writes = storage
+    storage.forget_people = app.users.forget
+    if app.loop_db is not None:
+        app.users.on_update = PersonOnLoop(app.loop_db, storage.defer)
     dp["burst_ack"] = BurstAck()  # one acknowledgement per burst of messages to the office
+    # The batch first: the person's row, written as they are seen, belongs to it.
+    dp.update.outer_middleware(DialogStateBatch(storage.batch))
     dp.update.outer_middleware(
         PersonContextMiddleware(app.settings, app.catalogs, app.users, app.staff_chat)
     )
     dp.message.outer_middleware(RefusedStaffCommands())
-    dp.update.outer_middleware(DialogStateBatch(storage.batch))
     dp.callback_query.outer_middleware(ForeignCallbackGuard(own_prefixes=BUTTON_PREFIXES))
     # Commands and the buttons made with a prefix; a dialog's button press skips them all at once.
     prefixed = Router(name="commands-and-prefixed-buttons")
