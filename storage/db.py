@@ -12,6 +12,9 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Execution option for sessions that only read: on SQLite they start with a plain BEGIN
 # instead of taking the write lock.
 READ_ONLY = "avrr_read_only"
+# Execution option for sessions that write: on SQLite their transactions run on the event loop
+# (storage/sqlite_driver.py).
+ON_LOOP = "avrr_on_loop"
 
 
 def is_sqlite(url: str) -> bool:
@@ -56,16 +59,28 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         # Erased data is overwritten, not left in free pages of the file.
         cursor.execute("PRAGMA secure_delete=ON")
+        # Commits may run on the event loop: checkpoints run on a thread (storage/checkpoints.py).
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        read_only = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        options = connection.get_execution_options()
+        if options.get(READ_ONLY, False):
+            connection.exec_driver_sql("BEGIN")
+        elif options.get(ON_LOOP, False):
+            connection.connection.dbapi_connection.begin_write()
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_session_factory(engine: AsyncEngine, *, read_only: bool = False) -> async_sessionmaker:
-    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    if read_only:
+        bind = engine.execution_options(**{READ_ONLY: True})
+    elif engine.dialect.name == "sqlite":
+        bind = engine.execution_options(**{ON_LOOP: True})
+    else:
+        bind = engine
     return async_sessionmaker(bind, expire_on_commit=False)
 
 

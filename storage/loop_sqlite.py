@@ -21,11 +21,17 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.checkpoints import Checkpoints
+
 
 class LoopConnection:
     def __init__(self, engine: AsyncEngine) -> None:
         self._path = engine.url.database
         self._db: sqlite3.Connection | None = None
+        # The engine's count of commits (storage/checkpoints.py), which these join.
+        dbapi = engine.dialect.loaded_dbapi
+        self._checkpoints: Checkpoints = getattr(dbapi, "checkpoints", None) or Checkpoints()
+        self._checkpoints.path = self._checkpoints.path or self._path
 
     @staticmethod
     def able(engine: AsyncEngine) -> bool:
@@ -36,8 +42,8 @@ class LoopConnection:
         db.execute("PRAGMA synchronous=NORMAL")  # as the engine's connections (storage.db)
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA secure_delete=ON")
-        # Checkpoints (copying the WAL into the file, with an fsync) are left to the engine's
-        # connections, on aiosqlite's thread: never a pause of the loop.
+        # Checkpoints (copying the WAL into the file, with an fsync) run on a worker thread
+        # (storage/checkpoints.py): never a pause of the loop.
         db.execute("PRAGMA wal_autocheckpoint=0")
         return db
 
@@ -62,6 +68,7 @@ class LoopConnection:
         except sqlite3.OperationalError:
             return False
         body(db)
+        self._checkpoints.committed()
         return True
 
     def close(self) -> None:

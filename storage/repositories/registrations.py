@@ -37,6 +37,8 @@ from storage.models import (
 
 SENT = CheckinStatus.SENT.value
 _ADD_EVENT = insert(CaseEventRow.__table__)
+_ADD = insert(RegistrationRow.__table__).returning(RegistrationRow.__table__.c.id)
+_NEXT_SEQUENCE: dict[str, Any] = {}  # per dialect: building a statement costs more than running it
 # What the menu needs of each of a person's registrations (built once: see facts_for).
 _FACTS = select(
     RegistrationRow.open_user_id,
@@ -115,8 +117,12 @@ class SqlRegistrationRepository:
 
     async def next_sequence(self, prefix: str) -> int:
         dialect = self._session.bind.dialect.name  # type: ignore[union-attr]
-        statement = upsert_increment(dialect, ReferenceCounterRow.__table__, "prefix", prefix)
-        return int((await self._session.execute(statement)).scalar_one())
+        statement = _NEXT_SEQUENCE.get(dialect)
+        if statement is None:
+            table = ReferenceCounterRow.__table__
+            statement = upsert_increment(dialect, table, "prefix", bindparam("prefix"))
+            _NEXT_SEQUENCE[dialect] = statement
+        return int((await self._session.execute(statement, {"prefix": prefix})).scalar_one())
 
     async def add(
         self,
@@ -133,39 +139,38 @@ class SqlRegistrationRepository:
         returned_from: str | None = None,
     ) -> Registration:
         c = self._cipher
-        row = RegistrationRow(
-            reference=reference,
-            user_id=user_id,
-            open_user_id=user_id,
-            office_id=draft.office_id,
-            country=draft.country,
-            gender=draft.gender.value,
-            age_group=draft.age_group.value,
-            passport=draft.passport.value,
-            companions=draft.companions,
-            contact_locale=draft.contact_locale,
-            source=source,
-            status=Status.NEW.value,
-            name_enc=c.encrypt(draft.name),
-            phone_enc=c.encrypt(draft.phone),
-            city_enc=c.encrypt(draft.city),
-            needs_enc=c.encrypt_json(sorted(n.value for n in draft.needs)),
-            self_check_enc=c.encrypt_json(self_check),
-            consent_at=consent_at,
-            consent_version=consent_version,
-            created_at=now,
-            updated_at=now,
-            kind=kind,
-            returned_from=returned_from,
-        )
-        self._session.add(row)
-        try:
-            await self._session.flush()
+        values = {
+            "reference": reference,
+            "user_id": user_id,
+            "open_user_id": user_id,
+            "office_id": draft.office_id,
+            "country": draft.country,
+            "gender": draft.gender.value,
+            "age_group": draft.age_group.value,
+            "passport": draft.passport.value,
+            "companions": draft.companions,
+            "contact_locale": draft.contact_locale,
+            "source": source,
+            "status": Status.NEW.value,
+            "name_enc": c.encrypt(draft.name),
+            "phone_enc": c.encrypt(draft.phone),
+            "city_enc": c.encrypt(draft.city),
+            "needs_enc": c.encrypt_json(sorted(n.value for n in draft.needs)),
+            "self_check_enc": c.encrypt_json(self_check),
+            "consent_at": consent_at,
+            "consent_version": consent_version,
+            "created_at": now,
+            "updated_at": now,
+            "kind": kind,
+            "returned_from": returned_from,
+        }
+        try:  # one INSERT (a Core statement: no ORM unit of work for a row not read back)
+            registration_id = (await self._session.execute(_ADD, values)).scalar_one()
         except IntegrityError:
             raise AlreadyRegisteredError(user_id) from None
         # What was just written, from what we had (not decrypted back from the row).
         return Registration(
-            id=row.id,
+            id=registration_id,
             reference=reference,
             user_id=user_id,
             status=Status.NEW,

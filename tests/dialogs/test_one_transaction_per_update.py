@@ -17,23 +17,31 @@ from tests.support import start_harness
 pytestmark = pytest.mark.sqlite_only  # one process on SQLite: the deferred person row
 
 
+async def trace_begins(app) -> list[str]:
+    """The BEGINs SQLite runs from now on, on the loop's connection and the engine's (its
+    pooled connections are closed first: each new one is traced)."""
+    seen: list[str] = []
+
+    def trace(sql: str) -> None:
+        if sql.lstrip().upper().startswith("BEGIN"):
+            seen.append(sql)
+
+    app.loop_db._connection().set_trace_callback(trace)
+    await app.engine.dispose()
+
+    @event.listens_for(app.engine.sync_engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.driver_connection._conn.set_trace_callback(trace)
+
+    return seen
+
+
 @pytest.fixture
 async def begins(harness):
-    """The BEGINs SQLite runs from now on, on the loop's connection and the engine's; once
-    the bot has served someone (what it keeps in memory from its first update is read)."""
+    """Counted once the bot has served someone (what it keeps in memory from its first
+    update is read then)."""
     await harness.person(17000, "en").send("/start")
-    seen: list[str] = []
-    harness.app.loop_db._connection().set_trace_callback(
-        lambda sql: seen.append(sql) if sql.lstrip().upper().startswith("BEGIN") else None
-    )
-
-    def on_execute(_conn, _cursor, statement, *_):
-        if statement.lstrip().upper().startswith("BEGIN"):
-            seen.append(statement)
-
-    event.listen(harness.app.engine.sync_engine, "before_cursor_execute", on_execute)
-    yield seen
-    event.remove(harness.app.engine.sync_engine, "before_cursor_execute", on_execute)
+    return await trace_begins(harness.app)
 
 
 async def one(app, sql, **params):
@@ -75,18 +83,8 @@ async def test_confirm_writes_the_registration_and_its_screen_in_one_transaction
     harness = await start_harness(app)
     person, t = await open_menu(harness, 17004, "fr")
     await fill_form(person, t)
-    seen: list[str] = []
-    app.loop_db._connection().set_trace_callback(
-        lambda sql: seen.append(sql) if sql.upper().startswith("BEGIN") else None
-    )
-
-    def on_execute(_conn, _cursor, statement, *_):
-        if statement.upper().startswith("BEGIN"):
-            seen.append(statement)
-
-    event.listen(app.engine.sync_engine, "before_cursor_execute", on_execute)
+    seen = await trace_begins(app)
     await person.press(t.gettext("✅ Confirm"))
-    event.remove(app.engine.sync_engine, "before_cursor_execute", on_execute)
     assert len(seen) == 1
     reference = (await one(app, "select reference from registrations where user_id = 17004"))[0]
     assert reference in person.last_text()

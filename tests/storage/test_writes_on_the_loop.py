@@ -1,0 +1,113 @@
+"""SQLite: a session's write transaction runs on the event loop (storage/sqlite_driver.py),
+never waits there for another process, and the WAL is checkpointed off the loop
+(storage/checkpoints.py)."""
+
+import asyncio
+import os
+import sqlite3
+import threading
+
+import pytest
+from sqlalchemy import text
+
+from storage.checkpoints import Checkpoints
+from storage.db import create_engine, create_session_factory
+from storage.migrate import migrate
+
+pytestmark = pytest.mark.sqlite_only
+
+
+@pytest.fixture
+async def engine(database):
+    engine = create_engine(database)
+    await migrate(engine)
+    await engine.dispose()  # new connections from here: each traced by `threads`
+    yield engine
+    await engine.dispose()
+
+
+def threads(engine) -> list[tuple[str, bool]]:
+    """(statement, whether it ran on the event loop's thread), for every connection made
+    from now on."""
+    from sqlalchemy import event
+
+    loop_thread = threading.get_ident()
+    seen: list[tuple[str, bool]] = []
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.driver_connection._conn.set_trace_callback(
+            lambda sql: seen.append((sql.split()[0].upper(), threading.get_ident() == loop_thread))
+        )
+
+    return seen
+
+
+async def test_a_write_transaction_runs_on_the_loop_and_a_read_on_the_thread(engine):
+    seen = threads(engine)
+    async with create_session_factory(engine)() as session, session.begin():
+        await session.execute(text("insert into users (id, first_seen, last_seen, blocked, "
+                                   "announcements_stopped) values (1, '2026-01-01 00:00:00', "
+                                   "'2026-01-01 00:00:00', 0, 0)"))  # fmt: skip
+    written = [(sql, on_loop) for sql, on_loop in seen if sql in ("BEGIN", "INSERT", "COMMIT")]
+    assert written == [("BEGIN", True), ("INSERT", True), ("COMMIT", True)]
+    seen.clear()
+    async with create_session_factory(engine, read_only=True)() as session:
+        assert (await session.execute(text("select count(*) from users"))).scalar() == 1
+    assert ("SELECT", False) in seen and ("SELECT", True) not in seen
+
+
+async def test_a_write_waits_for_another_process_off_the_loop(engine):
+    """Another process holds SQLite's write lock: BEGIN waits on aiosqlite's thread, the loop
+    goes on serving, and the write is made once the lock is free."""
+    sessions = create_session_factory(engine)
+    other_process = sqlite3.connect(engine.url.database, isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def ticker():
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    async def write():
+        async with sessions() as session, session.begin():
+            await session.execute(text("insert into reference_counters values ('X', 1)"))
+
+    ticking = asyncio.create_task(ticker())
+    writing = asyncio.create_task(write())
+    await asyncio.sleep(0.3)
+    assert not writing.done()  # waiting for the lock...
+    assert ticks >= 10  # ...while the loop serves others
+    other_process.execute("COMMIT")
+    await asyncio.wait_for(writing, 10)
+    ticking.cancel()
+    other_process.close()
+    async with sessions() as session:
+        assert (await session.execute(text("select value from reference_counters"))).scalar() == 1
+
+
+async def test_the_wal_is_checkpointed_off_the_loop_every_few_hundred_commits(engine):
+    """SQLite's own checkpoint is off on every connection; the process checkpoints every
+    `every` commits on a worker thread: the data reaches the database file."""
+    checkpoints = engine.dialect.loaded_dbapi.checkpoints = Checkpoints(every=5)
+    checkpoints.path = engine.url.database
+    sessions = create_session_factory(engine)
+    blob = "x" * 100_000
+    before = os.path.getsize(engine.url.database)
+    for i in range(4):
+        async with sessions() as session, session.begin():
+            await session.execute(
+                text("insert into audit_log (at, actor_id, action, detail) "
+                     "values ('2026-01-01 00:00:00', 1, 'test', :d)"),
+                {"d": f"{i}{blob}"},
+            )  # fmt: skip
+    assert checkpoints.running is None
+    assert os.path.getsize(engine.url.database) < before + 100_000  # all still in the WAL
+    async with sessions() as session, session.begin():
+        await session.execute(text("delete from audit_log where action = 'none'"))
+    assert checkpoints.running is not None  # the fifth commit started it, off the loop
+    busy, frames, done = await checkpoints.running
+    assert busy == 0 and frames == done > 0
+    assert os.path.getsize(engine.url.database) >= before + 400_000
