@@ -209,18 +209,34 @@ class SqlStorage(BaseStorage):
         if not first and not keys:
             return riding
         rows, cleared = self._rows(batch, keys)
-        for sql, params, _user in first:
-            await session.execute(_text(sql), params)
-        if rows:
-            await session.execute(self._upsert_statement(session), rows)
-        if cleared:
-            await session.execute(_DELETE, {"keys": cleared})
+        db = await self._on_loop(session)
+        if db is not None:  # SQLite, the transaction on the loop: its connection, directly
+            assert self._direct is not None
+            statements = [(sql, params) for sql, params, _user in first]
+            self._direct.statements(db, *self._direct.prepared(rows, cleared), statements)
+        else:
+            for sql, params, _user in first:
+                await session.execute(_text(sql), params)
+            if rows:
+                await session.execute(self._upsert_statement(session), rows)
+            if cleared:
+                await session.execute(_DELETE, {"keys": cleared})
         records = {**done, **{k: batch.known[k] for k in keys}}
         if riding is None:
             batch.riding += 1
             return Riding(batch, len(batch.first), records)
         riding.first, riding.records = len(batch.first), records
         return riding
+
+    async def _on_loop(self, session: AsyncSession) -> Any:
+        """The SQLite connection of `session`'s write transaction if it runs on the event loop
+        (storage/sqlite_driver.py), else None."""
+        if self._direct is None:
+            return None
+        connection = await (await session.connection()).get_raw_connection()
+        if not getattr(connection.dbapi_connection, "on_loop", False):
+            return None
+        return connection.driver_connection._conn  # type: ignore[union-attr]
 
     def settled(self, riding: Riding, *, committed: bool) -> None:
         """The unit of work that took `riding` along has committed, or has not (rolled back:
@@ -488,13 +504,19 @@ class _DirectWriter:
         if not begun:
             db.execute("BEGIN IMMEDIATE")
         try:
-            for sql, params in first:
-                db.execute(sql, params)
-            if rows:
-                db.executemany(self._upsert_sql, rows)
-            if deletes:
-                db.executemany(self._delete_sql, deletes)
+            self.statements(db, rows, deletes, first)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def statements(
+        self, db: Any, rows: list[dict[str, Any]], deletes: list[dict[str, Any]], first: _First
+    ) -> None:
+        """The batch's statements, in the caller's transaction."""
+        for sql, params in first:
+            db.execute(sql, params)
+        if rows:
+            db.executemany(self._upsert_sql, rows)
+        if deletes:
+            db.executemany(self._delete_sql, deletes)

@@ -115,7 +115,6 @@ class RegistrationService:
             # An open registration already (a second Confirm) makes the insert below fail on
             # its unique key, and the rollback takes back the reference number too.
             sequence = await uow.registrations.next_sequence(f"{office.country}-{now.year}")
-            source = await uow.users.source_of(user_id)
             try:
                 registration = await uow.registrations.add(
                     reference(office.country, now.year, sequence),
@@ -124,7 +123,6 @@ class RegistrationService:
                     now=now,
                     consent_at=min(consent_at or now, now),
                     consent_version=CONSENT_VERSION,
-                    source=source,
                     self_check=self_check,
                     kind="reintegration" if returned else "return",
                     returned_from=returned[1] if returned else None,

@@ -70,11 +70,13 @@ async def seed(
                 contact_locale=rng.choice(("fr", "fr", "en", "ar", "pt", "es")),
             )  # fmt: skip
             user_id = SEED_USER_IDS + n
+            await uow.users.seen(user_id, created)  # the person, and the link they came from
+            source = rng.choice((None, "oujda", "rabat"))
+            if source is not None:
+                await uow.users.set_source(user_id, source)
             registration = await uow.registrations.add(
                 reference(office_country, year, n + 1), user_id, draft, now=created,
-                consent_at=created, consent_version="seed",
-                source=rng.choice((None, "oujda", "rabat")),
-                self_check=None,
+                consent_at=created, consent_version="seed", self_check=None,
             )  # fmt: skip
             written[(country, gender.value)] += 1
             await uow.registrations.add_event(

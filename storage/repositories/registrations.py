@@ -33,11 +33,19 @@ from storage.models import (
     ConversationRow,
     ReferenceCounterRow,
     RegistrationRow,
+    UserRow,
 )
 
 SENT = CheckinStatus.SENT.value
 _ADD_EVENT = insert(CaseEventRow.__table__)
-_ADD = insert(RegistrationRow.__table__).returning(RegistrationRow.__table__.c.id)
+# The registration keeps the link its person first came from: read in the same statement.
+_ADD = (
+    insert(RegistrationRow.__table__)
+    .values(
+        source=select(UserRow.source).where(UserRow.id == bindparam("person")).scalar_subquery()
+    )
+    .returning(RegistrationRow.__table__.c.id, RegistrationRow.__table__.c.source)
+)
 _NEXT_SEQUENCE: dict[str, Any] = {}  # per dialect: building a statement costs more than running it
 # What the menu needs of each of a person's registrations (built once: see facts_for).
 _FACTS = select(
@@ -133,7 +141,6 @@ class SqlRegistrationRepository:
         now: datetime,
         consent_at: datetime,
         consent_version: str,
-        source: str | None,
         self_check: dict[str, str] | None,
         kind: str = "return",
         returned_from: str | None = None,
@@ -141,6 +148,7 @@ class SqlRegistrationRepository:
         c = self._cipher
         values = {
             "reference": reference,
+            "person": user_id,  # whose source
             "user_id": user_id,
             "open_user_id": user_id,
             "office_id": draft.office_id,
@@ -150,7 +158,6 @@ class SqlRegistrationRepository:
             "passport": draft.passport.value,
             "companions": draft.companions,
             "contact_locale": draft.contact_locale,
-            "source": source,
             "status": Status.NEW.value,
             "name_enc": c.encrypt(draft.name),
             "phone_enc": c.encrypt(draft.phone),
@@ -165,7 +172,7 @@ class SqlRegistrationRepository:
             "returned_from": returned_from,
         }
         try:  # one INSERT (a Core statement: no ORM unit of work for a row not read back)
-            registration_id = (await self._session.execute(_ADD, values)).scalar_one()
+            registration_id, source = (await self._session.execute(_ADD, values)).one()
         except IntegrityError:
             raise AlreadyRegisteredError(user_id) from None
         # What was just written, from what we had (not decrypted back from the row).

@@ -36,7 +36,6 @@ def _seen_statement(dialect: str) -> Any:
 
 
 _SEEN: dict[str, Any] = {}
-_SOURCE = select(UserRow.source).where(UserRow.id == bindparam("id"))
 
 
 _COLUMNS = UserRow.__table__.c
@@ -113,10 +112,6 @@ class SqlUserRepository:
         self._changed.add(user_id)
         user = _to_domain(row)  # type: ignore[arg-type]  # the same attribute names
         return user, user.first_seen == now
-
-    async def source_of(self, user_id: int) -> str | None:
-        """Only the link the person came from (no whole row, no identity map)."""
-        return await self._session.scalar(_SOURCE, {"id": user_id})
 
     async def get(self, user_id: int) -> User | None:
         row = await self._session.get(UserRow, user_id)

@@ -3,9 +3,9 @@ never waits there for another process, and the WAL is checkpointed off the loop
 (storage/checkpoints.py)."""
 
 import asyncio
-import os
 import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -15,6 +15,10 @@ from storage.db import create_engine, create_session_factory
 from storage.migrate import migrate
 
 pytestmark = pytest.mark.sqlite_only
+
+
+def size(path: str) -> int:
+    return Path(path).stat().st_size
 
 
 @pytest.fixture
@@ -95,7 +99,7 @@ async def test_the_wal_is_checkpointed_off_the_loop_every_few_hundred_commits(en
     checkpoints.path = engine.url.database
     sessions = create_session_factory(engine)
     blob = "x" * 100_000
-    before = os.path.getsize(engine.url.database)
+    before = size(engine.url.database)
     for i in range(4):
         async with sessions() as session, session.begin():
             await session.execute(
@@ -104,10 +108,10 @@ async def test_the_wal_is_checkpointed_off_the_loop_every_few_hundred_commits(en
                 {"d": f"{i}{blob}"},
             )  # fmt: skip
     assert checkpoints.running is None
-    assert os.path.getsize(engine.url.database) < before + 100_000  # all still in the WAL
+    assert size(engine.url.database) < before + 100_000  # all still in the WAL
     async with sessions() as session, session.begin():
         await session.execute(text("delete from audit_log where action = 'none'"))
     assert checkpoints.running is not None  # the fifth commit started it, off the loop
     busy, frames, done = await checkpoints.running
     assert busy == 0 and frames == done > 0
-    assert os.path.getsize(engine.url.database) >= before + 400_000
+    assert size(engine.url.database) >= before + 400_000
