@@ -51,7 +51,7 @@ async def seed_cases(app: App, count: int, first_user: int = FIRST_USER) -> None
             office = offices[i % len(offices)]
             registration = await uow.registrations.add(
                 f"MA-2026-{first_user % 1000 + i + 1:06d}", user_id, _draft(i, office),
-                now=at, consent_at=at, consent_version="bench", source=None, self_check=None,
+                now=at, consent_at=at, consent_version="bench", self_check=None,
             )  # fmt: skip
             if i % 3 == 0:
                 conversation = await uow.conversations.create(
