@@ -130,3 +130,33 @@ async def start_harness(app: Any) -> Harness:
     dp = build_dispatcher(app, dialogs=_shared_dialogs())
     dp["burst_ack"] = BurstAck(pace.monotonic, pace.sleep)
     return Harness(app=app, dp=dp, bot=bot, api=api, pace=pace)
+
+
+async def waits_for_another_process(database: str, write: Any) -> None:
+    """Another process holds SQLite's write lock while the coroutine `write` runs: it must
+    wait (not done after 0.3 s) while the event loop goes on serving others (it turns at
+    least 10 times meanwhile), and be done once the lock is released."""
+    import asyncio
+    import sqlite3
+
+    other_process = sqlite3.connect(database, isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticking = asyncio.create_task(ticker())
+    writing = asyncio.create_task(write)
+    try:
+        await asyncio.sleep(0.3)
+        assert not writing.done()  # waiting for the lock...
+        assert ticks >= 10  # ...while the loop serves others
+        other_process.execute("COMMIT")
+        await asyncio.wait_for(writing, 10)
+    finally:
+        ticking.cancel()
+        other_process.close()

@@ -9,6 +9,7 @@ from aiogram.fsm.storage.base import StorageKey
 from storage.db import create_engine, create_session_factory
 from storage.fsm import SqlStorage
 from storage.migrate import migrate
+from tests.support import waits_for_another_process
 
 
 class Form(StatesGroup):
@@ -187,37 +188,17 @@ async def test_a_person_is_read_once_and_a_new_dialog_costs_no_read(database, mo
 async def test_a_write_waits_for_another_process_without_stalling_the_event_loop(database):
     """Another process holding SQLite's write lock (a report, a maintenance command): the
     write waits on aiosqlite's thread, the loop goes on serving, and nothing is lost."""
-    import sqlite3
-
     engine = create_engine(database)
     await migrate(engine)
     sessions = create_session_factory(engine)
     storage = SqlStorage(sessions, cache=True, engine=engine)
     await storage.get_data(key())  # the person known, the loop's connection open
-    other_process = sqlite3.connect(engine.url.database, isolation_level=None)
-    other_process.execute("BEGIN IMMEDIATE")
-    ticks = 0
-
-    async def ticker():
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0.01)
-
-    ticking = asyncio.create_task(ticker())
 
     async def one_update():
         async with storage.batch():
             await storage.set_data(key(), {"name": "Aminata"})
 
-    update = asyncio.create_task(one_update())
-    await asyncio.sleep(0.3)
-    assert not update.done()  # waiting for the lock...
-    assert ticks >= 10  # ...while the loop serves others
-    other_process.execute("COMMIT")
-    await asyncio.wait_for(update, 10)
-    ticking.cancel()
-    other_process.close()
+    await waits_for_another_process(engine.url.database, one_update())
     assert await SqlStorage(sessions).get_data(key()) == {"name": "Aminata"}
     await storage.close()
     await engine.dispose()

@@ -2,8 +2,6 @@
 never waits there for another process, and the WAL is checkpointed off the loop
 (storage/checkpoints.py)."""
 
-import asyncio
-import sqlite3
 import threading
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from sqlalchemy import text
 from storage.checkpoints import Checkpoints
 from storage.db import create_engine, create_session_factory
 from storage.migrate import migrate
+from tests.support import waits_for_another_process
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -65,29 +64,12 @@ async def test_a_write_waits_for_another_process_off_the_loop(engine):
     """Another process holds SQLite's write lock: BEGIN waits on aiosqlite's thread, the loop
     goes on serving, and the write is made once the lock is free."""
     sessions = create_session_factory(engine)
-    other_process = sqlite3.connect(engine.url.database, isolation_level=None)
-    other_process.execute("BEGIN IMMEDIATE")
-    ticks = 0
-
-    async def ticker():
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0.01)
 
     async def write():
         async with sessions() as session, session.begin():
             await session.execute(text("insert into reference_counters values ('X', 1)"))
 
-    ticking = asyncio.create_task(ticker())
-    writing = asyncio.create_task(write())
-    await asyncio.sleep(0.3)
-    assert not writing.done()  # waiting for the lock...
-    assert ticks >= 10  # ...while the loop serves others
-    other_process.execute("COMMIT")
-    await asyncio.wait_for(writing, 10)
-    ticking.cancel()
-    other_process.close()
+    await waits_for_another_process(engine.url.database, write())
     async with sessions() as session:
         assert (await session.execute(text("select value from reference_counters"))).scalar() == 1
 
