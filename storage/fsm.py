@@ -31,6 +31,13 @@ of microseconds, and handing them to aiosqlite's thread and back cost several ti
 connection never waits for SQLite's write lock: when another process holds it, the write goes
 the way it went before (aiosqlite's thread, which waits without stalling the loop). The
 durability is the same either way: the transaction commits before the update is over.
+
+The batch carries the person's own row too (`defer`: a new person, a due last_seen, a chosen
+language; storage/repositories/users.py), written first in the same transaction. A unit of work
+of the update that writes takes the batch along (`ride`, storage/uow.py): what is pending when it
+starts and when it commits is written in its transaction, and marked written once it committed
+(`settled`); if its commit fails, the dialog state that rode with it is dropped (`forsake`), so
+a screen that reports a write is never kept without that write.
 """
 
 from __future__ import annotations
