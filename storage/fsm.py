@@ -49,7 +49,6 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -60,7 +59,7 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import TextClause, bindparam, delete, select, text
+from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.sql import Insert
 
@@ -84,11 +83,6 @@ class _Record:
 
 _EMPTY = (None, None)
 _First = list[tuple[str, dict[str, Any]]]  # deferred statements: SQL and its parameters
-
-
-@lru_cache(maxsize=64)
-def _text(sql: str) -> TextClause:
-    return text(sql)
 
 
 Person = tuple[int | None, int | None]  # (user id, chat id): whose records a cache entry holds
@@ -221,9 +215,9 @@ class SqlStorage(BaseStorage):
             assert self._direct is not None
             statements = [(sql, params) for sql, params, _user in first]
             self._direct.statements(db, *self._direct.prepared(rows, cleared), statements)
-        else:
+        else:  # PostgreSQL (nothing deferred there), or a SQLite engine not built by storage.db
             for sql, params, _user in first:
-                await session.execute(_text(sql), params)
+                await session.execute(text(sql), params)
             if rows:
                 await session.execute(self._upsert_statement(session), rows)
             if cleared:

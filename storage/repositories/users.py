@@ -26,13 +26,17 @@ def _to_domain(row: UserRow) -> User:
     )
 
 
-def _seen_statement(dialect: str) -> Any:
-    """Built once per dialect: building a statement costs more than running it."""
+def _seen_upsert(dialect: str) -> Any:
+    """Create the person, or refresh their last_seen and make them reachable again."""
     now = bindparam("now")
     values = {"id": bindparam("id"), "first_seen": now, "last_seen": now, "blocked": False}
     update = ["last_seen", "blocked"]  # seen again: reachable again
-    upserted = upsert(dialect, UserRow.__table__, values, key=["id"], update=update)
-    return upserted.returning(*UserRow.__table__.c)
+    return upsert(dialect, UserRow.__table__, values, key=["id"], update=update)
+
+
+def _seen_statement(dialect: str) -> Any:
+    """Built once per dialect: building a statement costs more than running it."""
+    return _seen_upsert(dialect).returning(*UserRow.__table__.c)
 
 
 _SEEN: dict[str, Any] = {}
@@ -41,23 +45,13 @@ _SEEN: dict[str, Any] = {}
 _COLUMNS = UserRow.__table__.c
 _NAMED = sqlite.dialect(paramstyle="named")
 _GET_SQL = str(select(*_COLUMNS).where(_COLUMNS.id == bindparam("id")).compile(dialect=_NAMED))
-_SEEN_LATER = (
-    upsert(
-        "sqlite",
-        UserRow.__table__,
-        {"id": bindparam("id"), "first_seen": bindparam("now"), "last_seen": bindparam("now"),
-         "blocked": False},
-        key=["id"],
-        update=["last_seen", "blocked"],
-    ).compile(dialect=_NAMED)
-)  # fmt: skip
+_SEEN_LATER_SQL = str(_seen_upsert("sqlite").compile(dialect=_NAMED))  # no RETURNING: deferred
 _LANGUAGES_SQL = str(
     update(UserRow)
     .where(_COLUMNS.id == bindparam("id"))
     .values(locale=bindparam("locale"), listen_locale=bindparam("listen"))
     .compile(dialect=_NAMED)
 )
-_SEEN_LATER_SQL = str(_SEEN_LATER)
 _TIME_IN = _COLUMNS.last_seen.type.dialect_impl(_NAMED).bind_processor(_NAMED)
 _READ = [column.type.dialect_impl(_NAMED).result_processor(_NAMED, None) for column in _COLUMNS]
 
