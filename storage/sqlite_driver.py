@@ -173,24 +173,24 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     def commit(self) -> None:
         if self.on_loop:
-            self.on_loop = False
-            try:
-                self._connection._conn.commit()  # type: ignore[attr-defined]
-            except Exception as error:
-                self._handle_exception(error)
+            self._end_here("commit")
         else:
             super().commit()
         self.dbapi.checkpoints.committed()
 
     def rollback(self) -> None:
         if self.on_loop:
-            self.on_loop = False
-            try:
-                self._connection._conn.rollback()  # type: ignore[attr-defined]
-            except Exception as error:
-                self._handle_exception(error)
-            return
-        super().rollback()
+            self._end_here("rollback")
+        else:
+            super().rollback()
+
+    def _end_here(self, how: str) -> None:
+        """COMMIT or ROLLBACK of a write transaction, on the event loop."""
+        self.on_loop = False
+        try:
+            getattr(self._connection._conn, how)()  # type: ignore[attr-defined]
+        except Exception as error:
+            self._handle_exception(error)
 
     def close(self) -> None:
         self.on_loop = False
