@@ -6,8 +6,9 @@
 - Every start: the stored value must open with DATA_KEY, else start-up stops with one line.
 - `rotate-key`: every encrypted column and the dialog state are re-encrypted with the new key,
   one transaction per table. Resumable: a value is opened with either key and sealed with the
-  new one (Fernet's MultiFernet), so running it again after an interruption finishes the job;
-  until it has finished, start-up is refused with either key.
+  new one (`storage.crypto.reseal`), so running it again after an interruption finishes the
+  job; until it has finished, start-up is refused with either key. Values still in the old
+  form (Fernet tokens, storage/crypto.py) come out in the new one.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import Column, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.crypto import DataCipher, reseal
 from storage.models import (
     CheckinRow,
     DataKeyCheckRow,
@@ -27,7 +28,7 @@ from storage.models import (
     RelayMessageRow,
 )
 
-CHECK_TEXT = b"avrr data key check v1"
+CHECK_TEXT = "avrr data key check v1"
 ROW_ID = 1
 # Every column encrypted with DATA_KEY: (table, primary key, encrypted columns).
 ENCRYPTED = (
@@ -42,16 +43,6 @@ ROTATE_HINT = "run `python -m bot rotate-key` again with the same new key to fin
 
 class DataKeyError(Exception):
     """DATA_KEY does not open this database; the message is one line for the operator."""
-
-
-def _opens(fernet: Fernet | MultiFernet, token: str | None) -> bool:
-    if token is None:
-        return False
-    try:
-        fernet.decrypt(token.encode("ascii"))
-    except (InvalidToken, ValueError):
-        return False
-    return True
 
 
 async def _sample(engine: AsyncEngine) -> str | None:
@@ -69,21 +60,21 @@ async def _sample(engine: AsyncEngine) -> str | None:
 async def check_data_key(engine: AsyncEngine, key: str, now: datetime | None = None) -> None:
     """Refuse a DATA_KEY this database was not written with (DataKeyError); store the check
     value at first start."""
-    fernet = Fernet(key.encode("ascii"))
+    cipher = DataCipher(key)
     table = DataKeyCheckRow.__table__
     async with engine.begin() as connection:
         row = (await connection.execute(select(table).where(table.c.id == ROW_ID))).first()
     if row is not None:
         if row.pending_value is not None:
             raise DataKeyError(f"DATA_KEY: a key rotation was interrupted; {ROTATE_HINT}")
-        if not _opens(fernet, row.check_value):
+        if not cipher.opens(row.check_value):
             raise DataKeyError(
                 "DATA_KEY: this is not the key this database was written with; set the right "
                 "DATA_KEY (to change it, see README: Key rotation)"
             )
         return
     sample = await _sample(engine)
-    if sample is not None and not _opens(fernet, sample):
+    if sample is not None and not cipher.opens(sample):
         raise DataKeyError(
             "DATA_KEY: this is not the key the data in this database was written with"
         )
@@ -91,7 +82,7 @@ async def check_data_key(engine: AsyncEngine, key: str, now: datetime | None = N
         await connection.execute(
             table.insert().values(
                 id=ROW_ID,
-                check_value=fernet.encrypt(CHECK_TEXT).decode("ascii"),
+                check_value=cipher.seal(CHECK_TEXT),
                 updated_at=now or datetime.now(UTC),
             )
         )
@@ -105,12 +96,11 @@ async def rotate_data_key(
     tables: tuple = ENCRYPTED,
 ) -> int:
     """Re-encrypt everything with `new_key`; return how many values were re-encrypted."""
-    old, new = Fernet(old_key.encode("ascii")), Fernet(new_key.encode("ascii"))
-    both = MultiFernet([new, old])
+    old, new = DataCipher(old_key), DataCipher(new_key)
     await _begin_rotation(engine, old, new)
     total = 0
     for table, pk, columns in tables:
-        count = await _rotate_table(engine, table, pk, columns, both)
+        count = await _rotate_table(engine, table, pk, columns, new, old)
         report(f"{table.name}: {count} values re-encrypted")
         total += count
     check = DataKeyCheckRow.__table__
@@ -127,33 +117,36 @@ async def rotate_data_key(
     return total
 
 
-async def _begin_rotation(engine: AsyncEngine, old: Fernet, new: Fernet) -> None:
+async def _begin_rotation(engine: AsyncEngine, old: DataCipher, new: DataCipher) -> None:
     check = DataKeyCheckRow.__table__
     async with engine.begin() as connection:
         row = (await connection.execute(select(check).where(check.c.id == ROW_ID))).first()
         if row is None:
             raise DataKeyError("DATA_KEY: no key check stored yet; start the bot once first")
         if row.pending_value is not None:
-            if not _opens(new, row.pending_value):
+            if not new.opens(row.pending_value):
                 raise DataKeyError(
                     "the interrupted rotation was to another key: give that new key again"
                 )
             return  # resuming
-        if not _opens(old, row.check_value):
-            if _opens(new, row.check_value):
+        if not old.opens(row.check_value):
+            if new.opens(row.check_value):
                 raise DataKeyError(
                     "the data is already encrypted with the new key: set it as DATA_KEY"
                 )
             raise DataKeyError("DATA_KEY: this is not the key this database was written with")
         await connection.execute(
-            update(check)
-            .where(check.c.id == ROW_ID)
-            .values(pending_value=new.encrypt(CHECK_TEXT).decode("ascii"))
+            update(check).where(check.c.id == ROW_ID).values(pending_value=new.seal(CHECK_TEXT))
         )
 
 
 async def _rotate_table(
-    engine: AsyncEngine, table: Table, pk: str, columns: tuple[str, ...], both: MultiFernet
+    engine: AsyncEngine,
+    table: Table,
+    pk: str,
+    columns: tuple[str, ...],
+    new: DataCipher,
+    old: DataCipher,
 ) -> int:
     """One transaction: every value of the table, opened with either key, sealed with the new."""
     count = 0
@@ -164,7 +157,7 @@ async def _rotate_table(
             for name in columns:
                 token = getattr(row, name)
                 if token is not None:
-                    values[name] = both.rotate(token.encode("ascii")).decode("ascii")
+                    values[name] = reseal(token, new, old)
             if values:
                 await connection.execute(
                     update(table).where(table.c[pk] == getattr(row, pk)).values(**values)
