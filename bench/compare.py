@@ -10,12 +10,14 @@ Four stacks, each a `Dispatcher` fed with `feed_update` through the in-process B
   file through aiosqlite, in a transaction), the smallest a persistent bot does;
 - `project`: the whole bot (`create_app` + `build_dispatcher`), on a temporary SQLite file.
 
-In each of --rounds rounds every stack gets its turn (in a rotating order) with new people
-walking the same script: for the project /start, the language, the help page and back, the
-registration form to its Confirm (the name typed, the country searched by typing "guin", the
-other answers with buttons), then /start and the help page again; for the references the
-equivalent walk of their 3 windows. Every update is labelled by its kind; CPU is
-`time.process_time()` around `feed_update` (the whole process: aiosqlite's thread counts).
+In each of --rounds rounds every stack gets --people turns, each a new person walking the
+same script, the stacks taking turns person by person in a rotating order: for the project
+/start, the language, the help page and back, the registration form to its Confirm (the name
+typed, the country searched by typing "guin", the other answers with buttons), then /start
+and the help page again; for the references the equivalent walk of their 3 windows (a form
+button changes the screen there too: the reference's form shows the choice). Every update
+is labelled by its kind; CPU is `time.process_time()` around `feed_update` (the whole
+process: aiosqlite's thread counts).
 gc.freeze() after the stacks are built, as the bot does after its start-up.
 
 Counted per update (project and dialog+sql), from SQLite's own trace of what it runs: SQL
@@ -202,6 +204,7 @@ async def _chosen(_c: CallbackQuery, _w: Any, manager: DialogManager, item: str)
 async def _form_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     return {
         "name": dialog_manager.dialog_data.get("name", "-"),
+        "choice": dialog_manager.dialog_data.get("choice", "-"),
         "options": [(str(i), f"Option {i}") for i in range(6)],
     }
 
@@ -220,7 +223,9 @@ def reference_dialog() -> Dialog:
             state=RefSG.help,
         ),
         Window(
-            Format("Your name: {name}\nType your name, then choose:"),
+            # The choice is shown: a press changes the screen, as each of the project's form
+            # buttons does (an unchanged screen is Telegram's cheap "message is not modified").
+            Format("Your name: {name}\nYour choice: {choice}\nType your name, then choose:"),
             Select(
                 Format("{item[1]}"),
                 id="opt",
@@ -441,9 +446,13 @@ async def compare(rounds: int, people: int) -> dict[str, Any]:
         problems.count = 0
         gc.collect()
         gc.freeze()
+        # Interleaved person by person (tens of milliseconds each), in a rotating order: a
+        # slow spell of a shared machine falls on every stack alike, not on one stack's turn.
         for r in range(rounds):
-            for stack in stacks[r % len(stacks) :] + stacks[: r % len(stacks)]:
-                await stack.round(people)
+            for p in range(people):
+                turn = (r + p) % len(stacks)
+                for stack in stacks[turn:] + stacks[:turn]:
+                    await stack.round(1)
         for stack in stacks:
             await stack.bot.session.close()
         await ref_engine.dispose()
