@@ -66,6 +66,7 @@ from sqlalchemy.sql import Insert
 from storage.crypto import DataCipher
 from storage.db import WriteGate
 from storage.dialect import upsert_rows
+from storage.direct import loop_connection
 from storage.loop_sqlite import LoopConnection
 from storage.models import FsmRecordRow
 
@@ -232,12 +233,7 @@ class SqlStorage(BaseStorage):
     async def _on_loop(self, session: AsyncSession) -> Any:
         """The SQLite connection of `session`'s write transaction if it runs on the event loop
         (storage/sqlite_driver.py), else None."""
-        if self._direct is None:
-            return None
-        connection = await (await session.connection()).get_raw_connection()
-        if not getattr(connection.dbapi_connection, "on_loop", False):
-            return None
-        return connection.driver_connection._conn  # type: ignore[union-attr]
+        return None if self._direct is None else await loop_connection(session)
 
     def settled(self, riding: Riding, *, committed: bool) -> None:
         """The unit of work that took `riding` along has committed, or has not (rolled back:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.ports import OutboxMessage
 from storage.dialect import insert_new
+from storage.direct import Direct
 from storage.models import OutboxRow
 
 # pending -> claimed (taken by a worker, not sent yet) -> sending (its Telegram call is under
@@ -34,7 +35,7 @@ def _to_message(row: OutboxRow) -> OutboxMessage:
 
 
 def _add_statement(dialect: str) -> Any:
-    """Built once per dialect: building a statement costs more than running it."""
+    """Built once per dialect (`Direct`): building a statement costs more than running it."""
     due = bindparam("due")
     values = {name: bindparam(name) for name in ("kind", "audience", "user_id", "payload")}
     values |= {
@@ -48,7 +49,7 @@ def _add_statement(dialect: str) -> Any:
     return insert_new(dialect, OutboxRow.__table__, values, "dedupe_key")
 
 
-_ADD: dict[str, Any] = {}
+_ADD = Direct(_add_statement)
 
 
 class SqlOutboxRepository:
@@ -67,10 +68,6 @@ class SqlOutboxRepository:
         priority: int = 0,
     ) -> bool:
         """Insert unless the same dedupe key exists: enqueueing twice sends once."""
-        dialect = self._session.bind.dialect.name  # type: ignore[union-attr]
-        statement = _ADD.get(dialect)
-        if statement is None:
-            statement = _ADD[dialect] = _add_statement(dialect)
         params = {
             "kind": kind,
             "audience": audience,
@@ -80,7 +77,7 @@ class SqlOutboxRepository:
             "due": due,
             "priority": priority,
         }
-        return await self._session.scalar(statement, params) is not None
+        return bool(await _ADD.rows(self._session, params))
 
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Take a batch of due messages for this worker (not sent yet: no attempt counted)."""

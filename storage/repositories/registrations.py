@@ -25,6 +25,7 @@ from bot.domain.registration import (
 from bot.services.ports import AlreadyRegisteredError, CaseEvent, RegistrationFacts, RetentionDue
 from storage.crypto import DataCipher
 from storage.dialect import upsert_increment
+from storage.direct import Direct
 from storage.loop_sqlite import LoopConnection
 from storage.models import (
     BookingRow,
@@ -37,16 +38,22 @@ from storage.models import (
 )
 
 SENT = CheckinStatus.SENT.value
-_ADD_EVENT = insert(CaseEventRow.__table__)
+_ADD_EVENT = Direct(lambda _dialect: insert(CaseEventRow.__table__))
 # The registration keeps the link its person first came from: read in the same statement.
-_ADD = (
-    insert(RegistrationRow.__table__)
-    .values(
-        source=select(UserRow.source).where(UserRow.id == bindparam("person")).scalar_subquery()
+_ADD = Direct(
+    lambda _dialect: (
+        insert(RegistrationRow.__table__)
+        .values(
+            source=select(UserRow.source).where(UserRow.id == bindparam("person")).scalar_subquery()
+        )
+        .returning(RegistrationRow.__table__.c.id, RegistrationRow.__table__.c.source)
     )
-    .returning(RegistrationRow.__table__.c.id, RegistrationRow.__table__.c.source)
 )
-_NEXT_SEQUENCE: dict[str, Any] = {}  # per dialect: building a statement costs more than running it
+_NEXT_SEQUENCE = Direct(
+    lambda dialect: upsert_increment(
+        dialect, ReferenceCounterRow.__table__, "prefix", bindparam("prefix")
+    )
+)
 # What the menu needs of each of a person's registrations (built once: see facts_for).
 _FACTS = select(
     RegistrationRow.open_user_id,
@@ -124,13 +131,8 @@ class SqlRegistrationRepository:
         )
 
     async def next_sequence(self, prefix: str) -> int:
-        dialect = self._session.bind.dialect.name  # type: ignore[union-attr]
-        statement = _NEXT_SEQUENCE.get(dialect)
-        if statement is None:
-            table = ReferenceCounterRow.__table__
-            statement = upsert_increment(dialect, table, "prefix", bindparam("prefix"))
-            _NEXT_SEQUENCE[dialect] = statement
-        return int((await self._session.execute(statement, {"prefix": prefix})).scalar_one())
+        (value,) = await _NEXT_SEQUENCE.rows(self._session, {"prefix": prefix})
+        return int(value[0])
 
     async def add(
         self,
@@ -172,7 +174,7 @@ class SqlRegistrationRepository:
             "returned_from": returned_from,
         }
         try:  # one INSERT (a Core statement: no ORM unit of work for a row not read back)
-            registration_id, source = (await self._session.execute(_ADD, values)).one()
+            ((registration_id, source),) = await _ADD.rows(self._session, values)
         except IntegrityError:
             raise AlreadyRegisteredError(user_id) from None
         # What was just written, from what we had (not decrypted back from the row).
@@ -406,8 +408,8 @@ class SqlRegistrationRepository:
     async def add_event(self, event: CaseEvent) -> None:
         """One INSERT, at once (a Core statement: the ORM's unit of work is not needed for a
         row nobody reads back in this transaction)."""
-        await self._session.execute(
-            _ADD_EVENT,
+        await _ADD_EVENT.rows(
+            self._session,
             {
                 "registration_id": event.registration_id,
                 "at": event.at,
