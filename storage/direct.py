@@ -37,8 +37,8 @@ async def loop_connection(session: AsyncSession) -> sqlite3.Connection | None:
     transaction = session.sync_session.get_transaction()
     known = session.info.get(_LOOP_DB)
     if transaction is None or known is None or known[0] is not transaction:
-        raw = await (await session.connection()).get_raw_connection()
-        adapted = raw.dbapi_connection
+        connection = await session.connection()
+        adapted = connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
         known = (session.sync_session.get_transaction(), adapted)
         session.info[_LOOP_DB] = known
     adapted = known[1]

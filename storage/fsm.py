@@ -71,6 +71,9 @@ from storage.loop_sqlite import LoopConnection
 from storage.models import FsmRecordRow
 
 _TABLE = FsmRecordRow.__table__
+# What an existing record's upsert sets: its key says whose it is, so user_id and chat_id never
+# change, and leaving them out spares SQLite rewriting the user_id index on every write.
+_CHANGING = ("state", "data", "updated_at")
 _PERSON_SQL = "SELECT key, state, data FROM fsm_records WHERE user_id = ? AND chat_id = ?"
 _DELETE = delete(FsmRecordRow).where(FsmRecordRow.key.in_(bindparam("keys", expanding=True)))
 
@@ -443,9 +446,7 @@ class SqlStorage(BaseStorage):
     def _upsert_statement(self, session: AsyncSession) -> Insert:
         if self._upsert is None:
             dialect = session.bind.dialect.name if session.bind else "sqlite"
-            self._upsert = upsert_rows(
-                dialect, _TABLE, ["key"], ["user_id", "chat_id", "state", "data", "updated_at"]
-            )
+            self._upsert = upsert_rows(dialect, _TABLE, ["key"], list(_CHANGING))
         return self._upsert
 
 
@@ -458,7 +459,7 @@ class _DirectWriter:
         self._engine = engine
         dialect = engine.dialect
         named = type(dialect)(paramstyle="named")
-        upsert = upsert_rows("sqlite", _TABLE, ["key"], list(self._COLUMNS[1:]))
+        upsert = upsert_rows("sqlite", _TABLE, ["key"], list(_CHANGING))
         self._upsert_sql = str(upsert.compile(dialect=named, column_keys=list(self._COLUMNS)))
         self._delete_sql = 'DELETE FROM fsm_records WHERE "key" = :key'
         self._time = _TABLE.c.updated_at.type.bind_processor(dialect)
