@@ -59,19 +59,26 @@ class _Compiled:
             if column.type.dialect_impl(dialect).result_processor(dialect, None) is not None:
                 raise ValueError(f"{column.name}: a Direct statement returns values unconverted")
         self.sql: str = compiled.string
-        self._compiled = compiled
-        self._order: Sequence[str] = compiled.positiontup or ()
-        self._convert: dict[str, Callable[[Any], Any]] = {}
-        for name, bind in compiled.binds.items():
-            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            if processor is not None:
-                self._convert[name] = processor
+        # Each position of the SQL: a parameter's value (converted), or a value fixed in the
+        # statement itself (converted once, here).
+        self._slots: list[tuple[str | None, Any, Callable[[Any], Any] | None]] = []
+        for name in compiled.positiontup or ():
+            bind = compiled.binds.get(name)
+            if bind is None:
+                raise ValueError(f"{name}: a bound parameter a Direct statement cannot name")
+            convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if name in names:
+                self._slots.append((name, None, convert))
+            elif bind.required or bind.callable is not None:
+                raise ValueError(f"{name}: give its value (a Direct statement computes none)")
+            else:
+                fixed = bind.effective_value
+                self._slots.append((None, convert(fixed) if convert else fixed, None))
 
     def run(self, db: sqlite3.Connection, params: dict[str, Any]) -> list[Any]:
-        values = self._compiled.construct_params(params)
-        convert = self._convert
         positional = [
-            convert[name](values[name]) if name in convert else values[name] for name in self._order
+            fixed if name is None else convert(params[name]) if convert else params[name]
+            for name, fixed, convert in self._slots
         ]
         try:
             return db.execute(self.sql, positional).fetchall()
