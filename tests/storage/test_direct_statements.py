@@ -122,3 +122,23 @@ async def test_what_it_cannot_do_is_refused_when_compiled(engine):
         with pytest.raises(ValueError, match="attempts"):
             await defaults_left.rows(session, message)
         await session.rollback()
+
+
+async def test_values_fixed_in_the_statement_are_sent_too(engine):
+    """The counter's upsert holds its 1 and its +1 itself; the outbox insert its status."""
+    from storage.repositories.outbox import _add_statement
+    from storage.repositories.registrations import _NEXT_SEQUENCE
+
+    sessions = create_session_factory(engine)
+    outbox = Direct(_add_statement)
+    async with sessions() as session, session.begin():
+        first = await _NEXT_SEQUENCE.rows(session, {"prefix": "MR-2026"})
+        second = await _NEXT_SEQUENCE.rows(session, {"prefix": "MR-2026"})
+        message = {"kind": "k", "audience": "staff", "user_id": None, "payload": "{}",
+                   "dedupe_key": "d1", "due": AT, "priority": 0}  # fmt: skip
+        assert len(await outbox.rows(session, message)) == 1
+        assert await outbox.rows(session, message) == []  # the same key: nothing inserted
+    assert [tuple(first[0]), tuple(second[0])] == [(1,), (2,)]
+    async with engine.connect() as connection:
+        stored = (await connection.execute(text("select status, attempts from outbox"))).all()
+    assert [tuple(row) for row in stored] == [("pending", 0)]
