@@ -55,6 +55,7 @@ class FakeBotApiServer:
         self.calls: list[tuple[str, dict[str, Any]]] = []  # (method, fields), in arrival order
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self._chats: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+        self.reply_keyboards: dict[int, dict[str, Any]] = {}  # chat: the keyboard shown under input
         self._ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         self._users: dict[int, dict[str, Any]] = {}
         self._updates: list[dict[str, Any]] = []
@@ -249,8 +250,13 @@ class FakeBotApiServer:
             "from": BOT_USER,
             "text": fields["text"],
         }
-        if fields.get("reply_markup"):
-            message["reply_markup"] = fields["reply_markup"]
+        markup = fields.get("reply_markup")
+        if markup and "inline_keyboard" in markup:
+            message["reply_markup"] = markup  # Telegram returns only inline keyboards in a Message
+        elif markup and "keyboard" in markup:
+            self.reply_keyboards[chat_id] = markup  # shown under the input field instead
+        elif markup and markup.get("remove_keyboard"):
+            self.reply_keyboards.pop(chat_id, None)
         self._chats[chat_id][message["message_id"]] = message
         return message
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -184,3 +185,71 @@ def test_french_catalog_translates_the_screens_above() -> None:
     fr = Catalogs()["fr"]
     untranslated = [m for m in (MENU_MSGID, HELP_BUTTON_MSGID, HELP_MSGID) if fr.gettext(m) == m]
     assert not untranslated, f"no French translation yet for: {untranslated}"
+
+
+STAFF_CHAT = -1007770001
+
+
+@pytest.mark.slow  # a real process at Telegram's real pace
+async def test_a_whole_registration_over_http_reaches_the_staff_chat(
+    server: FakeBotApiServer, tmp_path: Path
+) -> None:
+    """Language, consent, name, a country found by typing, the phone step (a keyboard under the
+    input field, which Telegram never returns inside the Message), the buttons to Confirm: the
+    reference is shown, the staff chat gets the notice, and the name is stored sealed."""
+    fr = Catalogs()["fr"]
+    db_path = tmp_path / "e2e.db"
+    process = BotProcess(server.url, db_path, tmp_path, "registration")
+    process.env["STAFF_CHAT_ID"] = str(STAFF_CHAT)
+
+    def screen(msgid: str) -> Any:
+        return server.wait_for_bot_message(
+            USER, lambda m: fr.gettext(msgid) in m["text"] and bool(buttons(m)), timeout=20
+        )
+
+    def press(message: dict[str, Any], msgid: str) -> None:
+        server.push_callback(USER, message, button(message, fr.gettext(msgid))["callback_data"])
+
+    try:
+        await process.start()
+        server.push_message(USER, "/start", language_code="fr")
+        picker = await server.wait_for_bot_message(
+            USER, lambda m: len(buttons(m)) == 5, timeout=START_TIMEOUT
+        )
+        server.push_callback(USER, picker, button(picker, "Français")["callback_data"])
+        press(await screen(MENU_MSGID), "📝 Register my interest")
+        press(await screen("<b>Register your interest</b>"), "✅ I agree")
+        await screen("What is your name? You can write the name you want to be called.")
+        server.push_message(USER, "Awa Diallo", language_code="fr")
+        await screen("What is your country of origin?")
+        server.push_message(USER, "guin", language_code="fr")
+        found = await server.wait_for_bot_message(USER, lambda m: "🔎 guin" in m["text"])
+        server.push_callback(USER, found, button(found, "Guinée")["callback_data"])
+        where = await screen("Where are you now?")
+        server.push_callback(USER, where, button(where, "Rabat")["callback_data"])  # a place name
+        await server.wait_until(lambda: USER in server.reply_keyboards, timeout=20)
+        server.push_message(USER, "0612345678", language_code="fr")
+        press(await screen("Gender:"), "Woman")
+        press(await screen("Age group:"), "26–35")
+        press(await screen("Passport:"), "No passport")
+        companions = await screen("How many people travel with you? (0 if you travel alone)")
+        server.push_callback(USER, companions, button(companions, "0")["callback_data"])
+        needs = await screen(
+            "Is there something the office should know? Choose all that apply, then press Continue."
+        )
+        press(needs, "Continue ➡️")
+        languages = await screen("In which language should staff contact you?")
+        server.push_callback(USER, languages, button(languages, "Français")["callback_data"])
+        press(await screen("<b>Please check your answers</b>"), "✅ Confirm")
+        done = await server.wait_for_bot_message(USER, lambda m: "MA-20" in m["text"], timeout=20)
+        notice = await server.wait_for_bot_message(STAFF_CHAT, lambda m: "MA-20" in m["text"])
+        assert USER not in server.reply_keyboards  # the phone step's keyboard went away
+        assert await process.stop(signal.SIGTERM) == 0, process.stderr
+        assert "Traceback" not in process.stderr, process.stderr
+    finally:
+        await process.kill()
+    reference = done["text"].split("<b>MA-")[1].split("</b>")[0]
+    assert f"MA-{reference}" in notice["text"]
+    with sqlite3.connect(db_path) as db:
+        name, phone = db.execute("select name_enc, phone_enc from registrations").fetchone()
+    assert name.startswith("v2:") and phone.startswith("v2:") and "Awa" not in name
