@@ -131,8 +131,8 @@ class SqlRegistrationRepository:
         )
 
     async def next_sequence(self, prefix: str) -> int:
-        (value,) = await _NEXT_SEQUENCE.rows(self._session, {"prefix": prefix})
-        return int(value[0])
+        (row,) = await _NEXT_SEQUENCE.rows(self._session, {"prefix": prefix})
+        return int(row[0])
 
     async def add(
         self,
