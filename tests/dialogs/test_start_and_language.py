@@ -104,3 +104,37 @@ async def test_help_screen_has_a_way_back(harness):
     assert "/language" in person.last_text()
     await person.press("Back to the menu")
     assert MENU_LINE in person.last_text()
+
+
+async def test_a_typed_answer_is_never_read_as_a_command_and_commands_still_are(
+    harness, monkeypatch
+):
+    """The command and staff routers turn a private message that is no command away in one
+    check (bot/telegram/entry/filters.py: CommandOrGroup): no `Command` filter reads it. A
+    command is still one with a space before it, or as a photo's caption, as aiogram reads it."""
+    from aiogram.filters import Command
+
+    parsed: list[str] = []
+    real = Command.__call__
+
+    async def counted(self, message, bot):
+        parsed.append(message.text or message.caption or "")
+        return await real(self, message, bot)
+
+    monkeypatch.setattr(Command, "__call__", counted)
+    person = harness.person(1005, "en")
+    await person.send("/start")
+    await person.press("English")
+    await person.press("Register my interest")
+    await person.press("I agree")
+    parsed.clear()
+    await person.send("Aminata Diallo")  # the name, typed
+    assert parsed == []
+    assert "country of origin" in person.last_text()
+
+    await person.send("  /help")
+    help_line = "/cancel – stop what you are doing and go back to the menu"
+    assert help_line in person.last_text()
+    await person.send("/start")
+    await person.send_photo(caption="/help")
+    assert help_line in person.last_text()

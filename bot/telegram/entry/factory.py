@@ -36,7 +36,7 @@ from bot.telegram.entry.commands import MyDataAction, create_commands_router
 from bot.telegram.entry.dialog_router import DialogsByIntent
 from bot.telegram.entry.errors import register_error_handlers
 from bot.telegram.entry.fallback import ForeignCallbackGuard, create_fallback_router
-from bot.telegram.entry.filters import ButtonOf
+from bot.telegram.entry.filters import ButtonOf, CommandOrGroup
 from bot.telegram.entry.intent_ids import use_unique_intent_ids
 from bot.telegram.entry.membership import create_membership_router
 from bot.telegram.entry.message_manager import ReplyKeyboardClosingManager
@@ -136,6 +136,7 @@ def build_dispatcher(
     # Commands and the buttons made with a prefix; a dialog's button press skips them all at once.
     prefixed = Router(name="commands-and-prefixed-buttons")
     prefixed.callback_query.filter(ButtonOf(BUTTON_PREFIXES))
+    prefixed.message.filter(CommandOrGroup())  # a typed answer skips them all at once
     prefixed.include_routers(
         create_membership_router(),
         create_commands_router(),

@@ -22,3 +22,15 @@ class ButtonOf(BaseFilter):
 
     async def __call__(self, callback: CallbackQuery) -> bool:
         return (callback.data or "").startswith(self._starts)
+
+
+class CommandOrGroup(BaseFilter):
+    """A message the command and staff routers may take: a command ("/…" in its text or
+    caption, read as aiogram's `Command` reads it) or anything in a group (the staff chat's
+    replies, its migration). As their root filter it turns away a person's typed answer in one
+    check, instead of one `Command` parse per handler."""
+
+    async def __call__(self, message: Message) -> bool:
+        if message.chat.type != "private":
+            return True
+        return (message.text or message.caption or "").lstrip().startswith("/")
