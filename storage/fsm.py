@@ -90,6 +90,10 @@ _First = list[tuple[str, dict[str, Any]]]  # deferred statements: SQL and its pa
 
 
 Person = tuple[int | None, int | None]  # (user id, chat id): whose records a cache entry holds
+# What the cache keeps of a record: (state, data), a plain tuple of strings. The collector stops
+# tracking such a tuple, and a dict of them, after one look: 10,000 people's cached dialogs add
+# nothing to a full collection (a `_Record` is a tracked object; it lives for one update).
+_Held = tuple[str | None, str | None]
 
 
 @dataclass(slots=True)
@@ -140,9 +144,7 @@ class SqlStorage(BaseStorage):
         self._cipher = cipher
         self._gate = gate or WriteGate("")  # "" is not SQLite: no gate unless given one
         # person -> every record of theirs in the database (as this process last wrote it)
-        self._cache: OrderedDict[Person, dict[str, _Record]] | None = (
-            OrderedDict() if cache else None
-        )
+        self._cache: OrderedDict[Person, dict[str, _Held]] | None = OrderedDict() if cache else None
         self._cache_size = cache_size if callable(cache_size) else (lambda: cache_size)
         self._upsert: Insert | None = None
         # Told of people whose deferred row could not be written (memory must forget them).
@@ -320,7 +322,7 @@ class SqlStorage(BaseStorage):
             record = await self._load(key, record_key)
         else:
             records = await self._person(key)
-            record = records.get(record_key) or _Record(key.user_id, *_EMPTY)
+            record = _Record(key.user_id, *(records.get(record_key) or _EMPTY))
         if batch is not None:
             batch.known[record_key] = record
         return record
@@ -341,7 +343,7 @@ class SqlStorage(BaseStorage):
         state, data = (row[0], self._open(row[1])) if row else _EMPTY
         return _Record(key.user_id, state, data)
 
-    async def _person(self, key: StorageKey) -> dict[str, _Record]:
+    async def _person(self, key: StorageKey) -> dict[str, _Held]:
         """Every record of the person in this chat, from the cache or in one read."""
         assert self._cache is not None
         person = (key.user_id, key.chat_id)
@@ -358,7 +360,7 @@ class SqlStorage(BaseStorage):
                     )
                 )
                 rows = [tuple(row) for row in result]
-        records = {k: _Record(key.user_id, state, self._open(data)) for k, state, data in rows}
+        records = {k: (state, self._open(data)) for k, state, data in rows}
         self._cache[person] = records
         limit = max(1, self._cache_size())
         while len(self._cache) > limit:
@@ -374,7 +376,7 @@ class SqlStorage(BaseStorage):
         if record.state is None and record.data is None:
             records.pop(record_key, None)
         else:
-            records[record_key] = record
+            records[record_key] = (record.state, record.data)
 
     async def _write(self, key: StorageKey, **values: str | None) -> None:
         batch = self._batch.get()

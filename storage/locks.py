@@ -5,10 +5,13 @@
   `pg_advisory_lock` on a connection of its own).
 - `SenderLease`: one process at a time delivers the outbox, so Telegram's global rate limit
   holds across processes (`pg_try_advisory_lock`, kept while the process lives).
+- `LocalPersonLock`: the same one-at-a-time within one process (SQLite), holding a person's
+  lock only while an update of theirs is handled or waiting.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,6 +30,36 @@ def lock_id(name: str) -> int:
     return int.from_bytes(
         hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True
     )
+
+
+class LocalPersonLock(BaseEventIsolation):
+    """One update at a time per person, in this process. aiogram's `SimpleEventIsolation` keeps
+    a lock for every person it has ever seen (memory that only grows, and objects every full
+    collection walks); here a lock lives while someone holds it or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[StorageKey, asyncio.Lock] = {}
+        self._users: dict[StorageKey, int] = {}  # holder and waiters of each lock
+
+    @asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            left = self._users[key] - 1
+            if left:
+                self._users[key] = left
+            else:
+                del self._users[key], self._locks[key]
+
+    async def close(self) -> None:
+        self._locks.clear()
+        self._users.clear()
 
 
 class PersonLock(BaseEventIsolation):

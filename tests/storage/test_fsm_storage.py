@@ -245,3 +245,20 @@ async def test_a_unit_of_work_of_the_update_writes_its_dialog_state_in_its_trans
     assert await storage.get_data(key()) == {"screen": "done"}
     await storage.close()
     await engine.dispose()
+
+
+async def test_cached_dialogs_leave_a_full_collection_nothing_to_walk(sessions):
+    """What the cache keeps of 10,000 people mid-dialog: plain tuples of strings in plain dicts,
+    which the collector stops tracking after one full collection (no pause grows with them)."""
+    import gc
+
+    storage = SqlStorage(sessions, cache=True)
+    for user_id in (1, 2, 3):
+        await storage.set_state(key(user_id), Form.name)
+        await storage.set_data(key(user_id), {"name": "Awa", "needs": ["medical"]})
+    gc.collect()
+    people = list(storage._cache.values())
+    assert len(people) == 3
+    assert not any(gc.is_tracked(records) for records in people)
+    assert not any(gc.is_tracked(record) for records in people for record in records.values())
+    assert await storage.get_data(key(2)) == {"name": "Awa", "needs": ["medical"]}

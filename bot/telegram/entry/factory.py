@@ -15,7 +15,6 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation
-from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods import (
     AnswerCallbackQuery,
     DeleteMessage,
@@ -64,7 +63,7 @@ from dialogs import create_dialogs
 from dialogs.conversations.ack import BurstAck
 from dialogs.widgets import OpenTalk
 from storage.fsm import SqlStorage
-from storage.locks import SenderLease
+from storage.locks import LocalPersonLock, SenderLease
 from storage.repositories.users import PersonOnLoop
 
 # pydantic caches `Response[T]` weakly: without a strong reference, aiogram's session rebuilds
@@ -114,7 +113,7 @@ def build_dispatcher(
     dp = Dispatcher(
         storage=storage,
         # One update at a time per person: dialog state is read, changed and written back.
-        events_isolation=events_isolation or SimpleEventIsolation(),
+        events_isolation=events_isolation or LocalPersonLock(),
         erase_dialog_state=storage.delete_user,
         **app.dependencies(),
     )
@@ -152,7 +151,11 @@ def build_dispatcher(
     # A flood limit is never answered with an apology (registered before the catch-all).
     dp.errors.register(on_flood_limit, ExceptionTypeFilter(ReplyDeferredError, TelegramRetryAfter))
     register_error_handlers(dp)
-    setup_dialogs(dp, message_manager=ReplyKeyboardClosingManager())
+    # aiogram-dialog locks a person's dialog stack too: in this process, with a lock of its own
+    # (its default keeps one for every person ever seen).
+    setup_dialogs(
+        dp, message_manager=ReplyKeyboardClosingManager(), events_isolation=LocalPersonLock()
+    )
     answer_every_callback(dp)
     return dp
 
