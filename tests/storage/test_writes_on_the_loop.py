@@ -2,13 +2,15 @@
 never waits there for another process, and the WAL is checkpointed off the loop
 (storage/checkpoints.py)."""
 
+import asyncio
 import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from storage.checkpoints import Checkpoints
+import storage.checkpoints
+from storage.checkpoints import Checkpoints, checkpoint
 from storage.db import create_engine, create_session_factory
 from storage.migrate import migrate
 from tests.support import waits_for_another_process
@@ -74,9 +76,22 @@ async def test_a_write_waits_for_another_process_off_the_loop(engine):
         assert (await session.execute(text("select value from reference_counters"))).scalar() == 1
 
 
-async def test_the_wal_is_checkpointed_off_the_loop_every_few_hundred_commits(engine):
+async def test_the_wal_is_checkpointed_off_the_loop_every_few_hundred_commits(engine, monkeypatch):
     """SQLite's own checkpoint is off on every connection; the process checkpoints every
     `every` commits on a worker thread: the data reaches the database file."""
+    ran: list[tuple[bool, tuple[int, int, int]]] = []  # (on the loop's thread, its result)
+    loop_thread = threading.get_ident()
+    loop = asyncio.get_running_loop()
+    finished = asyncio.Event()
+
+    def recorded(path: str) -> tuple[int, int, int]:
+        result = checkpoint(path)
+        ran.append((threading.get_ident() == loop_thread, result))
+        loop.call_soon_threadsafe(finished.set)
+        return result
+
+    # Recorded as it runs: `Checkpoints.running` is over as soon as the loop has seen it finish.
+    monkeypatch.setattr(storage.checkpoints, "checkpoint", recorded)
     checkpoints = engine.dialect.loaded_dbapi.checkpoints = Checkpoints(every=5)
     checkpoints.path = engine.url.database
     sessions = create_session_factory(engine)
@@ -89,11 +104,13 @@ async def test_the_wal_is_checkpointed_off_the_loop_every_few_hundred_commits(en
                      "values ('2026-01-01 00:00:00', 1, 'test', :d)"),
                 {"d": f"{i}{blob}"},
             )  # fmt: skip
-    assert checkpoints.running is None
+    await asyncio.sleep(0.05)
+    assert ran == []
     assert size(engine.url.database) < before + 100_000  # all still in the WAL
     async with sessions() as session, session.begin():
         await session.execute(text("delete from audit_log where action = 'none'"))
-    assert checkpoints.running is not None  # the fifth commit started it, off the loop
-    busy, frames, done = await checkpoints.running
-    assert busy == 0 and frames == done > 0
+    async with asyncio.timeout(10):  # the fifth commit started it
+        await finished.wait()
+    [(on_loop, (busy, frames, done))] = ran
+    assert not on_loop and busy == 0 and frames == done > 0
     assert size(engine.url.database) >= before + 400_000
