@@ -47,8 +47,9 @@ async def loop_connection(session: AsyncSession) -> sqlite3.Connection | None:
     return adapted._connection._conn  # type: ignore[no-any-return]
 
 
-class _Compiled:
-    """The statement as SQLite runs it, for one set of parameter names."""
+class SqliteStatement:
+    """A Core statement as SQLite runs it, for one set of parameter names: `sql`, and `values`
+    for each set of parameters (also the dialog state's writer, storage/fsm.py)."""
 
     def __init__(self, statement: Executable, dialect: Any, names: list[str]) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=names)  # type: ignore[attr-defined]
@@ -75,11 +76,15 @@ class _Compiled:
                 fixed = bind.effective_value
                 self._slots.append((None, convert(fixed) if convert else fixed, None))
 
-    def run(self, db: sqlite3.Connection, params: dict[str, Any]) -> list[Any]:
-        positional = [
+    def values(self, params: dict[str, Any]) -> list[Any]:
+        """The values of one execution, in the SQL's order, as SQLite stores them."""
+        return [
             fixed if name is None else convert(params[name]) if convert else params[name]
             for name, fixed, convert in self._slots
         ]
+
+    def run(self, db: sqlite3.Connection, params: dict[str, Any]) -> list[Any]:
+        positional = self.values(params)
         try:
             return db.execute(self.sql, positional).fetchall()
         except sqlite3.Error as error:
@@ -92,7 +97,7 @@ class Direct:
     def __init__(self, build: Callable[[str], Executable]) -> None:
         self._build = build
         self._statements: dict[str, Executable] = {}
-        self._on_sqlite: dict[frozenset[str], _Compiled] = {}
+        self._on_sqlite: dict[frozenset[str], SqliteStatement] = {}
 
     def statement(self, dialect_name: str) -> Executable:
         statement = self._statements.get(dialect_name)
@@ -114,5 +119,5 @@ class Direct:
         compiled = self._on_sqlite.get(names)
         if compiled is None:
             statement = self.statement(dialect.name)
-            compiled = self._on_sqlite[names] = _Compiled(statement, dialect, sorted(names))
+            compiled = self._on_sqlite[names] = SqliteStatement(statement, dialect, sorted(names))
         return compiled.run(db, params)

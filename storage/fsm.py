@@ -66,7 +66,7 @@ from sqlalchemy.sql import Insert
 from storage.crypto import DataCipher
 from storage.db import WriteGate
 from storage.dialect import upsert_rows
-from storage.direct import loop_connection
+from storage.direct import SqliteStatement, loop_connection
 from storage.loop_sqlite import LoopConnection
 from storage.models import FsmRecordRow
 
@@ -220,7 +220,7 @@ class SqlStorage(BaseStorage):
         if db is not None:  # SQLite, the transaction on the loop: its connection, directly
             assert self._direct is not None
             statements = [(sql, params) for sql, params, _user in first]
-            self._direct.statements(db, *self._direct.prepared(rows, cleared), statements)
+            self._direct.statements(db, rows, cleared, statements)
         else:  # PostgreSQL (nothing deferred there), or a SQLite engine not built by storage.db
             for sql, params, _user in first:
                 await session.execute(text(sql), params)
@@ -459,44 +459,31 @@ class _DirectWriter:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        dialect = engine.dialect
-        named = type(dialect)(paramstyle="named")
         upsert = upsert_rows("sqlite", _TABLE, ["key"], list(_CHANGING))
-        self._upsert_sql = str(upsert.compile(dialect=named, column_keys=list(self._COLUMNS)))
-        self._delete_sql = 'DELETE FROM fsm_records WHERE "key" = :key'
-        self._time = _TABLE.c.updated_at.type.bind_processor(dialect)
+        self._upsert = SqliteStatement(upsert, engine.dialect, list(self._COLUMNS))
+        self._delete_sql = 'DELETE FROM fsm_records WHERE "key" = ?'
 
     @staticmethod
     def able(engine: AsyncEngine) -> bool:
         return engine.dialect.name == "sqlite" and engine.dialect.driver == "aiosqlite"
 
-    def prepared(
-        self, rows: list[dict[str, Any]], cleared: list[str]
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The parameters as SQLite takes them (times as SQLAlchemy stores them)."""
-        if self._time is not None:
-            rows = [{**row, "updated_at": self._time(row["updated_at"])} for row in rows]
-        return rows, [{"key": key} for key in cleared]
-
     def write_on(
         self, loop: LoopConnection, rows: list[dict[str, Any]], cleared: list[str], first: _First
     ) -> bool:
         """Write the batch on the loop's connection; False (nothing written) if it is busy."""
-        prepared = self.prepared(rows, cleared)
-        return loop.transaction(lambda db: self.transaction(db, *prepared, first, begun=True))
+        return loop.transaction(lambda db: self.transaction(db, rows, cleared, first, begun=True))
 
     async def write(self, rows: list[dict[str, Any]], cleared: list[str], first: _First) -> None:
-        rows_, deletes = self.prepared(rows, cleared)
         async with self._engine.connect() as connection:
             raw = await connection.get_raw_connection()
             driver = raw.driver_connection  # aiosqlite.Connection
-            await driver._execute(self.transaction, driver._conn, rows_, deletes, first)
+            await driver._execute(self.transaction, driver._conn, rows, cleared, first)
 
     def transaction(
         self,
         db: Any,
         rows: list[dict[str, Any]],
-        deletes: list[dict[str, Any]],
+        cleared: list[str],
         first: _First,
         *,
         begun: bool = False,
@@ -504,19 +491,20 @@ class _DirectWriter:
         if not begun:
             db.execute("BEGIN IMMEDIATE")
         try:
-            self.statements(db, rows, deletes, first)
+            self.statements(db, rows, cleared, first)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
 
     def statements(
-        self, db: Any, rows: list[dict[str, Any]], deletes: list[dict[str, Any]], first: _First
+        self, db: Any, rows: list[dict[str, Any]], cleared: list[str], first: _First
     ) -> None:
-        """The batch's statements, in the caller's transaction."""
+        """The batch's statements, in the caller's transaction (values converted here, as
+        SQLAlchemy would: the time of each row)."""
         for sql, params in first:
             db.execute(sql, params)
         if rows:
-            db.executemany(self._upsert_sql, rows)
-        if deletes:
-            db.executemany(self._delete_sql, deletes)
+            db.executemany(self._upsert.sql, [self._upsert.values(row) for row in rows])
+        if cleared:
+            db.executemany(self._delete_sql, [(key,) for key in cleared])
