@@ -177,7 +177,6 @@ class SqlUnitOfWork:
         try:
             await self.session.commit()
         except BaseException:
-            update_writes = self._update_writes
             if update_writes is not None and self._riding is not None:
                 update_writes.forsake(self._riding)  # what rode along: neither written nor kept
             self._riding = None
