@@ -65,6 +65,7 @@ class Harness:
     api: Any
     people: dict[int, Any] = field(default_factory=dict)
     pace: VirtualTime = field(default_factory=VirtualTime)  # the reply pacer's clock
+    burst_ack: Any = None  # the acknowledgement of messages to the office, on `pace`
 
     def worker(self) -> Any:
         """The outbox worker on a fake clock: its waits advance the clock instead of sleeping."""
@@ -127,9 +128,9 @@ async def start_harness(app: Any) -> Harness:
     api = LocalBotAPI()
     pace = VirtualTime()
     bot = create_bot(LOCAL_TOKEN, api, pacer=ChatPacer(pace.monotonic, pace.sleep))
-    dp = build_dispatcher(app, dialogs=_shared_dialogs())
-    dp["burst_ack"] = BurstAck(pace.monotonic, pace.sleep)
-    return Harness(app=app, dp=dp, bot=bot, api=api, pace=pace)
+    burst_ack = BurstAck(pace.monotonic, pace.sleep)
+    dp = build_dispatcher(app, dialogs=_shared_dialogs(), burst_ack=burst_ack)
+    return Harness(app=app, dp=dp, bot=bot, api=api, pace=pace, burst_ack=burst_ack)
 
 
 async def waits_for_another_process(database: str, write: Any) -> None:

@@ -115,7 +115,7 @@ async def test_a_burst_to_the_office_is_acknowledged_once_and_the_limit_told_onc
     for i in range(30):  # thirty messages in about two seconds
         await person.send(f"message {i}")
         harness.app.clock.advance(seconds=0.07)
-    await harness.dp["burst_ack"].settle()  # the last count is shown
+    await harness.burst_ack.settle()  # the last count is shown
 
     new = texts(harness, 5005)[before:]
     ack, window, limit, window_again = new  # four messages for thirty (not sixty-one)

@@ -46,6 +46,7 @@ from bot.telegram.entry.reply_pace import (
     ReplyDeferredError,
     on_flood_limit,
 )
+from bot.telegram.entry.services import OUTER, hand_services_to_handlers
 from bot.telegram.outbox.announcements import StopAnnouncements
 from bot.telegram.outbox.booking import BookStart
 from bot.telegram.outbox.checkins import OpenCheckin
@@ -95,10 +96,12 @@ def build_dispatcher(
     app: App,
     events_isolation: BaseEventIsolation | None = None,
     dialogs: Sequence[Router] | None = None,
+    burst_ack: BurstAck | None = None,
 ) -> Dispatcher:
     """The whole bot as one dispatcher. `dialogs` lets a caller that builds many dispatchers
     (the tests) reuse one set of Dialog objects: they hold no state of their own, and building
-    them is most of this function's cost (aiogram inspects the signature of every handler)."""
+    them is most of this function's cost (aiogram inspects the signature of every handler).
+    `burst_ack`: the acknowledgement of messages to the office, on a test's clock."""
     use_unique_intent_ids()
     storage = SqlStorage(
         app.session_factory,
@@ -110,12 +113,18 @@ def build_dispatcher(
         engine=app.engine,
         loop=app.loop_db,
     )
+    services = {
+        **app.dependencies(),
+        "erase_dialog_state": storage.delete_user,
+        # One acknowledgement per burst of messages to the office.
+        "burst_ack": burst_ack or BurstAck(),
+    }
     dp = Dispatcher(
         storage=storage,
         # One update at a time per person: dialog state is read, changed and written back.
         events_isolation=events_isolation or LocalPersonLock(),
-        erase_dialog_state=storage.delete_user,
-        **app.dependencies(),
+        # What filters read; the rest reaches handlers only (bot/telegram/entry/services.py).
+        **{name: services.pop(name) for name in OUTER},
     )
     app.retention.after_erase = storage.delete_user  # a purged person's cached dialog too
     # An update's writes in one transaction: its dialog state, the person's own row (SQLite,
@@ -124,13 +133,12 @@ def build_dispatcher(
     storage.forget_people = app.users.forget
     if app.loop_db is not None:
         app.users.on_update = PersonOnLoop(app.loop_db, storage.defer)
-    dp["burst_ack"] = BurstAck()  # one acknowledgement per burst of messages to the office
     # The batch first: the person's row, written as they are seen, belongs to it.
     dp.update.outer_middleware(DialogStateBatch(storage.batch))
     dp.update.outer_middleware(
         PersonContextMiddleware(app.settings, app.catalogs, app.users, app.staff_chat)
     )
-    dp.message.outer_middleware(RefusedStaffCommands())
+    dp.message.outer_middleware(RefusedStaffCommands(app.audit))
     dp.callback_query.outer_middleware(ForeignCallbackGuard(own_prefixes=BUTTON_PREFIXES))
     # Commands and the buttons made with a prefix; a dialog's button press skips them all at once.
     prefixed = Router(name="commands-and-prefixed-buttons")
@@ -156,6 +164,7 @@ def build_dispatcher(
     setup_dialogs(
         dp, message_manager=ReplyKeyboardClosingManager(), events_isolation=LocalPersonLock()
     )
+    hand_services_to_handlers(dp, services)  # the rest of the services, to handlers only
     answer_every_callback(dp)
     return dp
 

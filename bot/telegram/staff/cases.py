@@ -69,6 +69,9 @@ class RefusedStaffCommands(BaseMiddleware):
     """Records a staff command sent by someone not in STAFF_USER_IDS, then lets the update go
     on: they get the very answer any unknown command gets (a dialog's hint, or the menu)."""
 
+    def __init__(self, audit: AuditService) -> None:
+        self._audit = audit
+
     async def __call__(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
@@ -78,7 +81,7 @@ class RefusedStaffCommands(BaseMiddleware):
         if isinstance(event, Message) and event.chat.type == "private" and event.from_user:
             name = staff_command(event.text)
             if name is not None and not data["settings"].is_staff(event.from_user.id):
-                await data["audit"].refused(event.from_user.id, f"command /{name}")
+                await self._audit.refused(event.from_user.id, f"command /{name}")
         return await handler(event, data)
 
 
