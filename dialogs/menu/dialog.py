@@ -1,7 +1,6 @@
 from dataclasses import replace
 from typing import Any
 
-from aiogram import F
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Back, Button, Column, Start, SwitchTo
@@ -35,6 +34,9 @@ async def menu_getter(
     person: User | None = dialog_manager.middleware_data.get("person")
     return {
         "announcements_stopped": person is not None and person.announcements_stopped,
+        # Decided here, once, rather than by filter expressions on each button as it is drawn.
+        "may_register": not context.registered and not context.returnee,
+        "sees_registration": context.registered and not context.returnee,
         "checkins": context.checkins,
         "checkin_waiting": context.checkin_waiting,
         "registered": context.registered,
@@ -91,20 +93,20 @@ def create_menu_dialog() -> Dialog:
                     T("📝 Register my interest"),
                     id="register",
                     state=RegistrationSG.consent,
-                    when=~F["registered"] & ~F["returnee"],
+                    when="may_register",
                 ),
                 Start(
                     T("🏡 I came back home: reintegration support"),
                     id="returnee",
                     state=RegistrationSG.consent,
                     data={"kind": "reintegration"},
-                    when=~F["registered"] & ~F["returnee"],
+                    when="may_register",
                 ),
                 Start(
                     T("📄 My registration"),
                     id="mine",
                     state=MyRegistrationSG.main,
-                    when=F["registered"] & ~F["returnee"],
+                    when="sees_registration",
                 ),
                 Start(
                     T("🏡 My reintegration"),
