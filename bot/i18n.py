@@ -50,7 +50,8 @@ class Translator:
         `gettext(...)` is for literal msgids: the extractor reads its first string, so a call
         like `gettext(LABELS["gender"])` would wrongly extract "gender".
         """
-        return self.gettext(msgid, **values)
+        text = self._translations.gettext(msgid)  # as gettext (every screen's texts come here)
+        return text.format_map(values) if values else text
 
     def ngettext(self, singular: str, plural: str, n: int, /, **values: Any) -> str:
         text = self._translations.ngettext(singular, plural, n)
