@@ -41,25 +41,48 @@ class LocalPersonLock(BaseEventIsolation):
         self._locks: dict[StorageKey, asyncio.Lock] = {}
         self._users: dict[StorageKey, int] = {}  # holder and waiters of each lock
 
-    @asynccontextmanager
-    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        self._users[key] = self._users.get(key, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            left = self._users[key] - 1
-            if left:
-                self._users[key] = left
-            else:
-                del self._users[key], self._locks[key]
+    def lock(self, key: StorageKey) -> _PersonTurn:  # type: ignore[override]
+        return _PersonTurn(self, key)
+
+    def _leave(self, key: StorageKey) -> None:
+        left = self._users[key] - 1
+        if left:
+            self._users[key] = left
+        else:
+            del self._users[key], self._locks[key]
 
     async def close(self) -> None:
         self._locks.clear()
         self._users.clear()
+
+
+class _PersonTurn:
+    """`async with LocalPersonLock().lock(key)`: a plain context manager, twice per update (the
+    dispatcher's lock and aiogram-dialog's), where a generator-based one costs more than the
+    lock itself."""
+
+    __slots__ = ("_key", "_lock", "_owner")
+
+    def __init__(self, owner: LocalPersonLock, key: StorageKey) -> None:
+        self._owner = owner
+        self._key = key
+
+    async def __aenter__(self) -> None:
+        owner, key = self._owner, self._key
+        lock = owner._locks.get(key)
+        if lock is None:
+            lock = owner._locks[key] = asyncio.Lock()
+        owner._users[key] = owner._users.get(key, 0) + 1
+        self._lock = lock
+        try:
+            await lock.acquire()
+        except BaseException:  # cancelled while waiting: no longer a user of the lock
+            owner._leave(key)
+            raise
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self._lock.release()
+        self._owner._leave(self._key)
 
 
 class PersonLock(BaseEventIsolation):

@@ -52,6 +52,37 @@ async def test_a_failing_update_frees_its_lock():
     assert locks._locks == {}
 
 
+async def test_a_waiter_cancelled_leaves_the_lock_to_the_others():
+    """An update cancelled while it waits for the person's lock (the bot stopping) neither takes
+    the lock nor keeps it: the holder finishes, the next waiter gets it, and nothing is left."""
+    locks = LocalPersonLock()
+    held = asyncio.Event()
+    release = asyncio.Event()
+
+    async def holder() -> None:
+        async with locks.lock(key(4)):
+            held.set()
+            await release.wait()
+
+    async def waiter(ran: list[bool]) -> None:
+        async with locks.lock(key(4)):
+            ran.append(True)
+
+    first = asyncio.create_task(holder())
+    await held.wait()
+    cancelled_ran: list[bool] = []
+    cancelled = asyncio.create_task(waiter(cancelled_ran))
+    next_ran: list[bool] = []
+    following = asyncio.create_task(waiter(next_ran))
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    release.set()
+    async with asyncio.timeout(1):
+        await asyncio.gather(first, following)
+    assert cancelled.cancelled() and cancelled_ran == [] and next_ran == [True]
+    assert locks._locks == {} and locks._users == {}
+
+
 async def test_the_bot_keeps_no_lock_per_person(harness):
     """Through the whole dispatcher (its isolation and aiogram-dialog's): 30 people later,
     no asyncio lock more than before."""
