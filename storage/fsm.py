@@ -471,6 +471,8 @@ class _DirectWriter:
         self, loop: LoopConnection, rows: list[dict[str, Any]], cleared: list[str], first: _First
     ) -> bool:
         """Write the batch on the loop's connection; False (nothing written) if it is busy."""
+        if len(rows) == 1 and not cleared and not first:  # most updates: one record changed
+            return loop.write(self._upsert.sql, self._upsert.values(rows[0]))
         return loop.transaction(lambda db: self.transaction(db, rows, cleared, first, begun=True))
 
     async def write(self, rows: list[dict[str, Any]], cleared: list[str], first: _First) -> None:

@@ -59,6 +59,17 @@ class LoopConnection:
         except sqlite3.OperationalError:
             return None
 
+    def write(self, sql: str, params: Sequence[Any]) -> bool:
+        """One statement, its own transaction (no BEGIN and COMMIT to run around it); False,
+        with nothing written, if SQLite cannot take it at once (another process holds the write
+        lock): the caller goes the usual way, which reports any other error."""
+        try:
+            self._connection().execute(sql, params)
+        except sqlite3.OperationalError:
+            return False
+        self._checkpoints.committed()
+        return True
+
     def transaction(self, body: Callable[[sqlite3.Connection], None]) -> bool:
         """`body` in one write transaction (it commits or rolls back itself); False, with
         nothing written, if another process holds the write lock."""

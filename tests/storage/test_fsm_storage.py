@@ -185,6 +185,33 @@ async def test_a_person_is_read_once_and_a_new_dialog_costs_no_read(database, mo
 
 
 @pytest.mark.sqlite_only
+async def test_one_changed_record_is_one_statement_and_several_are_one_transaction(database):
+    """Most updates change one record: its upsert is its own transaction on the loop's
+    connection (no BEGIN and COMMIT around it); several records go in one transaction."""
+    engine = create_engine(database)
+    await migrate(engine)
+    sessions = create_session_factory(engine)
+    storage = SqlStorage(sessions, cache=True, engine=engine)
+    await storage.get_data(key())  # the person known, the loop's connection open
+    run: list[str] = []
+    storage._loop._connection().set_trace_callback(lambda sql: run.append(sql.split()[0]))
+    async with storage.batch():
+        await storage.set_data(key(), {"name": "Aminata"})
+    assert run == ["INSERT"]
+    assert await SqlStorage(sessions).get_data(key()) == {"name": "Aminata"}  # committed
+    run.clear()
+    async with storage.batch():
+        await storage.set_data(key(), {"name": "Aminata", "city": "Rabat"})
+        await storage.set_data(key(destiny="stack"), {"stack": [1]})
+    assert run == ["BEGIN", "INSERT", "INSERT", "COMMIT"]
+    other = SqlStorage(sessions)
+    assert await other.get_data(key()) == {"name": "Aminata", "city": "Rabat"}
+    assert await other.get_data(key(destiny="stack")) == {"stack": [1]}
+    await storage.close()
+    await engine.dispose()
+
+
+@pytest.mark.sqlite_only
 async def test_a_write_waits_for_another_process_without_stalling_the_event_loop(database):
     """Another process holding SQLite's write lock (a report, a maintenance command): the
     write waits on aiosqlite's thread, the loop goes on serving, and nothing is lost."""
