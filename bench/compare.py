@@ -22,9 +22,10 @@ gc.freeze() after the stacks are built, as the bot does after its start-up.
 
 Counted per update (project and dialog+sql), from SQLite's own trace of what it runs: SQL
 statements (each row of an executemany counts; BEGIN, COMMIT, ROLLBACK, PRAGMA not),
-transactions (BEGINs); and aiosqlite thread round trips (calls handed to its thread) and Fernet
-encryptions. For a kind with no reference equivalent the
-closest is used: Confirm is compared with a form button, the country search with a typed answer.
+transactions (BEGINs, and writes run outside one: each is its own transaction); and aiosqlite
+thread round trips (calls handed to its thread) and encryptions. For a kind with no reference
+equivalent the closest is used: Confirm is compared with a form button, the country search with
+a typed answer.
 
 --memory (on by default in `make bench`; --no-memory skips it) runs two child processes, the
 `dialog` reference and the project, each measured the same way: RSS once built and warmed
@@ -138,19 +139,31 @@ def install_counters() -> None:
 
     def traced_connect(self: Any) -> Any:
         db = original_connect(self)
-        db.set_trace_callback(trace)
+        db.set_trace_callback(tracer())
         return db
 
     LoopConnection._connect = traced_connect  # type: ignore[method-assign]
 
 
-def trace(sql: str) -> None:
-    """SQLite's own trace: every statement it runs, however it was handed to it."""
-    word = sql.lstrip()[:8].upper()
-    if word.startswith("BEGIN"):
-        COUNTS.transactions += 1
-    elif not word.startswith(("COMMIT", "ROLLBACK", "PRAGMA")):
-        COUNTS.statements += 1
+def tracer() -> Callable[[str], None]:
+    """SQLite's own trace of one connection: every statement it runs, however it was handed to
+    it. A transaction is a BEGIN, or a write run outside one (its own transaction)."""
+    in_transaction = False
+
+    def trace(sql: str) -> None:
+        nonlocal in_transaction
+        word = sql.lstrip()[:8].upper()
+        if word.startswith("BEGIN"):
+            COUNTS.transactions += 1
+            in_transaction = True
+        elif word.startswith(("COMMIT", "ROLLBACK")):
+            in_transaction = False
+        elif not word.startswith("PRAGMA"):
+            COUNTS.statements += 1
+            if not in_transaction and not word.startswith(("SELECT", "WITH")):
+                COUNTS.transactions += 1
+
+    return trace
 
 
 async def count_sql(engine: Any) -> None:
@@ -159,7 +172,7 @@ async def count_sql(engine: Any) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         driver = dbapi_connection.driver_connection  # aiosqlite.Connection
-        await_only(driver._execute(driver._conn.set_trace_callback, trace))
+        await_only(driver._execute(driver._conn.set_trace_callback, tracer()))
 
     await engine.dispose()
 

@@ -18,20 +18,33 @@ pytestmark = pytest.mark.sqlite_only  # one process on SQLite: the deferred pers
 
 
 async def trace_begins(app) -> list[str]:
-    """The BEGINs SQLite runs from now on, on the loop's connection and the engine's (its
-    pooled connections are closed first: each new one is traced)."""
+    """The transactions SQLite runs from now on, on the loop's connection and the engine's (its
+    pooled connections are closed first: each new one is traced): each BEGIN, and each write
+    run outside one (its own transaction)."""
     seen: list[str] = []
 
-    def trace(sql: str) -> None:
-        if sql.lstrip().upper().startswith("BEGIN"):
-            seen.append(sql)
+    def tracer():
+        in_transaction = False
 
-    app.loop_db._connection().set_trace_callback(trace)
+        def trace(sql: str) -> None:
+            nonlocal in_transaction
+            word = sql.lstrip().upper()
+            if word.startswith("BEGIN"):
+                seen.append(sql)
+                in_transaction = True
+            elif word.startswith(("COMMIT", "ROLLBACK")):
+                in_transaction = False
+            elif not in_transaction and word.startswith(("INSERT", "UPDATE", "DELETE")):
+                seen.append(sql)
+
+        return trace
+
+    app.loop_db._connection().set_trace_callback(tracer())
     await app.engine.dispose()
 
     @event.listens_for(app.engine.sync_engine, "connect")
     def _connect(dbapi_connection, _record):
-        dbapi_connection.driver_connection._conn.set_trace_callback(trace)
+        dbapi_connection.driver_connection._conn.set_trace_callback(tracer())
 
     return seen
 
