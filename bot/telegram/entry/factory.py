@@ -46,7 +46,7 @@ from bot.telegram.entry.reply_pace import (
     ReplyDeferredError,
     on_flood_limit,
 )
-from bot.telegram.entry.services import OUTER, hand_services_to_handlers
+from bot.telegram.entry.services import hand_services_to_handlers
 from bot.telegram.outbox.announcements import StopAnnouncements
 from bot.telegram.outbox.booking import BookStart
 from bot.telegram.outbox.checkins import OpenCheckin
@@ -123,8 +123,6 @@ def build_dispatcher(
         storage=storage,
         # One update at a time per person: dialog state is read, changed and written back.
         events_isolation=events_isolation or LocalPersonLock(),
-        # What filters read; the rest reaches handlers only (bot/telegram/entry/services.py).
-        **{name: services.pop(name) for name in OUTER},
     )
     app.retention.after_erase = storage.delete_user  # a purged person's cached dialog too
     # An update's writes in one transaction: its dialog state, the person's own row (SQLite,
@@ -138,7 +136,7 @@ def build_dispatcher(
     dp.update.outer_middleware(
         PersonContextMiddleware(app.settings, app.catalogs, app.users, app.staff_chat)
     )
-    dp.message.outer_middleware(RefusedStaffCommands(app.audit))
+    dp.message.outer_middleware(RefusedStaffCommands(app.settings, app.audit))
     dp.callback_query.outer_middleware(ForeignCallbackGuard(own_prefixes=BUTTON_PREFIXES))
     # Commands and the buttons made with a prefix; a dialog's button press skips them all at once.
     prefixed = Router(name="commands-and-prefixed-buttons")
@@ -148,7 +146,7 @@ def build_dispatcher(
         create_membership_router(),
         create_commands_router(),
         create_staff_router(),
-        create_relay_router(),
+        create_relay_router(app.staff_chat),
         create_protection_router(),
         create_recording_router(),
     )
@@ -164,7 +162,7 @@ def build_dispatcher(
     setup_dialogs(
         dp, message_manager=ReplyKeyboardClosingManager(), events_isolation=LocalPersonLock()
     )
-    hand_services_to_handlers(dp, services)  # the rest of the services, to handlers only
+    hand_services_to_handlers(dp, services)  # services reach handlers only
     answer_every_callback(dp)
     return dp
 

@@ -10,9 +10,10 @@ such keys add about a sixth to its instructions per update.
 `HandlerServices` is an inner middleware on every event observer of the dispatcher: it adds the
 services to the data right before the handler (and before aiogram-dialog's manager, which keeps
 that very dict as `middleware_data` for getters and button callbacks, background updates
-included). Handlers, dialogs and
-error handlers receive them by name as before. What a filter or an outer middleware needs
-before that point stays in the workflow data (`OUTER`).
+included). Handlers, dialogs and error handlers receive them by name as before. Filters and
+outer middlewares run before that point: one that needs a service takes it in its constructor
+(`ReplyInStaffChat(staff_chat)`, `RefusedStaffCommands(settings, audit)`), or reads what the
+update itself carries (`IsStaff`: the `is_staff` of its sender).
 """
 
 from __future__ import annotations
@@ -22,10 +23,6 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Dispatcher
 from aiogram.types import TelegramObject
-
-# Read by filters (IsStaff / NotStaff: settings; ReplyInStaffChat: staff_chat), which run before
-# any inner middleware.
-OUTER = frozenset({"settings", "staff_chat"})
 
 
 class HandlerServices(BaseMiddleware):

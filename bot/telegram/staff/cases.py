@@ -11,7 +11,7 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import BaseFilter, Command, CommandObject
-from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.config import Settings
@@ -30,17 +30,16 @@ from dialogs.states import SlotsSG, StaffAnswerSG, StatsSG
 
 
 class IsStaff(BaseFilter):
-    async def __call__(
-        self, _event: object, event_from_user: User | None, settings: Settings
-    ) -> bool:
-        return settings.is_staff(event_from_user.id if event_from_user else None)
+    """The presser or sender is in STAFF_USER_IDS: `is_staff`, worked out for this update's
+    `event_from_user` by PersonContextMiddleware (bot/telegram/entry/middlewares.py)."""
+
+    async def __call__(self, _event: object, is_staff: bool) -> bool:
+        return is_staff
 
 
-class NotStaff(IsStaff):
-    async def __call__(
-        self, _event: object, event_from_user: User | None, settings: Settings
-    ) -> bool:
-        return not await super().__call__(_event, event_from_user, settings)
+class NotStaff(BaseFilter):
+    async def __call__(self, _event: object, is_staff: bool) -> bool:
+        return not is_staff
 
 
 RETURNED_ANSWERS = {
@@ -69,7 +68,8 @@ class RefusedStaffCommands(BaseMiddleware):
     """Records a staff command sent by someone not in STAFF_USER_IDS, then lets the update go
     on: they get the very answer any unknown command gets (a dialog's hint, or the menu)."""
 
-    def __init__(self, audit: AuditService) -> None:
+    def __init__(self, settings: Settings, audit: AuditService) -> None:
+        self._settings = settings
         self._audit = audit
 
     async def __call__(
@@ -80,7 +80,7 @@ class RefusedStaffCommands(BaseMiddleware):
     ) -> Any:
         if isinstance(event, Message) and event.chat.type == "private" and event.from_user:
             name = staff_command(event.text)
-            if name is not None and not data["settings"].is_staff(event.from_user.id):
+            if name is not None and not self._settings.is_staff(event.from_user.id):
                 await self._audit.refused(event.from_user.id, f"command /{name}")
         return await handler(event, data)
 

@@ -25,8 +25,13 @@ from dialogs.states import StaffAnswerSG
 
 
 class ReplyInStaffChat(BaseFilter):
-    async def __call__(self, message: Message, staff_chat: StaffChat) -> bool:
-        return staff_chat.is_staff_chat(message.chat.id) and message.reply_to_message is not None
+    def __init__(self, staff_chat: StaffChat) -> None:
+        self._staff_chat = staff_chat
+
+    async def __call__(self, message: Message) -> bool:
+        return (
+            self._staff_chat.is_staff_chat(message.chat.id) and message.reply_to_message is not None
+        )
 
 
 def _content(message: Message) -> tuple[Kind, str | None, str | None] | None:
@@ -41,10 +46,10 @@ def _content(message: Message) -> tuple[Kind, str | None, str | None] | None:
     return None
 
 
-def create_relay_router() -> Router:
+def create_relay_router(staff_chat: StaffChat) -> Router:
     router = Router(name="relay")
 
-    @router.message(ReplyInStaffChat())
+    @router.message(ReplyInStaffChat(staff_chat))
     async def staff_reply(
         message: Message, conversations: ConversationService, settings: Settings, bot: Bot,
         t: Translator, audit: AuditService,
