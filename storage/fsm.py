@@ -47,7 +47,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -86,6 +86,9 @@ class _Record:
 
 
 _EMPTY = (None, None)
+# One encoder for every write (json.dumps builds a new one per call when given options); keys
+# sorted, so that unchanged data gives the very string the record holds, and no write.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 _First = list[tuple[str, dict[str, Any]]]  # deferred statements: SQL and its parameters
 
 
@@ -269,7 +272,7 @@ class SqlStorage(BaseStorage):
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        await self._write(key, state=value)
+        await self._write(key, lambda record: _Record(record.user_id, value, record.data))
 
     async def get_state(self, key: StorageKey) -> str | None:
         return (await self._read(key))[0]
@@ -277,8 +280,8 @@ class SqlStorage(BaseStorage):
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         if not isinstance(data, Mapping):
             raise TypeError(f"data must be a mapping, not {type(data).__name__}")
-        plain = json.dumps(dict(data), ensure_ascii=False, sort_keys=True) if data else None
-        await self._write(key, data=plain)
+        plain = _JSON.encode(dict(data)) if data else None
+        await self._write(key, lambda record: _Record(record.user_id, record.state, plain))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         data = (await self._read(key))[1]
@@ -378,15 +381,15 @@ class SqlStorage(BaseStorage):
         else:
             records[record_key] = (record.state, record.data)
 
-    async def _write(self, key: StorageKey, **values: str | None) -> None:
+    async def _write(self, key: StorageKey, change: Callable[[_Record], _Record]) -> None:
         batch = self._batch.get()
         if batch is None or not batch.open:
             async with self.batch():  # a write outside any update: its own transaction
-                await self._write(key, **values)
+                await self._write(key, change)
             return
         record_key = self._keys.build(key)
         record = await self._record(key, record_key, batch)
-        updated = replace(record, **values)
+        updated = change(record)
         if updated == record:
             return  # nothing changes: no database write
         batch.known[record_key] = updated
