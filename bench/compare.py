@@ -417,21 +417,27 @@ def centile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def compare(rounds: int, people: int) -> dict[str, Any]:
+async def project_app(tmpdir: str) -> Any:
+    """The bot's application on a new SQLite database in `tmpdir`, with a new data key."""
     from bot.app import create_app
     from bot.config import Settings
+
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmpdir}/bot.db",
+        DATA_KEY=Fernet.generate_key().decode(),
+    )
+    return await create_app(settings)
+
+
+async def compare(rounds: int, people: int) -> dict[str, Any]:
     from bot.telegram.entry.factory import build_dispatcher
 
     install_counters()
     problems = ProblemCounter()
     logging.getLogger().addHandler(problems)
     with tempfile.TemporaryDirectory() as tmpdir:
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            DATABASE_URL=f"sqlite+aiosqlite:///{tmpdir}/bot.db",
-            DATA_KEY=Fernet.generate_key().decode(),
-        )
-        app = await create_app(settings)
+        app = await project_app(tmpdir)
         await count_sql(app.engine)
         ref_engine, write = await sql_writer(f"{tmpdir}/ref.db")
         await count_sql(ref_engine)
@@ -552,16 +558,10 @@ async def memory_child(which: str, people: int) -> dict[str, Any]:
         bot = (project_bot if which == "project" else create_bot)(LOCAL_TOKEN, api)
         app = None
         if which == "project":
-            from bot.app import create_app, freeze_start_up_objects
-            from bot.config import Settings
+            from bot.app import freeze_start_up_objects
             from bot.telegram.entry.factory import build_dispatcher
 
-            settings = Settings(  # type: ignore[call-arg]
-                _env_file=None,
-                DATABASE_URL=f"sqlite+aiosqlite:///{tmpdir}/bot.db",
-                DATA_KEY=Fernet.generate_key().decode(),
-            )
-            app = await create_app(settings)
+            app = await project_app(tmpdir)
             dp = build_dispatcher(app)
             walk = PROJECT_WALK[:7]  # mid-form: the name typed, the country screen shown
         else:

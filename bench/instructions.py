@@ -39,20 +39,11 @@ def callgrind(*args: str) -> None:
 
 async def walk(which: str, people: int) -> None:
     """In the child, under callgrind: build one stack, warm it up, count `people` walks."""
-    from cryptography.fernet import Fernet
-
     import bench.compare as c
-    from bot.app import create_app
-    from bot.config import Settings
     from bot.telegram.entry.factory import build_dispatcher
 
     with tempfile.TemporaryDirectory() as tmpdir:
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            DATABASE_URL=f"sqlite+aiosqlite:///{tmpdir}/bot.db",
-            DATA_KEY=Fernet.generate_key().decode(),
-        )
-        app = await create_app(settings)
+        app = await c.project_app(tmpdir)
         api = c.LeanBotAPI()
         if which == "project":
             dp, bot = build_dispatcher(app), c.project_bot(c.LOCAL_TOKEN, api)

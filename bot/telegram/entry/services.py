@@ -18,23 +18,19 @@ update itself carries (`IsStaff`: the `is_staff` of its sender).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Dispatcher
 from aiogram.types import TelegramObject
+
+from bot.telegram.entry.middlewares import Handler
 
 
 class HandlerServices(BaseMiddleware):
     def __init__(self, services: dict[str, Any]) -> None:
         self.services = services
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         data.update(self.services)
         return await handler(event, data)
 
