@@ -39,7 +39,6 @@ async def menu_getter(
         "sees_registration": context.registered and not context.returnee,
         "checkins": context.checkins,
         "checkin_waiting": context.checkin_waiting,
-        "registered": context.registered,
         "returnee": context.returnee,
         "can_book": context.can_book,
         "booked": context.booked,
