@@ -44,14 +44,10 @@ class Translator:
         text = self._translations.gettext(msgid)
         return text.format_map(values) if values else text
 
-    def __call__(self, msgid: str, /, **values: Any) -> str:
-        """Translate a msgid held in a variable (marked with N_ where it is written).
-
-        `gettext(...)` is for literal msgids: the extractor reads its first string, so a call
-        like `gettext(LABELS["gender"])` would wrongly extract "gender".
-        """
-        text = self._translations.gettext(msgid)  # as gettext (every screen's texts come here)
-        return text.format_map(values) if values else text
+    # `t(msgid)`: translate a msgid held in a variable (marked with N_ where it is written). The
+    # same function as gettext, under another name: `gettext(...)` is for literal msgids, since
+    # the extractor reads its first string (`gettext(LABELS["gender"])` would extract "gender").
+    __call__ = gettext
 
     def ngettext(self, singular: str, plural: str, n: int, /, **values: Any) -> str:
         text = self._translations.ngettext(singular, plural, n)
