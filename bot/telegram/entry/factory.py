@@ -136,7 +136,7 @@ def build_dispatcher(
     dp.update.outer_middleware(
         PersonContextMiddleware(app.settings, app.catalogs, app.users, app.staff_chat)
     )
-    dp.message.outer_middleware(RefusedStaffCommands(app.settings, app.audit))
+    dp.message.outer_middleware(RefusedStaffCommands(app.audit))
     dp.callback_query.outer_middleware(ForeignCallbackGuard(own_prefixes=BUTTON_PREFIXES))
     # Commands and the buttons made with a prefix; a dialog's button press skips them all at once.
     prefixed = Router(name="commands-and-prefixed-buttons")

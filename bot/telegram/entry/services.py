@@ -12,8 +12,8 @@ services to the data right before the handler (and before aiogram-dialog's manag
 that very dict as `middleware_data` for getters and button callbacks, background updates
 included). Handlers, dialogs and error handlers receive them by name as before. Filters and
 outer middlewares run before that point: one that needs a service takes it in its constructor
-(`ReplyInStaffChat(staff_chat)`, `RefusedStaffCommands(settings, audit)`), or reads what the
-update itself carries (`IsStaff`: the `is_staff` of its sender).
+(`ReplyInStaffChat(staff_chat)`, `RefusedStaffCommands(audit)`), or reads what the update
+itself carries (`IsStaff`, `RefusedStaffCommands`: the `is_staff` of its sender).
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from aiogram.filters import BaseFilter, Command, CommandObject
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
-from bot.config import Settings
 from bot.domain.countries import all_countries
 from bot.domain.offices import Office
 from bot.domain.registration import REFERENCE_SHAPE, Status, urgent
@@ -68,8 +67,7 @@ class RefusedStaffCommands(BaseMiddleware):
     """Records a staff command sent by someone not in STAFF_USER_IDS, then lets the update go
     on: they get the very answer any unknown command gets (a dialog's hint, or the menu)."""
 
-    def __init__(self, settings: Settings, audit: AuditService) -> None:
-        self._settings = settings
+    def __init__(self, audit: AuditService) -> None:
         self._audit = audit
 
     async def __call__(
@@ -80,7 +78,7 @@ class RefusedStaffCommands(BaseMiddleware):
     ) -> Any:
         if isinstance(event, Message) and event.chat.type == "private" and event.from_user:
             name = staff_command(event.text)
-            if name is not None and not self._settings.is_staff(event.from_user.id):
+            if name is not None and not data["is_staff"]:
                 await self._audit.refused(event.from_user.id, f"command /{name}")
         return await handler(event, data)
 
