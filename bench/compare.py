@@ -145,23 +145,24 @@ def install_counters() -> None:
     LoopConnection._connect = traced_connect  # type: ignore[method-assign]
 
 
-def tracer() -> Callable[[str], None]:
+def tracer(counts: Counts = COUNTS) -> Callable[[str], None]:
     """SQLite's own trace of one connection: every statement it runs, however it was handed to
-    it. A transaction is a BEGIN, or a write run outside one (its own transaction)."""
+    it. A transaction is a BEGIN, or a write run outside one (its own transaction). Also what
+    tests/dialogs/test_one_transaction_per_update.py counts with."""
     in_transaction = False
 
     def trace(sql: str) -> None:
         nonlocal in_transaction
         word = sql.lstrip()[:8].upper()
         if word.startswith("BEGIN"):
-            COUNTS.transactions += 1
+            counts.transactions += 1
             in_transaction = True
         elif word.startswith(("COMMIT", "ROLLBACK")):
             in_transaction = False
         elif not word.startswith("PRAGMA"):
-            COUNTS.statements += 1
+            counts.statements += 1
             if not in_transaction and not word.startswith(("SELECT", "WITH")):
-                COUNTS.transactions += 1
+                counts.transactions += 1
 
     return trace
 

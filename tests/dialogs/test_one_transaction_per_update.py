@@ -9,6 +9,7 @@ import json
 import pytest
 from sqlalchemy import event, text
 
+from bench.compare import Counts, tracer
 from bot.app import create_app
 from tests.dialogs.registration_steps import fill_form, open_menu
 from tests.dialogs.test_robustness import bot_texts
@@ -17,44 +18,27 @@ from tests.support import start_harness
 pytestmark = pytest.mark.sqlite_only  # one process on SQLite: the deferred person row
 
 
-async def trace_begins(app) -> list[str]:
+async def trace_transactions(app) -> Counts:
     """The transactions SQLite runs from now on, on the loop's connection and the engine's (its
-    pooled connections are closed first: each new one is traced): each BEGIN, and each write
-    run outside one (its own transaction)."""
-    seen: list[str] = []
-
-    def tracer():
-        in_transaction = False
-
-        def trace(sql: str) -> None:
-            nonlocal in_transaction
-            word = sql.lstrip().upper()
-            if word.startswith("BEGIN"):
-                seen.append(sql)
-                in_transaction = True
-            elif word.startswith(("COMMIT", "ROLLBACK")):
-                in_transaction = False
-            elif not in_transaction and word.startswith(("INSERT", "UPDATE", "DELETE")):
-                seen.append(sql)
-
-        return trace
-
-    app.loop_db._connection().set_trace_callback(tracer())
+    pooled connections are closed first: each new one is traced), counted by bench/compare.py's
+    tracer: each BEGIN, and each write run outside one (its own transaction)."""
+    counted = Counts()
+    app.loop_db._connection().set_trace_callback(tracer(counted))
     await app.engine.dispose()
 
     @event.listens_for(app.engine.sync_engine, "connect")
     def _connect(dbapi_connection, _record):
-        dbapi_connection.driver_connection._conn.set_trace_callback(tracer())
+        dbapi_connection.driver_connection._conn.set_trace_callback(tracer(counted))
 
-    return seen
+    return counted
 
 
 @pytest.fixture
-async def begins(harness):
+async def counted(harness):
     """Counted once the bot has served someone (what it keeps in memory from its first
     update is read then)."""
     await harness.person(17000, "en").send("/start")
-    return await trace_begins(harness.app)
+    return await trace_transactions(harness.app)
 
 
 async def one(app, sql, **params):
@@ -62,30 +46,30 @@ async def one(app, sql, **params):
         return (await connection.execute(text(sql), params)).first()
 
 
-async def test_a_new_persons_first_message_is_one_transaction(harness, begins):
+async def test_a_new_persons_first_message_is_one_transaction(harness, counted):
     person = harness.person(17001, "en")
     await person.send("/start")
-    assert len(begins) == 1  # the person's row and their dialog state, together
+    assert counted.transactions == 1  # the person's row and their dialog state, together
     row = await one(harness.app, "select blocked, first_seen from users where id = 17001")
     assert row is not None and not row.blocked
     assert await one(harness.app, "select 1 from fsm_records where user_id = 17001")
 
 
-async def test_choosing_the_language_is_one_transaction(harness, begins):
+async def test_choosing_the_language_is_one_transaction(harness, counted):
     person = harness.person(17002, "en")
     await person.send("/start")
-    begins.clear()
+    counted.transactions = 0
     await person.press("Français")
-    assert len(begins) == 1
+    assert counted.transactions == 1
     assert (await one(harness.app, "select locale from users where id = 17002")).locale == "fr"
 
 
-async def test_a_first_message_with_a_link_keeps_where_the_person_came_from(harness, begins):
+async def test_a_first_message_with_a_link_keeps_where_the_person_came_from(harness, counted):
     """The link's source is written by a unit of work of the very update that creates the
     person: it takes the person's row along first, so it finds them."""
     person = harness.person(17003, "en")
     await person.send("/start src_radio")
-    assert len(begins) == 2  # the source's (with the person's row), then the dialog state
+    assert counted.transactions == 2  # the source's (with the person's row), then the dialog state
     row = await one(harness.app, "select source from users where id = 17003")
     assert row is not None and row.source == "radio"
 
@@ -96,9 +80,9 @@ async def test_confirm_writes_the_registration_and_its_screen_in_one_transaction
     harness = await start_harness(app)
     person, t = await open_menu(harness, 17004, "fr")
     await fill_form(person, t)
-    seen = await trace_begins(app)
+    counted = await trace_transactions(app)
     await person.press(t.gettext("✅ Confirm"))
-    assert len(seen) == 1
+    assert counted.transactions == 1
     reference = (await one(app, "select reference from registrations where user_id = 17004"))[0]
     assert reference in person.last_text()
     await harness.bot.session.close()
